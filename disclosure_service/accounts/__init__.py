@@ -1,0 +1,1 @@
+"""Forces (tenants) and the staff accounts that belong to them."""

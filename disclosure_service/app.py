@@ -1,0 +1,54 @@
+"""The application factory: one place that wires settings, database, routes and middleware."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import Litestar, Router
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+
+from disclosure_service import __version__
+from disclosure_service.database import engine as db
+from disclosure_service.database.setup import resolve_urls
+from disclosure_service.paths import STATIC_DIR
+from disclosure_service.settings import Settings, get_settings
+from disclosure_service.web import errors, headers, health, pages, templating
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, *, manage_pool: bool = True) -> Litestar:
+    """Build the ASGI app.
+
+    With `manage_pool` the app opens its own connection pool at start-up (a bad database fails
+    start-up, never silently later); tests pass False and own the pool themselves.
+    """
+    settings = settings or get_settings()
+
+    async def open_pool() -> None:
+        urls = await resolve_urls(settings)
+        await db.open_pool(urls.app, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+
+    api = Router(path=API_PREFIX, route_handlers=[])
+    static = create_static_files_router(
+        path="/static", directories=[STATIC_DIR], opt={"access": "public"}, include_in_schema=False
+    )
+    return Litestar(
+        route_handlers=[pages.home, health.healthz, api, static],
+        on_startup=[open_pool] if manage_pool else [],
+        on_shutdown=[db.close_pool] if manage_pool else [],
+        template_config=templating.template_config(settings),
+        exception_handlers=errors.EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        before_send=[headers.add_security_headers],
+        openapi_config=OpenAPIConfig(
+            title="disclosure-service API",
+            version=__version__,
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        debug=False,
+    )

@@ -1,0 +1,1 @@
+"""Applications under the disclosure scheme: the case record, its people and its stages."""

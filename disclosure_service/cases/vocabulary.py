@@ -1,0 +1,182 @@
+"""The fixed vocabularies of a case, with the words officers see. Plain values, no I/O.
+
+Stored values are stable identifiers (partner systems and statistics depend on them); labels are
+what the screens and documents say.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import timedelta
+
+
+class Scheme(enum.StrEnum):
+    csods = "csods"
+    dvds = "dvds"
+
+    @property
+    def label(self) -> str:
+        return SCHEME_LABELS[self]
+
+
+SCHEME_LABELS = {
+    Scheme.csods: "Child Sex Offender Disclosure Scheme",
+    Scheme.dvds: "Domestic Violence Disclosure Scheme",
+}
+
+
+class Route(enum.StrEnum):
+    right_to_ask = "right_to_ask"
+    right_to_know = "right_to_know"
+
+    @property
+    def label(self) -> str:
+        return {Route.right_to_ask: "Right to Ask", Route.right_to_know: "Right to Know"}[self]
+
+
+class Channel(enum.StrEnum):
+    phone_101 = "phone_101"
+    station = "station"
+    online = "online"
+    referral = "referral"
+    police_initiated = "police_initiated"
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS = {
+    Channel.phone_101: "Telephone (101)",
+    Channel.station: "In person at a station",
+    Channel.online: "Online form",
+    Channel.referral: "Referral from another agency",
+    Channel.police_initiated: "Police initiated",
+}
+
+
+class Stage(enum.StrEnum):
+    """Where a case is. The allowed moves between stages live in the workflow rules."""
+
+    received = "received"
+    initial_triage = "initial_triage"
+    applicant_meeting = "applicant_meeting"
+    risk_assessment = "risk_assessment"
+    recommendation = "recommendation"
+    authorisation = "authorisation"
+    disclosure = "disclosure"
+    undertaking_review = "undertaking_review"
+    non_disclosure = "non_disclosure"
+    closed = "closed"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self is not Stage.closed
+
+
+STAGE_LABELS = {
+    Stage.received: "Received",
+    Stage.initial_triage: "Initial triage",
+    Stage.applicant_meeting: "Applicant meeting",
+    Stage.risk_assessment: "Checks and risk assessment",
+    Stage.recommendation: "Recommendation",
+    Stage.authorisation: "Awaiting authorisation",
+    Stage.disclosure: "Disclosure",
+    Stage.undertaking_review: "Undertaking refused: review",
+    Stage.non_disclosure: "Non-disclosure",
+    Stage.closed: "Closed",
+}
+
+
+class Outcome(enum.StrEnum):
+    """How a case ended: the fixed list the annual statistics count."""
+
+    no_trace = "no_trace"
+    held_not_disclosed = "held_not_disclosed"
+    disclosed_child_sex_convictions = "disclosed_child_sex_convictions"
+    disclosed_other_information = "disclosed_other_information"
+    other_safeguarding_action = "other_safeguarding_action"
+    withdrawn = "withdrawn"
+    out_of_scope = "out_of_scope"
+    transferred = "transferred"
+    identity_not_verified = "identity_not_verified"
+    escalated_child_protection = "escalated_child_protection"
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self]
+
+
+OUTCOME_LABELS = {
+    Outcome.no_trace: "No trace",
+    Outcome.held_not_disclosed: "Information held but not disclosed",
+    Outcome.disclosed_child_sex_convictions: "Disclosure of child-sex-offence convictions",
+    Outcome.disclosed_other_information: "Disclosure of other information",
+    Outcome.other_safeguarding_action: "Other safeguarding action only",
+    Outcome.withdrawn: "Withdrawn",
+    Outcome.out_of_scope: "Out of scope",
+    Outcome.transferred: "Transferred to another force",
+    Outcome.identity_not_verified: "Identity not verified",
+    Outcome.escalated_child_protection: "Immediate risk: escalated to child protection",
+}
+
+
+class RiskLevel(enum.StrEnum):
+    not_assessed = "not_assessed"
+    standard = "standard"
+    medium = "medium"
+    high = "high"
+    immediate = "immediate"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def rank(self) -> int:
+        """Higher is more urgent; queues sort on it."""
+        return list(RiskLevel).index(self)
+
+
+class PersonRole(enum.StrEnum):
+    """The part a person plays in an application (domain.md, 'Who is who')."""
+
+    applicant = "applicant"
+    subject = "subject"
+    child = "child"
+    parent_carer = "parent_carer"
+    referrer = "referrer"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return PERSON_ROLE_LABELS[self]
+
+
+PERSON_ROLE_LABELS = {
+    PersonRole.applicant: "Applicant",
+    PersonRole.subject: "Subject",
+    PersonRole.child: "Child",
+    PersonRole.parent_carer: "Parent or carer",
+    PersonRole.referrer: "Referrer",
+    PersonRole.other: "Other person",
+}
+
+
+# Default clocks (domain.md); configurable per scheme.
+DEFAULT_CLOCKS: dict[Scheme, dict[str, timedelta]] = {
+    Scheme.csods: {
+        "triage": timedelta(hours=24),
+        "applicant_meeting": timedelta(days=10),
+        "overall": timedelta(days=45),
+    },
+    Scheme.dvds: {
+        "triage": timedelta(hours=24),
+        "applicant_meeting": timedelta(days=10),
+        "overall": timedelta(days=28),
+    },
+}

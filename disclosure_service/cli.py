@@ -1,0 +1,190 @@
+"""The `disclosure-service` command line for administrators.
+
+Every command reads the same settings as the web service. A configuration problem ends the
+command with one line on stderr that says what to fix, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from disclosure_service import __version__
+from disclosure_service.database import engine as db
+from disclosure_service.database.migrate import MigrationError, migrate
+from disclosure_service.database.setup import DatabaseUrls, check_reachable, resolve_urls
+from disclosure_service.settings import ConfigurationError, Settings, get_settings
+
+log = logging.getLogger("disclosure_service")
+
+EXIT_CONFIGURATION = 2
+
+
+class CommandError(Exception):
+    """The command cannot do what was asked; the message is shown as it is."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = get_settings()
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        result: int = args.handler(settings, args)
+    except (ConfigurationError, MigrationError) as exc:
+        print(f"disclosure-service: {exc}", file=sys.stderr)
+        return EXIT_CONFIGURATION
+    except CommandError as exc:
+        print(f"disclosure-service: {exc}", file=sys.stderr)
+        return 1
+    return result
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="disclosure-service",
+        description="Run and administer the disclosure scheme case service. Settings come from the "
+        "environment (see docs/operations.md); without DATABASE_URL an embedded PostgreSQL is used.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the web service",
+        description="Run the web service. Migrates the database first unless --no-migrate is given.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="number of worker processes (default 1)")
+    serve.add_argument("--no-migrate", action="store_true", help="do not apply database migrations first")
+    serve.add_argument(
+        "--demo", action="store_true", help="load the demo force, users and cases before serving (idempotent)"
+    )
+    serve.set_defaults(handler=cmd_serve)
+
+    migrate_cmd = commands.add_parser(
+        "migrate",
+        help="apply database migrations",
+        description="Create the web service's database role if needed, apply any migrations that have "
+        "not run, and set the role's privileges. Safe to run again.",
+    )
+    migrate_cmd.set_defaults(handler=cmd_migrate)
+
+    demo = commands.add_parser(
+        "demo",
+        help="load demo data",
+        description="Load a demo force, demo users and realistic demo cases. Running it again changes "
+        "nothing. Never use it on a live database.",
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+    check = commands.add_parser(
+        "check",
+        help="check configuration and database",
+        description="Check the configuration, that both database roles can connect, that no migrations "
+        "are waiting, and that the web service's role cannot bypass row-level security.",
+    )
+    check.set_defaults(handler=cmd_check)
+    return parser
+
+
+def run(coro_fn: Callable[[], Coroutine[Any, Any, int]]) -> int:
+    return asyncio.run(coro_fn())
+
+
+async def prepare_database(settings: Settings, *, apply_migrations: bool = True) -> DatabaseUrls:
+    """Resolve the URLs (starting the embedded server if needed), check them, migrate."""
+    urls = await resolve_urls(settings)
+    await check_reachable(urls.owner, "DATABASE_URL")
+    if apply_migrations:
+        for migration_id in await migrate(urls.owner, urls.app):
+            print(f"applied migration {migration_id}")
+    await check_reachable(urls.app, "APP_DATABASE_URL")
+    return urls
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    async def go() -> int:
+        await prepare_database(settings)
+        print("database is up to date")
+        return 0
+
+    return run(go)
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    async def go() -> int:
+        urls = await prepare_database(settings)
+        await load_demo(urls)
+        return 0
+
+    return run(go)
+
+
+async def load_demo(urls: DatabaseUrls) -> None:
+    from disclosure_service.demo.loader import load  # noqa: PLC0415  # only this command needs it
+
+    await db.open_pool(urls.owner, min_size=1, max_size=2)
+    try:
+        summary = await load()
+    finally:
+        await db.close_pool()
+    for line in summary:
+        print(line)
+
+
+def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    from disclosure_service.database.checks import run_checks  # noqa: PLC0415
+
+    async def go() -> int:
+        urls = await resolve_urls(settings)
+        problems = 0
+        for ok, line in await run_checks(settings, urls):
+            print(("ok      " if ok else "PROBLEM ") + line)
+            problems += not ok
+        return 1 if problems else 0
+
+    return run(go)
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn  # noqa: PLC0415
+
+    if args.workers < 1:
+        raise CommandError("--workers must be at least 1")
+
+    async def go() -> DatabaseUrls:
+        urls = await prepare_database(settings, apply_migrations=not args.no_migrate)
+        if args.demo:
+            await load_demo(urls)
+        return urls
+
+    urls = asyncio.run(go())
+    # Worker processes read the resolved addresses: an embedded server is started once, here.
+    os.environ["DATABASE_URL"] = urls.owner
+    os.environ["APP_DATABASE_URL"] = urls.app
+    print(f"serving on http://{args.host}:{args.port} with {args.workers} worker(s); Ctrl+C stops")
+    uvicorn.run(
+        "disclosure_service.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=settings.log_level.lower(),
+        server_header=False,
+        # Behind a proxy, trust X-Forwarded-* only from the proxies named in FORWARDED_ALLOW_IPS.
+        proxy_headers=True,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""PostgreSQL: the embedded server, engines and transactions, migrations, roles and grants."""

@@ -1,0 +1,79 @@
+"""The process's database engine and the one way to open a transaction.
+
+Piccolo tables are bound to the engine explicitly at start-up instead of being found through
+PICCOLO_CONF, because an embedded server's address is only known once it has started.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.table import Table
+
+from disclosure_service import piccolo_conf
+from disclosure_service.database.piccolo_engine import make_engine
+from disclosure_service.piccolo_app import APP_CONFIG
+
+_engine: PostgresEngine | None = None
+
+
+def table_classes() -> list[type[Table]]:
+    return list(APP_CONFIG.table_classes)
+
+
+def bind(engine: PostgresEngine) -> None:
+    """Make `engine` the one every table and every transaction of this process uses."""
+    global _engine  # noqa: PLW0603  # one engine per process, set once at start-up
+    _engine = engine
+    piccolo_conf.DB = engine
+    for table in table_classes():
+        table._meta.db = engine
+
+
+def engine() -> PostgresEngine:
+    if _engine is None:
+        raise RuntimeError("no database engine is bound: call database.engine.bind() at start-up")
+    return _engine
+
+
+async def open_pool(url: str, *, min_size: int, max_size: int) -> PostgresEngine:
+    """Bind an engine for `url` and open its pool; a bad URL fails here, loudly."""
+    new = make_engine(url)
+    await new.start_connection_pool(min_size=min_size, max_size=max_size)
+    bind(new)
+    return new
+
+
+async def close_pool() -> None:
+    if _engine is not None and _engine.pool is not None:
+        await _engine.close_connection_pool()
+
+
+@asynccontextmanager
+async def transaction(*, force_id: int | None = None) -> AsyncIterator[asyncpg.Connection[Any]]:
+    """One transaction; Piccolo queries inside it join it. Yields the raw connection.
+
+    `force_id` scopes row-level security to one force for this transaction only
+    (`set_config(..., true)` is transaction-local, so a pooled connection never carries it on).
+    """
+    async with engine().transaction() as txn:
+        conn: asyncpg.Connection[Any] = txn.connection
+        if force_id is not None:
+            await conn.execute("SELECT set_config('app.force_id', $1, true)", str(force_id))
+        yield conn
+
+
+async def ping(seconds: float = 2.0) -> bool:
+    """True if the database answers a trivial query within `seconds`."""
+    pool = engine().pool
+    if pool is None:
+        return False
+    try:
+        async with pool.acquire(timeout=seconds) as conn:
+            return bool(await conn.fetchval("SELECT 1", timeout=seconds))
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        return False

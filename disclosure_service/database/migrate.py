@@ -1,0 +1,122 @@
+"""Bring a database up to date: the runtime role, Piccolo migrations, then the role's grants.
+
+Runs as the schema owner (DATABASE_URL). The web service connects as a different role that owns
+nothing, so PostgreSQL's row-level security applies to it and it cannot alter the schema.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import re
+from typing import Any
+
+import asyncpg
+
+from disclosure_service.database import engine as db
+from disclosure_service.database.piccolo_engine import make_engine
+from disclosure_service.database.urls import password_of, user_of
+
+log = logging.getLogger(__name__)
+
+# Any constant: serialises concurrent `migrate` runs (several containers starting at once).
+_MIGRATION_LOCK = 7_240_001
+_ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+# What the runtime role may do per table; tables not listed get ordinary read and write.
+# Reference data is read-only for it; the audit trail is append-only.
+TABLE_PRIVILEGES: dict[str, str] = {
+    "force": "SELECT",
+}
+DEFAULT_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
+
+
+class MigrationError(Exception):
+    """Migrations could not be applied; the message says why in one line."""
+
+
+async def migrate(owner_url: str, app_url: str) -> list[str]:
+    """Apply what is missing; return the ids of the migrations that ran. Safe to repeat."""
+    app_role = user_of(app_url)
+    if app_role == user_of(owner_url):
+        raise MigrationError(
+            "APP_DATABASE_URL must connect as a different role from DATABASE_URL: the web service must "
+            "not own the schema"
+        )
+    if not _ROLE_NAME.match(app_role):
+        raise MigrationError(f"the role name {app_role!r} in APP_DATABASE_URL is not a plain identifier")
+
+    lock_conn = await asyncpg.connect(owner_url)
+    try:
+        await lock_conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
+        await _ensure_role(lock_conn, app_role, password_of(app_url))
+        applied = await _run_piccolo_migrations(owner_url)
+        await _grant(lock_conn, app_role)
+    finally:
+        await lock_conn.close()  # also releases the advisory lock
+    return applied
+
+
+async def _ensure_role(conn: asyncpg.Connection[Any], role: str, password: str | None) -> None:
+    exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
+    if not exists:
+        log.info("creating role %s", role)
+        try:
+            await conn.execute(
+                f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT'
+            )
+        except asyncpg.InsufficientPrivilegeError:
+            raise MigrationError(
+                f"the role {role!r} does not exist and the owner may not create it: create it "
+                "(LOGIN NOSUPERUSER NOBYPASSRLS) or give the owner CREATEROLE"
+            ) from None
+    if password:
+        statement = await conn.fetchval(
+            "SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)", role, password
+        )
+        await conn.execute(statement)
+
+
+async def _run_piccolo_migrations(owner_url: str) -> list[str]:
+    # Imported here: Piccolo's migration machinery is only needed by this command.
+    from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager  # noqa: PLC0415
+    from piccolo.apps.migrations.tables import Migration  # noqa: PLC0415
+
+    owner = make_engine(owner_url)
+    previous = db._engine  # restored below; migrations must run as the owner
+    db.bind(owner)
+    Migration._meta.db = owner
+    try:
+        before = set(await _applied(Migration))
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):  # Piccolo prints progress with emoji; we log instead
+            result = await ForwardsMigrationManager(app_name="disclosure_service").run()
+        if not result.success:
+            raise MigrationError(f"migrations failed: {result.message}")
+        after = await _applied(Migration)
+    finally:
+        if previous is not None:
+            db.bind(previous)
+    return sorted(set(after) - before)
+
+
+async def _applied(migration_table: Any) -> list[str]:
+    if not await migration_table.table_exists().run():
+        return []
+    rows = await migration_table.select(migration_table.name).where(
+        migration_table.app_name == "disclosure_service"
+    )
+    return [row["name"] for row in rows]
+
+
+async def _grant(conn: asyncpg.Connection[Any], role: str) -> None:
+    """Make the role's privileges exactly what TABLE_PRIVILEGES says, whatever they were."""
+    await conn.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{role}"')
+    await conn.execute(f'REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM "{role}"')
+    await conn.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')
+    for table in db.table_classes():
+        name = table._meta.tablename
+        privileges = TABLE_PRIVILEGES.get(name, DEFAULT_PRIVILEGES)
+        await conn.execute(f'GRANT {privileges} ON TABLE "{name}" TO "{role}"')
+    await conn.execute(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"')

@@ -1,0 +1,482 @@
+"""The demo cases: the twelve scenarios a unit actually sees (all people and places invented).
+
+Times are relative to when the demo is loaded, so some cases are always due soon or overdue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from disclosure_service.cases.vocabulary import Channel, Outcome, PersonRole, RiskLevel, Route, Stage
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPerson:
+    role: PersonRole
+    full_name: str
+    date_of_birth: date | None = None
+    address: str = ""
+    relationship_to_child: str = ""
+    contact_with_child: str = ""
+    safe_contact: str = ""
+    preferred_language: str = "English"
+    occupation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUser:
+    username: str
+    display_name: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCase:
+    title: str
+    route: Route
+    channel: Channel
+    received_days_ago: float
+    stage: Stage
+    concern: str
+    people: tuple[DemoPerson, ...]
+    risk: RiskLevel = RiskLevel.standard
+    outcome: Outcome | None = None
+    assigned_to: str | None = "demo.officer"
+    tags: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class DemoForce:
+    code: str
+    name: str
+    offers_welsh: bool
+    users: tuple[DemoUser, ...]
+    cases: tuple[DemoCase, ...]
+
+
+def _mother_and_partner(
+    mother: str, partner: str, children: tuple[tuple[str, date], ...]
+) -> tuple[DemoPerson, ...]:
+    return (
+        DemoPerson(
+            PersonRole.applicant,
+            mother,
+            date(1991, 3, 14),
+            "14 Larch Close, Eastbridge, EB4 2QT",
+            "Mother",
+            "Lives with the children",
+            "Mobile after 7pm; do not leave voicemails",
+        ),
+        DemoPerson(
+            PersonRole.subject,
+            partner,
+            date(1986, 8, 2),
+            "14 Larch Close, Eastbridge, EB4 2QT",
+            "Mother's partner",
+            "Babysits two evenings a week",
+            occupation="Delivery driver",
+        ),
+        *(
+            DemoPerson(PersonRole.child, name, dob, "14 Larch Close, Eastbridge, EB4 2QT")
+            for name, dob in children
+        ),
+    )
+
+
+DEMO_CASES: tuple[DemoCase, ...] = (
+    DemoCase(
+        "Mother asks about her new partner",
+        Route.right_to_ask,
+        Channel.phone_101,
+        19,
+        Stage.authorisation,
+        "My partner of three months now babysits my two children. A friend said he was in trouble with "
+        "the police years ago for something to do with a child.",
+        _mother_and_partner(
+            "Hannah Whitfield",
+            "Craig Dunmore",
+            (("Maisie Whitfield", date(2022, 5, 9)), ("Leo Whitfield", date(2019, 1, 23))),
+        ),
+        risk=RiskLevel.medium,
+    ),
+    DemoCase(
+        "Grandmother applies; the mother is best placed",
+        Route.right_to_ask,
+        Channel.station,
+        12,
+        Stage.recommendation,
+        "My daughter's new boyfriend is alone with my grandson a lot. I have heard he was cautioned for "
+        "something involving a child.",
+        (
+            DemoPerson(
+                PersonRole.applicant,
+                "Margaret Okafor",
+                date(1962, 11, 30),
+                "3 Mill Lane, Westford, WF2 8LL",
+                "Grandmother",
+            ),
+            DemoPerson(
+                PersonRole.parent_carer,
+                "Grace Okafor",
+                date(1994, 6, 17),
+                "22 Brook Street, Westford, WF1 3AB",
+                "Mother",
+            ),
+            DemoPerson(
+                PersonRole.subject,
+                "Dean Harrower",
+                date(1990, 2, 5),
+                "22 Brook Street, Westford, WF1 3AB",
+                "Mother's boyfriend",
+                "Lives in the household",
+            ),
+            DemoPerson(
+                PersonRole.child, "Tobias Okafor", date(2020, 9, 12), "22 Brook Street, Westford, WF1 3AB"
+            ),
+        ),
+        risk=RiskLevel.medium,
+    ),
+    DemoCase(
+        "No trace",
+        Route.right_to_ask,
+        Channel.online,
+        17,
+        Stage.closed,
+        "A neighbour keeps offering my daughter lifts to school. "
+        "I would like to know if there is any reason to worry.",
+        (
+            DemoPerson(
+                PersonRole.applicant,
+                "Peter Lindqvist",
+                date(1980, 4, 1),
+                "9 Orchard Row, Northam, NM3 5DE",
+                "Father",
+                safe_contact="Email or phone any time",
+            ),
+            DemoPerson(
+                PersonRole.subject,
+                "Gordon Blythe",
+                date(1958, 7, 19),
+                "11 Orchard Row, Northam, NM3 5DE",
+                "Neighbour",
+                "Offers lifts to school",
+            ),
+            DemoPerson(
+                PersonRole.child, "Freya Lindqvist", date(2014, 2, 28), "9 Orchard Row, Northam, NM3 5DE"
+            ),
+        ),
+        outcome=Outcome.no_trace,
+        risk=RiskLevel.standard,
+    ),
+    DemoCase(
+        "Immediate risk at night",
+        Route.right_to_ask,
+        Channel.phone_101,
+        0.1,
+        Stage.closed,
+        "Call at 02:10. My partner was released from prison last week and is alone with my baby tonight. "
+        "I believe he has offended before.",
+        (
+            DemoPerson(
+                PersonRole.applicant,
+                "Kayleigh Marsh",
+                date(1999, 12, 3),
+                "Flat 4, 60 Station Road, Eastbridge, EB1 1RS",
+                "Mother",
+                safe_contact="Only this number; he checks her phone",
+            ),
+            DemoPerson(
+                PersonRole.subject,
+                "Ryan Tolley",
+                date(1993, 10, 21),
+                "Flat 4, 60 Station Road, Eastbridge, EB1 1RS",
+                "Mother's partner",
+                "Alone with the baby tonight",
+            ),
+            DemoPerson(
+                PersonRole.child,
+                "Baby Marsh",
+                date(2026, 6, 1),
+                "Flat 4, 60 Station Road, Eastbridge, EB1 1RS",
+            ),
+        ),
+        outcome=Outcome.escalated_child_protection,
+        risk=RiskLevel.immediate,
+    ),
+    DemoCase(
+        "Refuses to sign the undertaking",
+        Route.right_to_ask,
+        Channel.phone_101,
+        24,
+        Stage.undertaking_review,
+        "My new partner looks after my son after school. I want to be sure he is safe.",
+        _mother_and_partner("Leanne Carver", "Stuart Pell", (("Jayden Carver", date(2018, 3, 3)),)),
+        risk=RiskLevel.high,
+        assigned_to="demo.officer2",
+    ),
+    DemoCase(
+        "Refuses, and the police withhold",
+        Route.right_to_ask,
+        Channel.online,
+        30,
+        Stage.undertaking_review,
+        "The man who moved in next door talks to my kids over the fence. "
+        "People online say he is a paedophile.",
+        (
+            DemoPerson(
+                PersonRole.applicant,
+                "Wayne Dobson",
+                date(1984, 1, 9),
+                "5 Heath View, Southby, SB6 7PQ",
+                "Father",
+            ),
+            DemoPerson(
+                PersonRole.subject,
+                "Alan Frere",
+                date(1961, 5, 25),
+                "7 Heath View, Southby, SB6 7PQ",
+                "Neighbour",
+                "Talks to the children over the fence",
+            ),
+            DemoPerson(PersonRole.child, "Kai Dobson", date(2016, 8, 8), "5 Heath View, Southby, SB6 7PQ"),
+            DemoPerson(PersonRole.child, "Ella Dobson", date(2019, 4, 19), "5 Heath View, Southby, SB6 7PQ"),
+        ),
+        risk=RiskLevel.high,
+        assigned_to="demo.officer2",
+    ),
+    DemoCase(
+        "Identity not verified",
+        Route.right_to_ask,
+        Channel.phone_101,
+        9,
+        Stage.closed,
+        "I want to know about a man at my child's football club. I will not give my address.",
+        (
+            DemoPerson(
+                PersonRole.applicant,
+                "Unverified caller",
+                None,
+                "",
+                "Says she is a parent",
+                safe_contact="Withheld number",
+            ),
+            DemoPerson(
+                PersonRole.subject,
+                "Neil Ashworth",
+                date(1975, 3, 30),
+                "Unknown",
+                "Volunteer football coach",
+                "Coaches the under-10s",
+                occupation="Football coach (volunteer)",
+            ),
+        ),
+        outcome=Outcome.identity_not_verified,
+        risk=RiskLevel.standard,
+    ),
+    DemoCase(
+        "Overdue: assigned officer on long-term leave",
+        Route.right_to_ask,
+        Channel.station,
+        14,
+        Stage.applicant_meeting,
+        "My ex-partner's new boyfriend has the children every other weekend.",
+        (
+            DemoPerson(
+                PersonRole.applicant,
+                "Daniel Reyes",
+                date(1987, 9, 14),
+                "48 Victoria Terrace, Northam, NM1 2BB",
+                "Father",
+                safe_contact="Phone after 5pm",
+            ),
+            DemoPerson(
+                PersonRole.subject,
+                "Mark Tennant",
+                date(1983, 12, 12),
+                "2 Kiln Court, Westford, WF4 9ZZ",
+                "Mother's boyfriend",
+                "Every other weekend",
+            ),
+            DemoPerson(PersonRole.child, "Sofia Reyes", date(2017, 7, 7), "2 Kiln Court, Westford, WF4 9ZZ"),
+        ),
+        risk=RiskLevel.medium,
+        assigned_to="demo.officer3",
+    ),
+    DemoCase(
+        "Overdue triage, unassigned",
+        Route.right_to_ask,
+        Channel.online,
+        2,
+        Stage.received,
+        "My sister's new husband has a past. I am worried about my niece.",
+        (
+            DemoPerson(
+                PersonRole.applicant,
+                "Rachel Green-Hollis",
+                date(1989, 10, 10),
+                "77 Quarry Hill, Southby, SB2 4HT",
+                "Aunt",
+            ),
+            DemoPerson(
+                PersonRole.subject,
+                "Simon Hollis",
+                date(1979, 6, 6),
+                "31 Fen Road, Southby, SB3 1QA",
+                "Sister's husband",
+                "Lives with the child",
+            ),
+            DemoPerson(PersonRole.child, "Isla Hollis", date(2015, 11, 2), "31 Fen Road, Southby, SB3 1QA"),
+        ),
+        risk=RiskLevel.not_assessed,
+        assigned_to=None,
+    ),
+    DemoCase(
+        "Two supervisors at once",
+        Route.right_to_know,
+        Channel.police_initiated,
+        21,
+        Stage.authorisation,
+        "Intelligence shows a registered sex offender has formed a relationship with a mother of two.",
+        _mother_and_partner(
+            "Natalie Birch",
+            "Gary Wolstenholme",
+            (("Alfie Birch", date(2021, 2, 14)), ("Poppy Birch", date(2017, 12, 25))),
+        ),
+        risk=RiskLevel.high,
+    ),
+    DemoCase(
+        "Checks under way",
+        Route.right_to_ask,
+        Channel.referral,
+        6,
+        Stage.risk_assessment,
+        "Referral from the health visitor: the mother's new partner has mentioned a conviction.",
+        (
+            DemoPerson(
+                PersonRole.referrer,
+                "Health visitor, Eastbridge Children's Centre",
+                None,
+                "Eastbridge Children's Centre",
+                "Professional",
+            ),
+            DemoPerson(
+                PersonRole.applicant,
+                "Chloe Adeyemi",
+                date(1997, 1, 31),
+                "6 Poplar Walk, Eastbridge, EB2 6TT",
+                "Mother",
+            ),
+            DemoPerson(
+                PersonRole.subject,
+                "Jordan Pike",
+                date(1995, 4, 4),
+                "Unknown",
+                "Mother's partner",
+                "Visits daily",
+            ),
+            DemoPerson(
+                PersonRole.child, "Zara Adeyemi", date(2025, 3, 3), "6 Poplar Walk, Eastbridge, EB2 6TT"
+            ),
+        ),
+        risk=RiskLevel.medium,
+        assigned_to="demo.officer2",
+    ),
+    DemoCase(
+        "Triage due within the day",
+        Route.right_to_ask,
+        Channel.phone_101,
+        0.6,
+        Stage.initial_triage,
+        "The man my ex lets stay over with our son was on the news years ago.",
+        (
+            DemoPerson(
+                PersonRole.applicant,
+                "Tom Hargreaves",
+                date(1990, 5, 5),
+                "12 Canal Side, Westford, WF3 2CC",
+                "Father",
+            ),
+            DemoPerson(
+                PersonRole.subject,
+                "Lee Brannigan",
+                date(1981, 8, 18),
+                "40 Elm Grove, Westford, WF3 7EG",
+                "Mother's partner",
+                "Stays over most weekends",
+            ),
+            DemoPerson(
+                PersonRole.child, "Oscar Hargreaves", date(2019, 10, 1), "40 Elm Grove, Westford, WF3 7EG"
+            ),
+        ),
+        risk=RiskLevel.not_assessed,
+    ),
+)
+
+WELSH_CASES: tuple[DemoCase, ...] = (
+    DemoCase(
+        "Welsh-language recipient",
+        Route.right_to_ask,
+        Channel.phone_101,
+        20,
+        Stage.disclosure,
+        "Mae fy mhartner newydd yn gofalu am fy merch. "
+        "My new partner looks after my daughter and I want to check.",
+        (
+            DemoPerson(
+                PersonRole.applicant,
+                "Catrin Pritchard",
+                date(1992, 7, 1),
+                "8 Heol y Bont, Llanfair, LL9 4AA",
+                "Mother",
+                preferred_language="Welsh",
+            ),
+            DemoPerson(
+                PersonRole.subject,
+                "Rhys Bowen",
+                date(1988, 3, 21),
+                "8 Heol y Bont, Llanfair, LL9 4AA",
+                "Mother's partner",
+                "Looks after the child after school",
+            ),
+            DemoPerson(
+                PersonRole.child,
+                "Elin Pritchard",
+                date(2018, 9, 30),
+                "8 Heol y Bont, Llanfair, LL9 4AA",
+                preferred_language="Welsh",
+            ),
+        ),
+        risk=RiskLevel.high,
+        assigned_to="wales.officer",
+    ),
+)
+
+
+DEMO_FORCES: tuple[DemoForce, ...] = (
+    DemoForce(
+        "DEMO",
+        "Demo Constabulary",
+        False,
+        (
+            DemoUser("demo.officer", "PC Alex Morgan", "officer"),
+            DemoUser("demo.officer2", "DC Sam Patel", "officer"),
+            DemoUser("demo.officer3", "PC Chris Lowe", "officer"),
+            DemoUser("demo.supervisor", "DS Jo Clarke", "supervisor"),
+            DemoUser("demo.supervisor2", "DI Priya Shah", "supervisor"),
+            DemoUser("demo.admin", "Terry Nolan (systems administrator)", "admin"),
+            DemoUser("demo.auditor", "Helen Ward (information assurance)", "auditor"),
+        ),
+        DEMO_CASES,
+    ),
+    DemoForce(
+        "WALES",
+        "Heddlu Demo Cymru – Demo Wales Police",
+        True,
+        (
+            DemoUser("wales.officer", "PC Gethin Rowlands", "officer"),
+            DemoUser("wales.supervisor", "DS Sian Llewellyn", "supervisor"),
+        ),
+        WELSH_CASES,
+    ),
+)

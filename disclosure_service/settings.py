@@ -1,0 +1,193 @@
+"""Typed settings, read once from the environment.
+
+Every setting the service understands is declared here, with its environment variable, so that
+`docker-compose.yml`, `docs/operations.md` and the code can be checked against one list.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+Environment = Literal["development", "test", "production"]
+ENVIRONMENTS: tuple[Environment, ...] = ("development", "test", "production")
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or wrong; the message says which and how to fix it, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One environment variable: its name, what it is for, and whether production requires it."""
+
+    name: str
+    help: str
+    required_in_production: bool = False
+    secret: bool = False
+
+
+# The single list of environment variables. Tests check docker-compose.yml and the docs against it.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("APP_ENV", "development, test or production (production refuses unsafe defaults)"),
+    Setting(
+        "DATABASE_URL",
+        "PostgreSQL URL of the schema owner, used for migrations and the CLI; unset starts an embedded "
+        "PostgreSQL",
+        required_in_production=True,
+        secret=True,
+    ),
+    Setting(
+        "APP_DATABASE_URL",
+        "PostgreSQL URL the web service uses: a role that owns nothing and is subject to row-level "
+        "security; derived from DATABASE_URL when unset",
+        required_in_production=True,
+        secret=True,
+    ),
+    Setting("SECRET_KEY", "signs CSRF tokens (32+ random characters)", True, secret=True),
+    Setting("TOTP_ENCRYPTION_KEY", "encrypts TOTP secrets at rest (32+ random characters)", True, True),
+    Setting("DATA_DIR", "folder for the embedded database and development secrets (default ./var)"),
+    Setting("PUBLIC_URL", "the address users open, used in enrolment links", required_in_production=True),
+    Setting("FORCE_NAME", "the force's name shown in the header (default: Demo Constabulary)"),
+    Setting("DB_POOL_MIN", "smallest connection pool per worker process (default 2)"),
+    Setting("DB_POOL_MAX", "largest connection pool per worker process (default 10)"),
+    Setting("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR (default INFO)"),
+)
+
+APP_ROLE_DEFAULT = "disclosure_app"
+_DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+_DEFAULT_FORCE_NAME = "Demo Constabulary"
+_DEFAULT_POOL_MIN = 2
+_DEFAULT_POOL_MAX = 10
+_MIN_SECRET_LENGTH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The service's configuration; build it with `Settings.from_env()` or `get_settings()`."""
+
+    env: Environment = "development"
+    database_url: str | None = None
+    app_database_url: str | None = None
+    secret_key: str = field(default="", repr=False)
+    totp_encryption_key: str = field(default="", repr=False)
+    data_dir: Path = Path("var")
+    public_url: str = _DEFAULT_PUBLIC_URL
+    force_name: str = _DEFAULT_FORCE_NAME
+    db_pool_min: int = _DEFAULT_POOL_MIN
+    db_pool_max: int = _DEFAULT_POOL_MAX
+    log_level: str = "INFO"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def embedded_database(self) -> bool:
+        """True when no server is configured and the service runs its own PostgreSQL."""
+        return self.database_url is None
+
+    @property
+    def embedded_pgdata(self) -> Path:
+        return self.data_dir / "pgdata"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Read and validate the environment; raise `ConfigurationError` with one clear line."""
+        env_vars = dict(os.environ if environ is None else environ)
+
+        def get(name: str) -> str | None:
+            value = env_vars.get(name, "").strip()
+            return value or None
+
+        app_env = get("APP_ENV") or "development"
+        if app_env not in ENVIRONMENTS:
+            raise ConfigurationError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {app_env!r}")
+        data_dir = Path(get("DATA_DIR") or "var")
+        production = app_env == "production"
+
+        if production:
+            missing = [s.name for s in SETTINGS if s.required_in_production and not get(s.name)]
+            if missing:
+                raise ConfigurationError(
+                    f"production needs {', '.join(missing)} set in the environment (see docs/operations.md)"
+                )
+        secret_key = get("SECRET_KEY") or _development_secret(data_dir, "SECRET_KEY")
+        totp_key = get("TOTP_ENCRYPTION_KEY") or _development_secret(data_dir, "TOTP_ENCRYPTION_KEY")
+        for name, value in (("SECRET_KEY", secret_key), ("TOTP_ENCRYPTION_KEY", totp_key)):
+            if len(value) < _MIN_SECRET_LENGTH:
+                raise ConfigurationError(f"{name} must be at least {_MIN_SECRET_LENGTH} characters long")
+        if secret_key == totp_key:
+            raise ConfigurationError("SECRET_KEY and TOTP_ENCRYPTION_KEY must be different keys")
+
+        database_url = get("DATABASE_URL")
+        app_database_url = get("APP_DATABASE_URL")
+        for name, url in (("DATABASE_URL", database_url), ("APP_DATABASE_URL", app_database_url)):
+            if url is not None:
+                _check_postgres_url(name, url)
+        if app_database_url is not None and database_url is None:
+            raise ConfigurationError("APP_DATABASE_URL is set but DATABASE_URL is not: set both or neither")
+
+        public_url = (get("PUBLIC_URL") or _DEFAULT_PUBLIC_URL).rstrip("/")
+        if production and not public_url.startswith("https://"):
+            raise ConfigurationError("PUBLIC_URL must start with https:// in production")
+
+        return cls(
+            env=app_env,
+            database_url=database_url,
+            app_database_url=app_database_url,
+            secret_key=secret_key,
+            totp_encryption_key=totp_key,
+            data_dir=data_dir,
+            public_url=public_url,
+            force_name=get("FORCE_NAME") or _DEFAULT_FORCE_NAME,
+            db_pool_min=_int(get, "DB_POOL_MIN", _DEFAULT_POOL_MIN),
+            db_pool_max=_int(get, "DB_POOL_MAX", _DEFAULT_POOL_MAX),
+            log_level=(get("LOG_LEVEL") or "INFO").upper(),
+        )
+
+
+def _int(get: Callable[[str], str | None], name: str, default: int) -> int:
+    raw = get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise ConfigurationError(f"{name} must be at least 1")
+    return value
+
+
+def _check_postgres_url(name: str, url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise ConfigurationError(f"{name} must be a postgresql:// URL")
+
+
+def _development_secret(data_dir: Path, name: str) -> str:
+    """Outside production a missing key is generated once and kept in DATA_DIR.
+
+    Keeping it means sessions and encrypted TOTP secrets survive a restart of `make run`.
+    """
+    path = data_dir / "secrets" / name
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value, encoding="utf-8")
+    path.chmod(0o600)
+    return value
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process's settings, read from the environment on first use."""
+    return Settings.from_env()

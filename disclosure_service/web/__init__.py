@@ -1,0 +1,1 @@
+"""The web shell: Jinja templates, static assets, layout helpers, errors and security headers."""

@@ -1,0 +1,95 @@
+"""Errors as GOV.UK-styled pages for browsers and as JSON for API clients.
+
+Nothing about the failure's cause reaches the client: an unexpected error is logged with a
+reference the user can quote to the service desk.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException
+from litestar.response import Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+log = logging.getLogger(__name__)
+
+AnyRequest = Request[Any, Any, Any]
+AnyResponse = Response[Any]
+
+JSON_PREFIXES = ("/api/", "/schema", "/healthz")
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorPage:
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+ERROR_PAGES: dict[int, ErrorPage] = {
+    400: ErrorPage("Sorry, there is a problem with that request", ("Go back and try again.",)),
+    401: ErrorPage("You need to sign in", ("Sign in to use this service.",)),
+    403: ErrorPage(
+        "You do not have permission to do that",
+        ("If you think you should, ask an administrator of your force.",),
+    ),
+    404: ErrorPage(
+        "Page not found",
+        (
+            "If you typed the web address, check it is correct.",
+            "If you pasted the web address, check you copied the entire address.",
+        ),
+    ),
+    405: ErrorPage("Sorry, that is not something this page can do", ("Go back and try again.",)),
+    409: ErrorPage("Someone else changed this record", ("Go back, reload the page and check the changes.",)),
+    413: ErrorPage("The file is too big", ("Go back and choose a smaller file.",)),
+    429: ErrorPage("Too many attempts", ("Wait a few minutes, then try again.",)),
+    500: ErrorPage("Sorry, there is a problem with the service", ("Try again later.",)),
+    503: ErrorPage("Sorry, the service is unavailable", ("Try again later.",)),
+}
+
+
+def wants_json(request: AnyRequest) -> bool:
+    return request.url.path.startswith(JSON_PREFIXES)
+
+
+def error_response(request: AnyRequest, status_code: int, detail: str | None = None) -> AnyResponse:
+    """The response for an error status, in the form the client asked for."""
+    page = ERROR_PAGES.get(status_code) or ERROR_PAGES[500 if status_code >= 500 else 400]
+    if wants_json(request):
+        return Response(
+            {"status_code": status_code, "detail": detail or page.title},
+            status_code=status_code,
+            media_type=MediaType.JSON,
+        )
+    paragraphs = (detail, *page.paragraphs) if detail else page.paragraphs
+    return Template(
+        template_name="errors/error.html",
+        context={"page_title": page.title, "paragraphs": paragraphs},
+        status_code=status_code,
+    )
+
+
+def handle_http_exception(request: AnyRequest, exc: HTTPException) -> AnyResponse:
+    # Validation messages from Litestar are safe and useful to API clients; pages keep their own words.
+    detail = exc.detail if wants_json(request) and exc.status_code < 500 else None
+    response = error_response(request, exc.status_code, detail)
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    if wants_json(request) and exc.extra and exc.status_code < 500:
+        response.content = {"status_code": exc.status_code, "detail": exc.detail, "extra": exc.extra}
+    return response
+
+
+def handle_unexpected(request: AnyRequest, exc: Exception) -> AnyResponse:
+    reference = secrets.token_hex(4).upper()
+    log.error("unhandled error %s on %s %s", reference, request.method, request.url.path, exc_info=exc)
+    detail = f"Quote reference {reference} if you contact the service desk."
+    return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR, detail)
+
+
+EXCEPTION_HANDLERS = {HTTPException: handle_http_exception, Exception: handle_unexpected}

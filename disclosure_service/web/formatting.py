@@ -1,0 +1,43 @@
+"""How dates and times are written for people: Europe/London, British English.
+
+The database holds UTC; only screens and documents convert.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def to_london(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are not allowed: store and pass UTC-aware values")
+    return moment.astimezone(LONDON)
+
+
+def long_date(value: date | datetime | None) -> str:
+    """28 November 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_london(value).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def clock_time(moment: datetime) -> str:
+    """3:04pm, 11am, midday, midnight (GOV.UK style)."""
+    local = to_london(moment)
+    if local.minute == 0 and local.hour in (0, 12):
+        return "midnight" if local.hour == 0 else "midday"
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+
+
+def long_datetime(moment: datetime | None) -> str:
+    """28 November 2026 at 3:04pm, in London time."""
+    if moment is None:
+        return ""
+    return f"{long_date(moment)} at {clock_time(moment)}"

@@ -1,0 +1,11 @@
+"""Pages that belong to no single area: the home page."""
+
+from __future__ import annotations
+
+from litestar import get
+from litestar.response import Template
+
+
+@get("/", opt={"access": "public"}, include_in_schema=False)
+async def home() -> Template:
+    return Template(template_name="home.html")

@@ -1,0 +1,38 @@
+"""The Jinja environment shared by every page."""
+
+from __future__ import annotations
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from disclosure_service.paths import WEB_TEMPLATES_DIR
+from disclosure_service.settings import Settings
+from disclosure_service.web import formatting
+
+SERVICE_NAME = "Disclosure scheme cases"
+
+
+def make_environment(settings: Settings) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(WEB_TEMPLATES_DIR),
+                # The macros import each other under this exact prefix.
+                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            ]
+        ),
+        # A custom Environment does not autoescape unless told: every page shows user input.
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["long_date"] = formatting.long_date
+    env.filters["long_datetime"] = formatting.long_datetime
+    env.globals["service_name"] = SERVICE_NAME
+    env.globals["force_name"] = settings.force_name
+    return env
+
+
+def template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(make_environment(settings)))

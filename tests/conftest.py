@@ -1,0 +1,67 @@
+"""Shared fixtures: one real PostgreSQL database per session, one rolled-back transaction per test."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from litestar import Litestar
+
+from disclosure_service.app import create_app
+from disclosure_service.database import engine as db
+from disclosure_service.database.migrate import migrate
+from disclosure_service.settings import Settings
+from tests import database
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        env="test",
+        secret_key="test-secret-key-" + "s" * 32,
+        totp_encryption_key="test-totp-key-" + "t" * 32,
+        data_dir=tmp_path_factory.mktemp("data"),
+    )
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    return database.server_url()
+
+
+@pytest.fixture(scope="session")
+async def test_database(server_url: str) -> AsyncIterator[database.TestDatabase]:
+    created = await database.create_database(server_url)
+    await migrate(created.owner_url, created.app_url)
+    await db.open_pool(created.app_url, min_size=1, max_size=4)
+    yield created
+    await db.close_pool()
+    await database.drop_database(created)
+
+
+@pytest.fixture
+async def transaction(test_database: database.TestDatabase) -> AsyncIterator[None]:
+    """Everything the test and the app do runs in one transaction, rolled back afterwards."""
+    async with db.engine().transaction() as txn:
+        yield
+        await txn.rollback()  # type: ignore[no-untyped-call]
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Litestar:
+    return create_app(settings, manage_pool=False)
+
+
+@pytest.fixture
+async def client(app: Litestar, transaction: None) -> AsyncIterator[httpx.AsyncClient]:
+    # ASGITransport runs the app in the test's own task, so it joins the test's transaction.
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
+        yield http
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent

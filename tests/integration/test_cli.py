@@ -1,0 +1,87 @@
+"""The command line as an administrator meets it: help, clear one-line errors, migrate, demo."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from tests import cli, database
+
+UNREACHABLE = "postgresql://postgres@127.0.0.1:9/nowhere"
+
+
+@pytest.mark.parametrize("command", ["serve", "migrate", "demo", "check"])
+def test_every_command_explains_itself(command: str) -> None:
+    result = cli.run(command, "--help", env=cli.environment())
+    assert result.returncode == 0
+    assert f"usage: disclosure-service {command}" in result.stdout
+    assert len(result.stdout.splitlines()) > 3
+
+
+@pytest.mark.parametrize("command", ["serve", "migrate", "demo"])
+def test_an_unreachable_database_stops_the_command_with_one_clear_line(command: str) -> None:
+    result = cli.run(command, env=cli.environment(DATABASE_URL=UNREACHABLE))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "cannot reach PostgreSQL" in lines[0]
+    assert "DATABASE_URL" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_check_reports_an_unreachable_database_as_a_problem() -> None:
+    result = cli.run("check", env=cli.environment(DATABASE_URL=UNREACHABLE))
+    assert result.returncode == 1
+    problems = [line for line in result.stdout.splitlines() if line.startswith("PROBLEM")]
+    assert len(problems) == 1
+    assert "cannot reach PostgreSQL" in problems[0]
+
+
+def test_production_without_its_secrets_stops_with_one_clear_line() -> None:
+    env = cli.environment(APP_ENV="production", DATABASE_URL=UNREACHABLE)
+    result = cli.run("serve", env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "SECRET_KEY" in lines[0]
+    assert "TOTP_ENCRYPTION_KEY" in lines[0]
+
+
+async def test_migrate_and_demo_are_idempotent(server_url: str) -> None:
+    fresh = await database.create_database(server_url)
+    env = cli.environment(DATABASE_URL=fresh.owner_url, APP_DATABASE_URL=fresh.app_url)
+    try:
+        first = cli.run("migrate", env=env)
+        assert first.returncode == 0, first.stderr
+        assert "applied migration" in first.stdout
+        again = cli.run("migrate", env=env)
+        assert again.returncode == 0, again.stderr
+        assert "applied migration" not in again.stdout
+
+        loaded = cli.run("demo", env=env)
+        assert loaded.returncode == 0, loaded.stderr
+        assert "demo cases loaded" in loaded.stdout
+        counts = await _counts(fresh.owner_url)
+        reloaded = cli.run("demo", env=env)
+        assert reloaded.returncode == 0, reloaded.stderr
+        assert "already present" in reloaded.stdout
+        assert await _counts(fresh.owner_url) == counts
+        assert counts["application"] >= 12
+        assert counts["case_person"] > counts["application"]
+
+        check = cli.run("check", env=env)
+        assert check.returncode == 0, check.stdout + check.stderr
+        assert "PROBLEM" not in check.stdout
+    finally:
+        await database.drop_database(fresh)
+
+
+async def _counts(url: str) -> dict[str, int]:
+    conn = await asyncpg.connect(url)
+    try:
+        return {
+            table: int(await conn.fetchval(f"SELECT count(*) FROM {table}"))  # noqa: S608  # fixed names
+            for table in ("force", "app_user", "application", "case_person")
+        }
+    finally:
+        await conn.close()

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from disclosure_service.settings import SETTINGS, ConfigurationError, Settings
+
+KEY_A = "a" * 40
+KEY_B = "b" * 40
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    env = {
+        "APP_ENV": "production",
+        "DATABASE_URL": "postgresql://owner:pw@db:5432/disclosure",
+        "APP_DATABASE_URL": "postgresql://disclosure_app:pw@db:5432/disclosure",
+        "SECRET_KEY": KEY_A,
+        "TOTP_ENCRYPTION_KEY": KEY_B,
+        "PUBLIC_URL": "https://disclosure.example.police.uk",
+    }
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v}
+
+
+def test_production_settings_are_read_from_the_environment() -> None:
+    settings = Settings.from_env(production_env())
+    assert settings.is_production
+    assert settings.database_url == "postgresql://owner:pw@db:5432/disclosure"
+    assert not settings.embedded_database
+    assert settings.public_url == "https://disclosure.example.police.uk"
+
+
+@pytest.mark.parametrize(
+    "missing", [s.name for s in SETTINGS if s.required_in_production], ids=lambda name: f"without-{name}"
+)
+def test_production_refuses_to_start_without_a_required_setting(missing: str) -> None:
+    with pytest.raises(ConfigurationError, match=missing) as error:
+        Settings.from_env(production_env(**{missing: ""}))
+    assert "\n" not in str(error.value)
+
+
+def test_short_keys_are_refused() -> None:
+    with pytest.raises(ConfigurationError, match="SECRET_KEY must be at least 32"):
+        Settings.from_env(production_env(SECRET_KEY="short"))
+
+
+def test_the_two_keys_must_differ() -> None:
+    with pytest.raises(ConfigurationError, match="different"):
+        Settings.from_env(production_env(TOTP_ENCRYPTION_KEY=KEY_A))
+
+
+def test_production_needs_https() -> None:
+    with pytest.raises(ConfigurationError, match="https"):
+        Settings.from_env(production_env(PUBLIC_URL="http://disclosure.example"))
+
+
+def test_a_database_url_must_be_postgresql() -> None:
+    with pytest.raises(ConfigurationError, match="DATABASE_URL must be a postgresql"):
+        Settings.from_env({"DATABASE_URL": "sqlite:///x.db", "DATA_DIR": "/nonexistent-not-used"} | _keys())
+
+
+def test_unknown_environment_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="APP_ENV"):
+        Settings.from_env({"APP_ENV": "staging"} | _keys())
+
+
+def test_pool_sizes_must_be_whole_numbers() -> None:
+    with pytest.raises(ConfigurationError, match="DB_POOL_MAX must be a whole number"):
+        Settings.from_env({"DB_POOL_MAX": "lots"} | _keys())
+
+
+def test_development_without_database_url_uses_the_embedded_server(tmp_path: Path) -> None:
+    settings = Settings.from_env({"DATA_DIR": str(tmp_path)})
+    assert settings.embedded_database
+    assert settings.embedded_pgdata == tmp_path / "pgdata"
+
+
+def test_development_keys_are_generated_once_and_kept(tmp_path: Path) -> None:
+    first = Settings.from_env({"DATA_DIR": str(tmp_path)})
+    second = Settings.from_env({"DATA_DIR": str(tmp_path)})
+    assert len(first.secret_key) >= 32
+    assert first.secret_key == second.secret_key
+    assert first.totp_encryption_key == second.totp_encryption_key
+    assert first.secret_key != first.totp_encryption_key
+    assert (tmp_path / "secrets" / "SECRET_KEY").stat().st_mode & 0o077 == 0
+
+
+def test_secrets_are_not_in_the_repr() -> None:
+    settings = Settings.from_env(production_env())
+    assert KEY_A not in repr(settings)
+    assert KEY_B not in repr(settings)
+
+
+def _keys() -> dict[str, str]:
+    return {"SECRET_KEY": KEY_A, "TOTP_ENCRYPTION_KEY": KEY_B}
