@@ -1,0 +1,95 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a real server process.
+
+Without Chromium these tests skip with the reason; CI sets REQUIRE_BROWSER=1, and then a missing
+browser fails the run instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from tests import cli, database
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+T = TypeVar("T")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+
+
+def chromium_path() -> str | None:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    browser_tests = [item for item in items if here in Path(str(item.fspath)).parents]
+    for item in browser_tests:
+        item.add_marker(pytest.mark.e2e)
+    if chromium_path() is None and not os.environ.get("REQUIRE_BROWSER"):
+        reason = "no Chromium found (install Debian's chromium, `make browser`, or set CHROMIUM_PATH)"
+        for item in browser_tests:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine from a sync test: Playwright's sync API keeps an event loop busy on this thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture(scope="session")
+def live_server(server_url: str) -> Iterator[str]:
+    """The service in its own process, on a fresh database with the demo data."""
+    fresh = run_async(database.create_database(server_url))
+    env = cli.environment(DATABASE_URL=fresh.owner_url, APP_DATABASE_URL=fresh.app_url)
+    try:
+        with cli.serving("--demo", env=env) as base_url:
+            yield base_url
+    finally:
+        run_async(database.drop_database(fresh))
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    path = chromium_path()
+    if path is None:
+        pytest.fail("REQUIRE_BROWSER is set but no Chromium is installed")
+    browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server, viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    yield page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
