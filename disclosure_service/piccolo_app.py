@@ -8,7 +8,9 @@ from disclosure_service.paths import MIGRATIONS_DIR
 
 TABLE_MODULES = [
     "disclosure_service.accounts.tables",
+    "disclosure_service.auth.tables",
     "disclosure_service.cases.tables",
+    "disclosure_service.audit.tables",
 ]
 
 APP_CONFIG = AppConfig(

@@ -46,7 +46,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "APP_DATABASE_URL",
         "PostgreSQL URL the web service uses: a role that owns nothing and is subject to row-level "
-        "security; derived from DATABASE_URL when unset",
+        "security; outside production it defaults to DATABASE_URL's server as role disclosure_app",
         required_in_production=True,
         secret=True,
     ),
@@ -58,6 +58,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DB_POOL_MIN", "smallest connection pool per worker process (default 2)"),
     Setting("DB_POOL_MAX", "largest connection pool per worker process (default 10)"),
     Setting("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR (default INFO)"),
+    Setting(
+        "FORWARDED_ALLOW_IPS",
+        "addresses of the TLS proxies whose X-Forwarded-For is trusted for client addresses in the audit "
+        "trail (read by uvicorn; default 127.0.0.1)",
+    ),
 )
 
 APP_ROLE_DEFAULT = "disclosure_app"

@@ -58,7 +58,7 @@ class User(Table, tablename="app_user", schema=None):
 
 ID = "2026-11-29T00:03:11:516820"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = "forces, users, applications, people"
 
 
 async def forwards():

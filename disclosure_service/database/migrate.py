@@ -28,7 +28,11 @@ _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # Reference data is read-only for it; the audit trail is append-only.
 TABLE_PRIVILEGES: dict[str, str] = {
     "force": "SELECT",
+    "audit_event": "SELECT, INSERT",
+    "audit_chain": "SELECT, UPDATE",
 }
+# SECURITY DEFINER functions the runtime role may call (see the migrations).
+FUNCTIONS = ("auth_login_lookup(text)",)
 DEFAULT_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 
 
@@ -90,8 +94,11 @@ async def _run_piccolo_migrations(owner_url: str) -> list[str]:
     try:
         before = set(await _applied(Migration))
         output = io.StringIO()
-        with contextlib.redirect_stdout(output):  # Piccolo prints progress with emoji; we log instead
-            result = await ForwardsMigrationManager(app_name="disclosure_service").run()
+        try:
+            with contextlib.redirect_stdout(output):  # Piccolo prints progress with emoji; we log instead
+                result = await ForwardsMigrationManager(app_name="disclosure_service").run()
+        except asyncpg.PostgresError as exc:
+            raise MigrationError(f"a migration failed and was rolled back: {exc}") from exc
         if not result.success:
             raise MigrationError(f"migrations failed: {result.message}")
         after = await _applied(Migration)
@@ -120,3 +127,5 @@ async def _grant(conn: asyncpg.Connection[Any], role: str) -> None:
         privileges = TABLE_PRIVILEGES.get(name, DEFAULT_PRIVILEGES)
         await conn.execute(f'GRANT {privileges} ON TABLE "{name}" TO "{role}"')
     await conn.execute(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+    for function in FUNCTIONS:
+        await conn.execute(f'GRANT EXECUTE ON FUNCTION {function} TO "{role}"')

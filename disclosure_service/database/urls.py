@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 
 def with_user(url: str, user: str, password: str | None = None) -> str:
@@ -22,14 +22,15 @@ def with_database(url: str, database: str) -> str:
 
 def user_of(url: str) -> str:
     """The role a URL connects as (PostgreSQL's default, the OS user, is not assumed)."""
-    user = urlsplit(url).username
+    user = unquote(urlsplit(url).username or "")
     if not user:
         raise ValueError("the database URL must name a user")
     return user
 
 
 def password_of(url: str) -> str | None:
-    return urlsplit(url).password
+    password = urlsplit(url).password
+    return None if password is None else unquote(password)
 
 
 def database_of(url: str) -> str:

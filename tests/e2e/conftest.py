@@ -43,6 +43,9 @@ def chromium_path() -> str | None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     browser_tests = [item for item in items if here in Path(str(item.fspath)).parents]
+    # Last: Playwright's sync API keeps an event loop on the main thread until the session ends,
+    # and the async tests need that thread's loop to themselves.
+    items[:] = [item for item in items if item not in browser_tests] + browser_tests
     for item in browser_tests:
         item.add_marker(pytest.mark.e2e)
     if chromium_path() is None and not os.environ.get("REQUIRE_BROWSER"):

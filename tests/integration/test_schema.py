@@ -10,6 +10,7 @@ import asyncpg
 from piccolo.columns import Timestamp, Timestamptz
 from piccolo.table import sort_table_classes
 
+from disclosure_service.audit.tables import COMPOSITE_INDEXES
 from disclosure_service.database import engine as db
 from disclosure_service.piccolo_app import TABLE_MODULES
 from tests import database
@@ -53,6 +54,8 @@ async def test_migrated_schema_equals_the_table_definitions(
             for table in sort_table_classes(db.table_classes()):
                 for statement in table.create_table().ddl:
                     await conn.execute(statement)
+            for statement in COMPOSITE_INDEXES:
+                await conn.execute(statement)
         finally:
             await conn.close()
         migrated = await introspect(test_database.owner_url)

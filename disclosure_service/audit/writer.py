@@ -1,0 +1,118 @@
+"""The one call the rest of the service uses to log: `record(conn, ...)`.
+
+It runs on the caller's connection, inside the caller's transaction, so a change is never
+committed without its audit row; and if the row cannot be written the caller's transaction
+fails with it (fail closed).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from disclosure_service.audit.chain import CHAIN_COUNT, row_hash
+from disclosure_service.audit.vocabulary import Operation
+
+
+@dataclass(frozen=True, slots=True)
+class RequestMeta:
+    """Where a request came from. Never passwords, codes or tokens."""
+
+    ip: str = ""
+    user_agent: str = ""
+    request_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    user_id: int | None
+    force_id: int | None
+    username: str
+
+
+SYSTEM = Actor(user_id=None, force_id=None, username="system")
+
+
+async def record(
+    conn: asyncpg.Connection[Any],
+    *,
+    actor: Actor,
+    operation: Operation,
+    event: str,
+    meta: RequestMeta | None = None,
+    force_id: int | None = None,
+    application_id: int | None = None,
+    reference: str = "",
+    record_type: str = "",
+    record_id: int | None = None,
+    justification: str = "",
+    recipients: str = "",
+    details: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Append one audit row; return its id. `force_id` defaults to the actor's force."""
+    meta = meta or RequestMeta()
+    head = await _lock_a_chain(conn)
+    row: dict[str, Any] = {
+        "chain": head["id"],
+        "seq": head["seq"] + 1,
+        "prev_hash": head["head_hash"],
+        "occurred_at": now or datetime.now(UTC),
+        "force": force_id if force_id is not None else actor.force_id,
+        "user": actor.user_id,
+        "username": actor.username[:64],
+        "operation": operation.value,
+        "event": event,
+        "application_id": application_id,
+        "reference": reference,
+        "record_type": record_type,
+        "record_id": record_id,
+        "justification": justification,
+        "recipients": recipients,
+        "details": json.dumps(details or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+        "ip": meta.ip[:64],
+        "user_agent": meta.user_agent[:256],
+        "request_id": meta.request_id[:32],
+    }
+    row["hash"] = row_hash(row)
+    columns = ", ".join(f'"{name}"' for name in row)
+    placeholders = ", ".join(f"${i}" for i in range(1, len(row) + 1))
+    event_id: int = await conn.fetchval(
+        f"INSERT INTO audit_event ({columns}) VALUES ({placeholders}) RETURNING id",  # noqa: S608  # fixed names
+        *row.values(),
+    )
+    await conn.execute(
+        "UPDATE audit_chain SET seq = $2, head_hash = $3, updated_at = $4 WHERE id = $1",
+        row["chain"],
+        row["seq"],
+        row["hash"],
+        row["occurred_at"],
+    )
+    return event_id
+
+
+async def _lock_a_chain(conn: asyncpg.Connection[Any]) -> asyncpg.Record:
+    """Lock the head of a chain no other transaction is writing to, waiting only if all are busy.
+
+    The lock lasts until the caller's transaction ends, which keeps each chain's order the order
+    of commit. Starting the search at a random chain spreads writers out.
+    """
+    start = random.randrange(CHAIN_COUNT)  # noqa: S311  # load spreading, not security
+    head: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT id, seq, head_hash FROM audit_chain ORDER BY (id + $1) % $2 FOR UPDATE SKIP LOCKED LIMIT 1",
+        start,
+        CHAIN_COUNT,
+    )
+    if head is None:
+        head = await conn.fetchrow(
+            "SELECT id, seq, head_hash FROM audit_chain WHERE id = $1 FOR UPDATE", start
+        )
+    if head is None:
+        raise RuntimeError("the audit chains are missing: run `disclosure-service migrate`")
+    return head
