@@ -5,16 +5,25 @@ from __future__ import annotations
 import logging
 
 from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from disclosure_service import __version__
+from disclosure_service.auth import access
+from disclosure_service.auth import pages as auth_pages
+from disclosure_service.auth.access import access_guard
+from disclosure_service.auth.api import AuthApi
+from disclosure_service.auth.middleware import SessionMiddleware
+from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from disclosure_service.database.setup import resolve_urls
 from disclosure_service.paths import STATIC_DIR
 from disclosure_service.settings import Settings, get_settings
 from disclosure_service.web import errors, headers, health, pages, templating
+from disclosure_service.web.origin import SameOriginMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +42,23 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
         urls = await resolve_urls(settings)
         await db.open_pool(urls.app, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
 
-    api = Router(path=API_PREFIX, route_handlers=[])
+    api = Router(path=API_PREFIX, route_handlers=[AuthApi])
     static = create_static_files_router(
-        path="/static", directories=[STATIC_DIR], opt={"access": "public"}, include_in_schema=False
+        path="/static", directories=[STATIC_DIR], opt=access.opt(access.PUBLIC), include_in_schema=False
     )
     return Litestar(
-        route_handlers=[pages.home, health.healthz, api, static],
+        route_handlers=[pages.home, *auth_pages.ROUTES, health.healthz, api, static],
+        guards=[access_guard],
+        middleware=[SameOriginMiddleware(settings.public_url), SessionMiddleware()],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="__Host-csrftoken",
+            cookie_secure=True,
+            cookie_httponly=False,  # API clients read it to send it back in X-CSRFToken
+            cookie_samesite="strict",
+            header_name="x-csrftoken",
+        ),
+        state=State({"auth_keys": Keys.from_settings(settings)}),
         on_startup=[open_pool] if manage_pool else [],
         on_shutdown=[db.close_pool] if manage_pool else [],
         template_config=templating.template_config(settings),
@@ -47,8 +67,9 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
         openapi_config=OpenAPIConfig(
             title="disclosure-service API",
             version=__version__,
-            path="/schema",
             render_plugins=[JsonRenderPlugin()],
+            # The API's description is for signed-in users like the API itself.
+            openapi_router=Router(path="/schema", route_handlers=[], opt=access.opt(access.SIGNED_IN)),
         ),
         debug=False,
     )

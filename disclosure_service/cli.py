@@ -11,10 +11,17 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
+
 from disclosure_service import __version__
+from disclosure_service.accounts import cli as accounts_cli
+from disclosure_service.accounts.service import AccountError
+from disclosure_service.auth import totp
+from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from disclosure_service.database.migrate import MigrationError, migrate
 from disclosure_service.database.setup import DatabaseUrls, check_reachable, resolve_urls
@@ -86,6 +93,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(handler=cmd_demo)
 
+    demo_code = commands.add_parser(
+        "demo-code",
+        help="print a demo user's current sign-in code",
+        description="Print the code a demo user's authenticator would show now (development only), or "
+        "with --uri the otpauth:// address to add the account to a real authenticator app.",
+    )
+    demo_code.add_argument("username", help="a demo username, e.g. demo.officer")
+    demo_code.add_argument("--uri", action="store_true", help="print the otpauth:// URI instead of a code")
+    demo_code.set_defaults(handler=cmd_demo_code)
+
     check = commands.add_parser(
         "check",
         help="check configuration and database",
@@ -93,7 +110,27 @@ def build_parser() -> argparse.ArgumentParser:
         "are waiting, and that the web service's role cannot bypass row-level security.",
     )
     check.set_defaults(handler=cmd_check)
+
+    accounts_cli.register(commands, run_as_owner)
     return parser
+
+
+def run_as_owner(settings: Settings, body: Callable[[asyncpg.Connection[Any]], Awaitable[int]]) -> int:
+    """Run `body` in one transaction as the schema owner; an AccountError becomes a clear message."""
+
+    async def go() -> int:
+        urls = await resolve_urls(settings)
+        await check_reachable(urls.owner, "DATABASE_URL")
+        conn = await asyncpg.connect(urls.owner)
+        try:
+            async with conn.transaction():
+                return await body(conn)
+        except AccountError as exc:
+            raise CommandError(str(exc)) from None
+        finally:
+            await conn.close()
+
+    return run(go)
 
 
 def run(coro_fn: Callable[[], Coroutine[Any, Any, int]]) -> int:
@@ -123,22 +160,57 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     async def go() -> int:
         urls = await prepare_database(settings)
-        await load_demo(urls)
+        await load_demo(settings, urls)
+        print(sign_in_help(settings, settings.public_url))
         return 0
 
     return run(go)
 
 
-async def load_demo(urls: DatabaseUrls) -> None:
+async def load_demo(settings: Settings, urls: DatabaseUrls) -> None:
     from disclosure_service.demo.loader import load  # noqa: PLC0415  # only this command needs it
 
     await db.open_pool(urls.owner, min_size=1, max_size=2)
     try:
-        summary = await load()
+        summary = await load(Keys.from_settings(settings))
     finally:
         await db.close_pool()
     for line in summary:
         print(line)
+
+
+def sign_in_help(settings: Settings, base_url: str) -> str:
+    from disclosure_service.demo.loader import DEMO_PASSWORD  # noqa: PLC0415
+
+    return "\n".join(
+        (
+            f"Sign in at {base_url} as demo.officer, demo.supervisor, demo.admin or demo.auditor",
+            f"  password: {DEMO_PASSWORD}",
+            "  code:     .venv/bin/disclosure-service demo-code demo.officer  (the current 6-digit code)",
+        )
+    )
+
+
+def cmd_demo_code(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.is_production:
+        raise CommandError("demo-code is for development only")
+    keys = Keys.from_settings(settings)
+
+    async def body(conn: asyncpg.Connection[Any]) -> int:
+        row = await conn.fetchrow(
+            "SELECT id, totp_secret_encrypted FROM app_user WHERE username = $1", args.username
+        )
+        if row is None or row["totp_secret_encrypted"] is None:
+            raise CommandError(f"{args.username} has no authenticator set up")
+        secret = keys.box.decrypt(row["totp_secret_encrypted"], row["id"])
+        print(
+            totp.provisioning_uri(secret, args.username)
+            if args.uri
+            else totp.code_at(secret, datetime.now(UTC))
+        )
+        return 0
+
+    return run_as_owner(settings, body)
 
 
 def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
@@ -164,14 +236,17 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     async def go() -> DatabaseUrls:
         urls = await prepare_database(settings, apply_migrations=not args.no_migrate)
         if args.demo:
-            await load_demo(urls)
+            await load_demo(settings, urls)
         return urls
 
     urls = asyncio.run(go())
     # Worker processes read the resolved addresses: an embedded server is started once, here.
     os.environ["DATABASE_URL"] = urls.owner
     os.environ["APP_DATABASE_URL"] = urls.app
-    print(f"serving on http://{args.host}:{args.port} with {args.workers} worker(s); Ctrl+C stops")
+    base_url = f"http://{args.host}:{args.port}"
+    if args.demo:
+        print(sign_in_help(settings, base_url))
+    print(f"serving on {base_url} with {args.workers} worker(s); Ctrl+C stops")
     uvicorn.run(
         "disclosure_service.app:create_app",
         factory=True,

@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
 
 from disclosure_service.accounts.roles import UserStatus
 from disclosure_service.accounts.tables import Force, User
+from disclosure_service.auth import passwords, totp
+from disclosure_service.auth.service import Keys
 from disclosure_service.cases.clocks import deadlines
 from disclosure_service.cases.tables import Application, CasePerson
 from disclosure_service.cases.vocabulary import Scheme, Stage
 from disclosure_service.database import engine as db
 from disclosure_service.demo.scenarios import DEMO_FORCES, DemoCase, DemoForce
 
+# Demo accounts only: printed by `make run`, refused by the password rules for real accounts.
+DEMO_PASSWORD = "Kettle-Orchard-Lantern-42"  # noqa: S105  # published on purpose
 
-async def load(now: datetime | None = None) -> list[str]:
+
+async def load(keys: Keys, now: datetime | None = None) -> list[str]:
     """Load everything missing; return lines describing what is there."""
     now = now or datetime.now(UTC)
     lines: list[str] = []
-    async with db.transaction():
+    password_hash = await passwords.hash_password(DEMO_PASSWORD)
+    async with db.transaction() as conn:
         for demo in DEMO_FORCES:
             force_id = await _force(demo)
             users = await _users(demo, force_id)
+            await _enrol(conn, users, keys, password_hash)
             created = await _cases(demo, force_id, users, now)
             lines.append(
                 f"{demo.name} ({demo.code}): {len(users)} users, "
@@ -53,10 +63,25 @@ async def _users(demo: DemoForce, force_id: int) -> dict[str, int]:
                 display_name=user.display_name,
                 role=user.role,
                 status=UserStatus.pending.value,
+                failed_attempts=0,
             )
         ).returning(User.id)
         ids[user.username] = int(rows[0]["id"])
     return ids
+
+
+async def _enrol(
+    conn: asyncpg.Connection[Any], users: dict[str, int], keys: Keys, password_hash: str
+) -> None:
+    """Demo users are ready to sign in: the demo password, and a TOTP secret `demo-code` reads."""
+    for user_id in users.values():
+        await conn.execute(
+            "UPDATE app_user SET password_hash = $2, totp_secret_encrypted = $3, status = 'active' "
+            "WHERE id = $1 AND password_hash IS NULL AND status = 'pending'",
+            user_id,
+            password_hash,
+            keys.box.encrypt(totp.new_secret(), user_id),
+        )
 
 
 async def _cases(demo: DemoForce, force_id: int, users: dict[str, int], now: datetime) -> int:

@@ -10,11 +10,15 @@ import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
-from litestar.response import Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_401_UNAUTHORIZED, HTTP_500_INTERNAL_SERVER_ERROR
+
+from disclosure_service.auth.access import StepUpRequired
+from disclosure_service.auth.principal import Principal, SessionStage
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +79,9 @@ def error_response(request: AnyRequest, status_code: int, detail: str | None = N
 
 
 def handle_http_exception(request: AnyRequest, exc: HTTPException) -> AnyResponse:
+    redirect = _redirect_for_browser(request, exc)
+    if redirect is not None:
+        return redirect
     # Validation messages from Litestar are safe and useful to API clients; pages keep their own words.
     detail = exc.detail if wants_json(request) and exc.status_code < 500 else None
     response = error_response(request, exc.status_code, detail)
@@ -83,6 +90,21 @@ def handle_http_exception(request: AnyRequest, exc: HTTPException) -> AnyRespons
     if wants_json(request) and exc.extra and exc.status_code < 500:
         response.content = {"status_code": exc.status_code, "detail": exc.detail, "extra": exc.extra}
     return response
+
+
+def _redirect_for_browser(request: AnyRequest, exc: HTTPException) -> AnyResponse | None:
+    """A browser asking for a page it may see after signing in (or a fresh code) is sent there."""
+    if wants_json(request) or request.method != "GET":
+        return None
+    here = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="/")
+    if exc.status_code == HTTP_401_UNAUTHORIZED:
+        principal = request.scope.get("user")
+        half_signed_in = isinstance(principal, Principal) and principal.stage is SessionStage.password
+        target = "/sign-in/code" if half_signed_in else "/sign-in"
+        return Redirect(f"{target}?next={here}", status_code=HTTP_303_SEE_OTHER)
+    if isinstance(exc, StepUpRequired):
+        return Redirect(f"/step-up?next={here}", status_code=HTTP_303_SEE_OTHER)
+    return None
 
 
 def handle_unexpected(request: AnyRequest, exc: Exception) -> AnyResponse:

@@ -8,7 +8,7 @@ from litestar.template.config import TemplateConfig
 
 from disclosure_service.paths import WEB_TEMPLATES_DIR
 from disclosure_service.settings import Settings
-from disclosure_service.web import formatting
+from disclosure_service.web import formatting, navigation
 
 SERVICE_NAME = "Disclosure scheme cases"
 
@@ -31,6 +31,7 @@ def make_environment(settings: Settings) -> Environment:
     env.filters["long_datetime"] = formatting.long_datetime
     env.globals["service_name"] = SERVICE_NAME
     env.globals["force_name"] = settings.force_name
+    env.globals["nav_items"] = navigation.nav_items
     return env
 
 

@@ -7,11 +7,12 @@ from playwright.sync_api import Page, expect
 from tests.e2e.accessibility import assert_accessible, violations
 
 
-def test_home_page_is_accessible_and_its_script_runs(page: Page) -> None:
+def test_sign_in_page_is_accessible_and_its_script_runs(page: Page) -> None:
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.goto("/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Disclosure scheme cases")
+    expect(page).to_have_url("/sign-in?next=/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     # app.js ran (the CSP allows only same-origin scripts) and marked the page for GOV.UK Frontend.
     expect(page.locator("body")).to_have_class("govuk-template__body js-enabled govuk-frontend-supported")
     assert errors == []

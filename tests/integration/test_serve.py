@@ -14,7 +14,9 @@ def test_serve_with_embedded_postgres_keeps_its_data_across_a_restart(tmp_path: 
     with cli.serving("--demo", env=env) as base_url:
         health = httpx.get(f"{base_url}/healthz").json()
         assert health["database"] == "up"
-        assert "Demo Constabulary" in httpx.get(base_url).text
+        sign_in = httpx.get(base_url, follow_redirects=True)
+        assert sign_in.url.path == "/sign-in"
+        assert "Demo Constabulary" in sign_in.text
     assert (tmp_path / "var" / "pgdata" / "PG_VERSION").exists()
 
     with cli.serving(env=env) as base_url:

@@ -5,8 +5,14 @@ from __future__ import annotations
 import httpx
 
 
-async def test_home_page_renders_the_force_branded_layout(client: httpx.AsyncClient) -> None:
+async def test_anonymous_visitors_are_sent_to_sign_in(client: httpx.AsyncClient) -> None:
     response = await client.get("/")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/sign-in?next=/"
+
+
+async def test_pages_use_the_force_branded_layout(client: httpx.AsyncClient) -> None:
+    response = await client.get("/sign-in")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     html = response.text
@@ -55,7 +61,7 @@ async def test_static_assets_are_served_without_gov_uk_fonts(client: httpx.Async
 
 
 async def test_every_response_carries_the_security_headers(client: httpx.AsyncClient) -> None:
-    for path in ("/", "/healthz", "/static/app.css", "/no-such-page"):
+    for path in ("/", "/sign-in", "/healthz", "/static/app.css", "/no-such-page"):
         headers = (await client.get(path)).headers
         assert "script-src 'self'" in headers["content-security-policy"], path
         assert "frame-ancestors 'none'" in headers["content-security-policy"], path

@@ -1,0 +1,76 @@
+"""Every route declares who may call it; one guard enforces the declaration for all of them.
+
+A route's `opt["access"]` is one of:
+- "public": anyone (sign-in, enrolment, health, static files);
+- "password": a session that has the password but not yet a code (the code page);
+- "enrolment": a session part-way through enrolment;
+- "signed_in": any fully signed-in user;
+- a tuple of roles, e.g. ("officer", "supervisor").
+`opt["step_up"] = True` also needs a code entered in the last few minutes.
+A route without a declaration is refused to everyone: forgetting fails closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from disclosure_service.accounts.roles import Role
+from disclosure_service.auth.principal import Principal, SessionStage
+
+PUBLIC = "public"
+PASSWORD = "password"  # noqa: S105  # an access level, not a secret
+ENROLMENT = "enrolment"
+SIGNED_IN = "signed_in"
+
+CASEWORK: tuple[Role, ...] = (Role.officer, Role.supervisor)
+SUPERVISORS: tuple[Role, ...] = (Role.supervisor,)
+ADMINS: tuple[Role, ...] = (Role.admin,)
+AUDITORS: tuple[Role, ...] = (Role.auditor,)
+
+
+class StepUpRequired(PermissionDeniedException):
+    """The action needs a code entered in the last few minutes."""
+
+    detail = "Enter a new code from your authenticator app to confirm this action"
+
+
+def opt(access: str | Iterable[Role], *, step_up: bool = False) -> dict[str, Any]:
+    """The `opt` a route handler declares, e.g. `@get("/x", opt=access.opt(access.CASEWORK))`."""
+    value: str | tuple[str, ...] = access if isinstance(access, str) else tuple(Role(r).value for r in access)
+    return {"access": value, "step_up": step_up}
+
+
+def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    user = connection.scope.get("user")
+    return user if isinstance(user, Principal) else None
+
+
+def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    declared = handler.opt.get("access")
+    if declared is None:
+        raise PermissionDeniedException("This route declares no access rule")
+    if declared == PUBLIC:
+        return
+    principal = principal_of(connection)
+    if principal is None:
+        raise NotAuthorizedException("Sign in to continue")
+    if declared == PASSWORD:
+        if principal.stage is not SessionStage.password:
+            raise NotAuthorizedException("Sign in to continue")
+        return
+    if declared == ENROLMENT:
+        if principal.stage is not SessionStage.enrolment:
+            raise NotAuthorizedException("Open your enrolment link to continue")
+        return
+    if not principal.signed_in:
+        raise NotAuthorizedException("Sign in to continue")
+    if declared != SIGNED_IN and principal.role.value not in declared:
+        raise PermissionDeniedException("You do not have permission to do that")
+    if handler.opt.get("step_up") and not principal.stepped_up(datetime.now(UTC)):
+        raise StepUpRequired()

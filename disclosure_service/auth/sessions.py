@@ -1,0 +1,126 @@
+"""Server-side sessions in PostgreSQL, shared by every worker process.
+
+The cookie carries a random token; the table keeps only its hash. A token the server did not
+issue is never adopted, and the token changes whenever the session proves more (password, then
+code), so an id planted before sign-in is worthless after it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import asyncpg
+from litestar.datastructures import Cookie
+
+from disclosure_service.accounts.roles import Role
+from disclosure_service.auth.principal import Principal, SessionStage, session_expired
+from disclosure_service.auth.tokens import new_token, token_hash
+
+SESSION_COOKIE = "__Host-session"
+# Writing last_seen_at on every request would make every page a write; a minute's slack in a
+# thirty-minute idle timeout is harmless.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def session_cookie(token: str) -> Cookie:
+    # __Host- makes the browser insist on Secure, path=/ and no Domain.
+    return Cookie(key=SESSION_COOKIE, value=token, path="/", secure=True, httponly=True, samesite="strict")
+
+
+def cleared_session_cookie() -> Cookie:
+    return Cookie(
+        key=SESSION_COOKIE, value="", path="/", secure=True, httponly=True, samesite="strict", max_age=0
+    )
+
+
+async def create(
+    conn: asyncpg.Connection[Any], *, user_id: int, force_id: int, stage: SessionStage, now: datetime
+) -> str:
+    token = new_token()
+    await conn.execute(
+        'INSERT INTO auth_session (token_hash, "user", "force", stage, created_at, last_seen_at, mfa_at) '
+        "VALUES ($1, $2, $3, $4, $5, $5, $6)",
+        token_hash(token),
+        user_id,
+        force_id,
+        stage.value,
+        now,
+        now if stage is SessionStage.mfa else None,
+    )
+    return token
+
+
+async def load(conn: asyncpg.Connection[Any], token: str, now: datetime) -> Principal | None:
+    """The principal behind a cookie's token, or None if it is unknown, revoked or timed out.
+
+    Scopes the transaction to the user's force (row-level security) as a side effect.
+    """
+    session = await conn.fetchrow(
+        'SELECT id, "user", "force", stage, created_at, last_seen_at, mfa_at, step_up_at '
+        "FROM auth_session WHERE token_hash = $1 AND revoked_at IS NULL",
+        token_hash(token),
+    )
+    if session is None:
+        return None
+    if session_expired(session["created_at"], session["last_seen_at"], now):
+        await revoke(conn, session["id"], now)
+        return None
+    await conn.execute("SELECT set_config('app.force_id', $1, true)", str(session["force"]))
+    user = await conn.fetchrow(
+        "SELECT username, display_name, role, status FROM app_user WHERE id = $1", session["user"]
+    )
+    stage = SessionStage(session["stage"])
+    if user is None or not _usable(user["status"], stage):
+        await revoke(conn, session["id"], now)
+        return None
+    if now - session["last_seen_at"] > TOUCH_INTERVAL:
+        await conn.execute("UPDATE auth_session SET last_seen_at = $2 WHERE id = $1", session["id"], now)
+    return Principal(
+        session_id=session["id"],
+        user_id=session["user"],
+        force_id=session["force"],
+        username=user["username"],
+        display_name=user["display_name"],
+        role=Role(user["role"]),
+        stage=stage,
+        mfa_at=session["mfa_at"],
+        step_up_at=session["step_up_at"],
+    )
+
+
+def _usable(status: str, stage: SessionStage) -> bool:
+    """Active users' sessions work; a pending user's only while enrolling."""
+    return status == "active" or (stage is SessionStage.enrolment and status == "pending")
+
+
+async def upgrade(conn: asyncpg.Connection[Any], session_id: int, stage: SessionStage, now: datetime) -> str:
+    """Move a session to a later stage under a new token; the old token stops working at once."""
+    token = new_token()
+    await conn.execute(
+        "UPDATE auth_session SET token_hash = $2, stage = $3, last_seen_at = $4, "
+        "mfa_at = CASE WHEN $3 = 'mfa' THEN $4 ELSE mfa_at END WHERE id = $1",
+        session_id,
+        token_hash(token),
+        stage.value,
+        now,
+    )
+    return token
+
+
+async def mark_stepped_up(conn: asyncpg.Connection[Any], session_id: int, now: datetime) -> None:
+    await conn.execute("UPDATE auth_session SET step_up_at = $2 WHERE id = $1", session_id, now)
+
+
+async def revoke(conn: asyncpg.Connection[Any], session_id: int, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE auth_session SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", session_id, now
+    )
+
+
+async def revoke_all(conn: asyncpg.Connection[Any], user_id: int, now: datetime) -> int:
+    """End every session of a user (disabled, reset, role changed). Returns how many were live."""
+    result = await conn.execute(
+        'UPDATE auth_session SET revoked_at = $2 WHERE "user" = $1 AND revoked_at IS NULL', user_id, now
+    )
+    return int(result.split()[-1])

@@ -1,0 +1,20 @@
+"""The service navigation a user sees, by role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from disclosure_service.accounts.roles import Role
+from disclosure_service.auth.principal import Principal
+
+
+def nav_items(principal: Any, path: str) -> list[dict[str, Any]]:
+    if not isinstance(principal, Principal) or not principal.signed_in:
+        return []
+    items = [("/", "Home")]
+    if principal.role is Role.admin:
+        items.append(("/admin/users", "Users"))
+    return [
+        {"href": href, "text": text, "current": path == href, "active": href != "/" and path.startswith(href)}
+        for href, text in items
+    ]
