@@ -12,6 +12,8 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from disclosure_service import __version__
+from disclosure_service.accounts import pages as accounts_pages
+from disclosure_service.accounts.api import UsersApi
 from disclosure_service.auth import access
 from disclosure_service.auth import pages as auth_pages
 from disclosure_service.auth.access import access_guard
@@ -42,12 +44,12 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
         urls = await resolve_urls(settings)
         await db.open_pool(urls.app, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
 
-    api = Router(path=API_PREFIX, route_handlers=[AuthApi])
+    api = Router(path=API_PREFIX, route_handlers=[AuthApi, UsersApi])
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], opt=access.opt(access.PUBLIC), include_in_schema=False
     )
     return Litestar(
-        route_handlers=[pages.home, *auth_pages.ROUTES, health.healthz, api, static],
+        route_handlers=[pages.home, *auth_pages.ROUTES, *accounts_pages.ROUTES, health.healthz, api, static],
         guards=[access_guard],
         middleware=[SameOriginMiddleware(settings.public_url), SessionMiddleware()],
         csrf_config=CSRFConfig(
@@ -58,7 +60,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             cookie_samesite="strict",
             header_name="x-csrftoken",
         ),
-        state=State({"auth_keys": Keys.from_settings(settings)}),
+        state=State({"auth_keys": Keys.from_settings(settings), "public_url": settings.public_url}),
         on_startup=[open_pool] if manage_pool else [],
         on_shutdown=[db.close_pool] if manage_pool else [],
         template_config=templating.template_config(settings),

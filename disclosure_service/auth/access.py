@@ -6,7 +6,9 @@ A route's `opt["access"]` is one of:
 - "enrolment": a session part-way through enrolment;
 - "signed_in": any fully signed-in user;
 - a tuple of roles, e.g. ("officer", "supervisor").
-`opt["step_up"] = True` also needs a code entered in the last few minutes.
+`opt["step_up"]` is True when the route needs a code entered in the last few minutes (the guard
+refuses without one), or "form" when the page's own form asks for the code and the handler checks
+it with `auth.step_up.confirm` (so a person's typed input survives the extra step).
 A route without a declaration is refused to everyone: forgetting fails closed.
 """
 
@@ -40,7 +42,7 @@ class StepUpRequired(PermissionDeniedException):
     detail = "Enter a new code from your authenticator app to confirm this action"
 
 
-def opt(access: str | Iterable[Role], *, step_up: bool = False) -> dict[str, Any]:
+def opt(access: str | Iterable[Role], *, step_up: bool | str = False) -> dict[str, Any]:
     """The `opt` a route handler declares, e.g. `@get("/x", opt=access.opt(access.CASEWORK))`."""
     value: str | tuple[str, ...] = access if isinstance(access, str) else tuple(Role(r).value for r in access)
     return {"access": value, "step_up": step_up}
@@ -72,5 +74,5 @@ def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
         raise NotAuthorizedException("Sign in to continue")
     if declared != SIGNED_IN and principal.role.value not in declared:
         raise PermissionDeniedException("You do not have permission to do that")
-    if handler.opt.get("step_up") and not principal.stepped_up(datetime.now(UTC)):
+    if handler.opt.get("step_up") is True and not principal.stepped_up(datetime.now(UTC)):
         raise StepUpRequired()
