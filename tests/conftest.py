@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 from litestar import Litestar
 
+from disclosure_service.accounts.roles import Role
 from disclosure_service.app import create_app
+from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from disclosure_service.database.migrate import migrate
 from disclosure_service.settings import Settings
 from tests import database
+from tests.factories import TestUser, make_user
+from tests.http import Api
 
 
 @pytest.fixture(scope="session")
@@ -47,6 +52,44 @@ async def transaction(test_database: database.TestDatabase) -> AsyncIterator[Non
     async with db.engine().transaction() as txn:
         yield
         await txn.rollback()  # type: ignore[no-untyped-call]
+
+
+@pytest.fixture(scope="session")
+async def forces(test_database: database.TestDatabase) -> dict[str, int]:
+    """Two forces, committed once: the runtime role may not create forces, by design."""
+    conn = await asyncpg.connect(test_database.owner_url)
+    try:
+        return {
+            code: await conn.fetchval(
+                "INSERT INTO force (code, name, offers_welsh, created_at) VALUES ($1, $2, false, now()) "
+                "RETURNING id",
+                code,
+                name,
+            )
+            for code, name in (("ALPHA", "Alpha Constabulary"), ("BRAVO", "Bravo Police"))
+        }
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def keys(settings: Settings) -> Keys:
+    return Keys.from_settings(settings)
+
+
+@pytest.fixture
+async def officer(forces: dict[str, int], keys: Keys, transaction: None) -> TestUser:
+    return await make_user(force_id=forces["ALPHA"], keys=keys, role=Role.officer)
+
+
+@pytest.fixture
+async def admin(forces: dict[str, int], keys: Keys, transaction: None) -> TestUser:
+    return await make_user(force_id=forces["ALPHA"], keys=keys, role=Role.admin)
+
+
+@pytest.fixture
+def api(client: httpx.AsyncClient) -> Api:
+    return Api(client)
 
 
 @pytest.fixture(scope="session")

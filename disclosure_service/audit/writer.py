@@ -55,8 +55,8 @@ async def record(
     recipients: str = "",
     details: Mapping[str, Any] | None = None,
     now: datetime | None = None,
-) -> int:
-    """Append one audit row; return its id. `force_id` defaults to the actor's force."""
+) -> None:
+    """Append one audit row. `force_id` defaults to the actor's force."""
     meta = meta or RequestMeta()
     head = await _lock_a_chain(conn)
     row: dict[str, Any] = {
@@ -83,8 +83,10 @@ async def record(
     row["hash"] = row_hash(row)
     columns = ", ".join(f'"{name}"' for name in row)
     placeholders = ", ".join(f"${i}" for i in range(1, len(row) + 1))
-    event_id: int = await conn.fetchval(
-        f"INSERT INTO audit_event ({columns}) VALUES ({placeholders}) RETURNING id",  # noqa: S608  # fixed names
+    # No RETURNING: row-level security would then also demand the caller may read the row back,
+    # and a failed sign-in by an unknown username belongs to no force.
+    await conn.execute(
+        f"INSERT INTO audit_event ({columns}) VALUES ({placeholders})",  # noqa: S608  # fixed column names
         *row.values(),
     )
     await conn.execute(
@@ -94,7 +96,6 @@ async def record(
         row["hash"],
         row["occurred_at"],
     )
-    return event_id
 
 
 async def _lock_a_chain(conn: asyncpg.Connection[Any]) -> asyncpg.Record:

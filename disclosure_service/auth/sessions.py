@@ -98,8 +98,8 @@ async def upgrade(conn: asyncpg.Connection[Any], session_id: int, stage: Session
     """Move a session to a later stage under a new token; the old token stops working at once."""
     token = new_token()
     await conn.execute(
-        "UPDATE auth_session SET token_hash = $2, stage = $3, last_seen_at = $4, "
-        "mfa_at = CASE WHEN $3 = 'mfa' THEN $4 ELSE mfa_at END WHERE id = $1",
+        "UPDATE auth_session SET token_hash = $2, stage = $3::varchar, last_seen_at = $4, "
+        "mfa_at = CASE WHEN $3::varchar = 'mfa' THEN $4 ELSE mfa_at END WHERE id = $1",
         session_id,
         token_hash(token),
         stage.value,

@@ -1,0 +1,78 @@
+"""Keyword-only helpers that put test data in the database through the test's own transaction."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+
+from disclosure_service.accounts.roles import Role
+from disclosure_service.auth import passwords, totp
+from disclosure_service.auth.service import Keys
+from disclosure_service.database import engine as db
+
+PASSWORD = "plain kettle orchard lantern"
+_numbers = itertools.count(1)
+
+
+@cache
+def password_hash() -> str:
+    """Hashed once per session: argon2 is deliberately slow."""
+    return passwords.hash_password_sync(PASSWORD)
+
+
+@dataclass(frozen=True, slots=True)
+class TestUser:
+    __test__ = False  # not a test class, whatever its name
+
+    id: int
+    force_id: int
+    username: str
+    role: Role
+    password: str
+    secret: str
+
+    def code(self, when: datetime | None = None) -> str:
+        return totp.code_at(self.secret, when or datetime.now(UTC))
+
+
+async def make_user(
+    *,
+    force_id: int,
+    keys: Keys,
+    role: Role = Role.officer,
+    username: str | None = None,
+    status: str = "active",
+) -> TestUser:
+    """An enrolled user (password and authenticator set up) in `force_id`."""
+    username = username or f"{role.value}.{next(_numbers)}"
+    secret = totp.new_secret()
+    async with db.transaction(force_id=force_id) as conn:
+        user_id: int = await conn.fetchval(
+            'INSERT INTO app_user ("force", username, display_name, role, status, password_hash, '
+            "failed_attempts, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, now(), now()) "
+            "RETURNING id",
+            force_id,
+            username,
+            f"Test {username}",
+            role.value,
+            status,
+            password_hash(),
+        )
+        await conn.execute(
+            "UPDATE app_user SET totp_secret_encrypted = $2 WHERE id = $1",
+            user_id,
+            keys.box.encrypt(secret, user_id),
+        )
+    return TestUser(user_id, force_id, username, role, PASSWORD, secret)
+
+
+async def next_time_step(user: TestUser) -> None:
+    """Forget which codes the user has used, as if the next 30-second step had begun.
+
+    Tests that sign the same user in twice, or step up straight after signing in, would otherwise
+    have to wait for the authenticator to show a new code.
+    """
+    async with db.transaction(force_id=user.force_id) as conn:
+        await conn.execute("UPDATE app_user SET totp_last_timecode = NULL WHERE id = $1", user.id)
