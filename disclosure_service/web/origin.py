@@ -32,8 +32,10 @@ class SameOriginMiddleware(ASGIMiddleware):
             connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
             origin = connection.headers.get("origin")
             own = _origin(str(connection.base_url))
-            if origin is not None and origin.lower() not in {own, self.public_origin}:
+            # With Referrer-Policy: no-referrer, browsers send "Origin: null" even for our own
+            # forms; then the browser's Sec-Fetch-Site (and the CSRF token) decide.
+            if origin not in (None, "null") and origin.lower() not in {own, self.public_origin}:
                 raise PermissionDeniedException("Cross-site request refused")
-            if connection.headers.get("sec-fetch-site") == "cross-site":
+            if connection.headers.get("sec-fetch-site") in {"cross-site", "same-site"}:
                 raise PermissionDeniedException("Cross-site request refused")
         await next_app(scope, receive, send)

@@ -11,6 +11,7 @@ import os
 import shutil
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -60,14 +61,30 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    env: dict[str, str]
+
+    def code(self, username: str) -> str:
+        """The demo user's current code, as their authenticator app would show it."""
+        result = cli.run("demo-code", username, env=self.env)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+
 @pytest.fixture(scope="session")
-def live_server(server_url: str) -> Iterator[str]:
+def live_server(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The service in its own process, on a fresh database with the demo data."""
     fresh = run_async(database.create_database(server_url))
-    env = cli.environment(DATABASE_URL=fresh.owner_url, APP_DATABASE_URL=fresh.app_url)
+    env = cli.environment(
+        DATABASE_URL=fresh.owner_url,
+        APP_DATABASE_URL=fresh.app_url,
+        DATA_DIR=str(tmp_path_factory.mktemp("e2e-data")),
+    )
     try:
         with cli.serving("--demo", env=env) as base_url:
-            yield base_url
+            yield LiveServer(base_url, env)
     finally:
         run_async(database.drop_database(fresh))
 
@@ -89,8 +106,8 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: str, request: pytest.FixtureRequest) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server, viewport={"width": 1100, "height": 900})
+def page(browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1100, "height": 900})
     page = context.new_page()
     yield page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -163,6 +163,26 @@ async def test_a_post_from_another_origin_is_refused(api: Api, officer: TestUser
     assert api.session is None
 
 
+async def test_a_post_the_browser_marks_cross_site_is_refused(api: Api, officer: TestUser) -> None:
+    response = await api.form(
+        "/sign-in",
+        {"username": officer.username, "password": officer.password},
+        headers={"origin": "null", "sec-fetch-site": "cross-site"},
+    )
+    assert response.status_code == 403
+    assert api.session is None
+
+
+async def test_our_own_form_posts_pass_with_a_null_origin(api: Api, officer: TestUser) -> None:
+    # Referrer-Policy: no-referrer makes browsers send "Origin: null" on same-origin form posts.
+    response = await api.form(
+        "/sign-in",
+        {"username": officer.username, "password": officer.password},
+        headers={"origin": "null", "sec-fetch-site": "same-origin"},
+    )
+    assert response.status_code == 303
+
+
 async def test_a_form_post_without_the_token_is_refused(api: Api, officer: TestUser) -> None:
     await api.csrf()
     response = await api.http.post(
