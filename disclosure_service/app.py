@@ -73,5 +73,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             # The API's description is for signed-in users like the API itself.
             openapi_router=Router(path="/schema", route_handlers=[], opt=access.opt(access.SIGNED_IN)),
         ),
+        # Logging is configured once by the command line (or the host), not by every app built.
+        logging_config=None,
         debug=False,
     )
