@@ -20,6 +20,7 @@ import asyncpg
 from disclosure_service import __version__
 from disclosure_service.accounts import cli as accounts_cli
 from disclosure_service.accounts.service import AccountError
+from disclosure_service.audit import cli as audit_cli
 from disclosure_service.auth import totp
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
@@ -112,17 +113,28 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=cmd_check)
 
     accounts_cli.register(commands, run_as_owner)
+    audit_cli.register(commands, run_as_owner)
     return parser
 
 
-def run_as_owner(settings: Settings, body: Callable[[asyncpg.Connection[Any]], Awaitable[int]]) -> int:
-    """Run `body` in one transaction as the schema owner; an AccountError becomes a clear message."""
+def run_as_owner(
+    settings: Settings,
+    body: Callable[[asyncpg.Connection[Any]], Awaitable[int]],
+    *,
+    transactional: bool = True,
+) -> int:
+    """Run `body` as the schema owner, in one transaction unless told not to (it opens its own).
+
+    An AccountError becomes a clear message.
+    """
 
     async def go() -> int:
         urls = await resolve_urls(settings)
         await check_reachable(urls.owner, "DATABASE_URL")
         conn = await asyncpg.connect(urls.owner)
         try:
+            if not transactional:
+                return await body(conn)
             async with conn.transaction():
                 return await body(conn)
         except AccountError as exc:

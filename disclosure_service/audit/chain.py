@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 GENESIS = "0" * 64
 CHAIN_COUNT = 16
@@ -44,7 +44,13 @@ def canonical_details(details: Mapping[str, Any] | str | None) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def row_hash(row: Mapping[str, Any]) -> str:
+class Row(Protocol):
+    """A dict being written, or a database record read back."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+def row_hash(row: Row) -> str:
     """SHA-256 over the previous hash and the row's content, as the verifier will read it back."""
     values: dict[str, Any] = {}
     for field in HASHED_FIELDS:
