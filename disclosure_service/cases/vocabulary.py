@@ -180,3 +180,157 @@ DEFAULT_CLOCKS: dict[Scheme, dict[str, timedelta]] = {
         "overall": timedelta(days=28),
     },
 }
+
+
+def _labels(enum_cls: type[enum.StrEnum], labels: dict[str, str]) -> dict[str, str]:
+    """Every member must have a label: a missing one fails at import, not on a screen."""
+    missing = {m.value for m in enum_cls} - set(labels)
+    if missing:
+        raise ValueError(f"{enum_cls.__name__} has no label for {sorted(missing)}")
+    return labels
+
+
+class CheckSource(enum.StrEnum):
+    """Where a check is made (domain.md, stage 3)."""
+
+    pnc = "pnc"
+    pnd = "pnd"
+    visor = "visor"
+    local_records = "local_records"
+    childrens_social_care = "childrens_social_care"
+    probation = "probation"
+    health = "health"
+    education = "education"
+    other_force = "other_force"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return CHECK_SOURCE_LABELS[self.value]
+
+
+CHECK_SOURCE_LABELS = _labels(
+    CheckSource,
+    {
+        "pnc": "Police National Computer (PNC)",
+        "pnd": "Police National Database (PND)",
+        "visor": "ViSOR",
+        "local_records": "Local records and intelligence",
+        "childrens_social_care": "Children's social care",
+        "probation": "Probation",
+        "health": "Health",
+        "education": "Education",
+        "other_force": "Another force",
+        "other": "Other",
+    },
+)
+
+
+class CheckResult(enum.StrEnum):
+    no_trace = "no_trace"
+    child_sexual_offence_convictions = "child_sexual_offence_convictions"
+    other_convictions = "other_convictions"
+    intelligence = "intelligence"
+    other_information = "other_information"
+
+    @property
+    def label(self) -> str:
+        return CHECK_RESULT_LABELS[self.value]
+
+
+CHECK_RESULT_LABELS = _labels(
+    CheckResult,
+    {
+        "no_trace": "No trace",
+        "child_sexual_offence_convictions": "Convictions for child sexual offences (including cautions)",
+        "other_convictions": "Other convictions",
+        "intelligence": "Intelligence held",
+        "other_information": "Other relevant information",
+    },
+)
+
+
+class Recommendation(enum.StrEnum):
+    disclose = "disclose"
+    do_not_disclose = "do_not_disclose"
+
+    @property
+    def label(self) -> str:
+        return {"disclose": "Disclose", "do_not_disclose": "Do not disclose"}[self.value]
+
+
+class Criterion(enum.StrEnum):
+    """The tests a disclosure decision records (domain.md, 'Criteria for deciding')."""
+
+    child_sexual_convictions = "child_sexual_convictions"
+    risk_of_harm = "risk_of_harm"
+    necessary = "necessary"
+    proportionate = "proportionate"
+    other_information_lawful = "other_information_lawful"
+
+    @property
+    def label(self) -> str:
+        return CRITERION_LABELS[self.value]
+
+
+CRITERION_LABELS = _labels(
+    Criterion,
+    {
+        "child_sexual_convictions": "The subject has convictions, cautions, reprimands or final warnings for "
+        "child sexual offences (Schedule 34A, Criminal Justice Act 2003)",
+        "risk_of_harm": "The subject poses a risk of harm to the child",
+        "necessary": "Disclosure is necessary to protect the child",
+        "proportionate": "Disclosure is proportionate",
+        "other_information_lawful": "Other convictions or intelligence: disclosure is lawful, necessary and "
+        "proportionate in this case",
+    },
+)
+
+
+class AuthorisationOutcome(enum.StrEnum):
+    authorised = "authorised"
+    refused = "refused"
+    returned = "returned"
+
+    @property
+    def label(self) -> str:
+        return {"authorised": "Authorised", "refused": "Refused", "returned": "Returned for more work"}[
+            self.value
+        ]
+
+
+class MeetingMethod(enum.StrEnum):
+    in_person = "in_person"
+    phone = "phone"
+
+    @property
+    def label(self) -> str:
+        return {"in_person": "In person", "phone": "By telephone"}[self.value]
+
+
+class AccessReason(enum.StrEnum):
+    """Why someone not on a case opens it: asked before it is shown, logged with the read."""
+
+    covering = "covering"
+    supervisory_review = "supervisory_review"
+    linked_case = "linked_case"
+    partner_request = "partner_request"
+    quality_assurance = "quality_assurance"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return ACCESS_REASON_LABELS[self.value]
+
+
+ACCESS_REASON_LABELS = _labels(
+    AccessReason,
+    {
+        "covering": "Covering for the assigned officer",
+        "supervisory_review": "Supervisory review",
+        "linked_case": "Checking a linked or duplicate case",
+        "partner_request": "Request from a safeguarding partner",
+        "quality_assurance": "Quality assurance or audit",
+        "other": "Another reason",
+    },
+)

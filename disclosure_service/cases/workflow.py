@@ -1,0 +1,344 @@
+"""The stages of a case as an explicit state machine: which action may happen when, by whom, and why not.
+
+Plain rules with no I/O. The service asks `evaluate(action, facts, actor)` before every change and
+refuses with the reasons it returns; the case page asks `available(facts, actor)` to offer only
+what can be done.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from disclosure_service.accounts.roles import Role
+from disclosure_service.cases.vocabulary import Outcome, Recommendation, Stage
+
+OPEN_STAGES = frozenset(stage for stage in Stage if stage.is_open)
+TRIAGE_STAGES = frozenset({Stage.received, Stage.initial_triage})
+BEFORE_DECISION = frozenset(
+    {
+        Stage.received,
+        Stage.initial_triage,
+        Stage.applicant_meeting,
+        Stage.risk_assessment,
+        Stage.recommendation,
+    }
+)
+
+
+class Action(enum.StrEnum):
+    start_triage = "start_triage"
+    complete_triage = "complete_triage"
+    escalate = "escalate"
+    record_applicant_meeting = "record_applicant_meeting"
+    identity_not_verified = "identity_not_verified"
+    add_check = "add_check"
+    record_check_result = "record_check_result"
+    complete_checks = "complete_checks"
+    recommend = "recommend"
+    authorise = "authorise"
+    refuse = "refuse"
+    return_for_work = "return_for_work"
+    extend = "extend"
+    assign = "assign"
+    add_person = "add_person"
+    withdraw = "withdraw"
+    out_of_scope = "out_of_scope"
+    # After the decision: the disclosure meeting and the undertaking, or telling the applicant.
+    record_disclosure_meeting = "record_disclosure_meeting"
+    generate_undertaking = "generate_undertaking"
+    undertaking_signed = "undertaking_signed"
+    undertaking_refused = "undertaking_refused"
+    review_refusal = "review_refusal"
+    record_disclosure_made = "record_disclosure_made"
+    record_applicant_told = "record_applicant_told"
+    close = "close"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.start_triage: "Start triage",
+    Action.complete_triage: "Record the triage",
+    Action.escalate: "Escalate an immediate risk to child protection",
+    Action.record_applicant_meeting: "Record the meeting with the applicant",
+    Action.identity_not_verified: "Close: identity not verified",
+    Action.add_check: "Request a check",
+    Action.record_check_result: "Record a check's result",
+    Action.complete_checks: "Finish the checks",
+    Action.recommend: "Make a recommendation",
+    Action.authorise: "Authorise the recommendation",
+    Action.refuse: "Refuse the disclosure",
+    Action.return_for_work: "Return for more work",
+    Action.extend: "Extend the deadline",
+    Action.assign: "Assign",
+    Action.add_person: "Add a person",
+    Action.withdraw: "Close: withdrawn",
+    Action.out_of_scope: "Close: out of scope",
+    Action.record_disclosure_meeting: "Record the disclosure meeting",
+    Action.generate_undertaking: "Generate the undertaking",
+    Action.undertaking_signed: "Record the undertaking as signed",
+    Action.undertaking_refused: "Record that the undertaking was refused",
+    Action.review_refusal: "Decide on the refused undertaking",
+    Action.record_disclosure_made: "Record the disclosure as made",
+    Action.record_applicant_told: "Record that the applicant was told",
+    Action.close: "Close the case",
+}
+
+
+class UndertakingStatus(enum.StrEnum):
+    none = "none"
+    signed = "signed"
+    refused = "refused"
+    review_proceed = "review_proceed"  # refused, and a supervisor decided to disclose anyway
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """What the rules need to know about a case, read from the database by the service."""
+
+    stage: Stage
+    has_applicant: bool = False
+    has_subject: bool = False
+    has_child: bool = False
+    checks_requested: int = 0
+    checks_open: int = 0
+    recommendation: Recommendation | None = None
+    recommended_by: int | None = None
+    assigned_to: int | None = None
+    disclosure_meeting_recorded: bool = False
+    undertaking: UndertakingStatus = UndertakingStatus.none
+    disclosure_made: bool = False
+    applicant_told: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    user_id: int
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    allowed: bool
+    to_stage: Stage | None = None
+    outcome: Outcome | None = None
+    reasons: tuple[str, ...] = ()
+
+
+Requirement = Callable[[CaseFacts, Actor], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """An action: the stages it starts from, where it leads, who may take it, what must be true."""
+
+    stages: frozenset[Stage]
+    to_stage: Stage | Callable[[CaseFacts], Stage] | None = None  # None: the stage does not change
+    roles: frozenset[Role] = frozenset({Role.officer, Role.supervisor})
+    requires: tuple[Requirement, ...] = ()
+    outcome: Outcome | None = None
+    not_at: str = ""  # why, in words, when the case is at another stage
+
+
+def _needs(condition: Callable[[CaseFacts], bool], message: str) -> Requirement:
+    return lambda facts, actor: None if condition(facts) else message
+
+
+def _not_the_recommender(facts: CaseFacts, actor: Actor) -> str | None:
+    if facts.recommended_by is not None and facts.recommended_by == actor.user_id:
+        return "You made this recommendation, so another supervisor must decide on it"
+    return None
+
+
+def _after_authorisation(facts: CaseFacts) -> Stage:
+    return Stage.disclosure if facts.recommendation is Recommendation.disclose else Stage.non_disclosure
+
+
+SUPERVISORS = frozenset({Role.supervisor})
+
+RULES: dict[Action, Rule] = {
+    Action.start_triage: Rule(
+        frozenset({Stage.received}), Stage.initial_triage, not_at="Triage has already started"
+    ),
+    Action.complete_triage: Rule(
+        TRIAGE_STAGES,
+        Stage.applicant_meeting,
+        requires=(
+            _needs(lambda f: f.has_applicant, "Add the applicant before recording the triage"),
+            _needs(
+                lambda f: f.has_subject, "Add the subject (the person of concern) before recording the triage"
+            ),
+            _needs(lambda f: f.has_child, "Add at least one child before recording the triage"),
+        ),
+        not_at="The triage has already been recorded",
+    ),
+    Action.escalate: Rule(OPEN_STAGES, Stage.closed, outcome=Outcome.escalated_child_protection),
+    Action.record_applicant_meeting: Rule(
+        frozenset({Stage.applicant_meeting}),
+        Stage.risk_assessment,
+        not_at="The applicant meeting comes after triage and before the checks",
+    ),
+    Action.identity_not_verified: Rule(
+        frozenset({Stage.applicant_meeting}),
+        Stage.closed,
+        outcome=Outcome.identity_not_verified,
+        not_at="Identity is checked at the applicant meeting",
+    ),
+    Action.add_check: Rule(
+        frozenset({Stage.risk_assessment}), not_at="Checks are requested after the applicant meeting"
+    ),
+    Action.record_check_result: Rule(
+        frozenset({Stage.risk_assessment}),
+        requires=(_needs(lambda f: f.checks_open > 0, "There is no check waiting for a result"),),
+        not_at="Check results are recorded during the risk assessment",
+    ),
+    Action.complete_checks: Rule(
+        frozenset({Stage.risk_assessment}),
+        Stage.recommendation,
+        requires=(
+            _needs(lambda f: f.checks_requested > 0, "Request and record at least one check first"),
+            _needs(lambda f: f.checks_open == 0, "Record the result of every check first"),
+        ),
+        not_at="The checks are finished during the risk assessment",
+    ),
+    Action.recommend: Rule(
+        frozenset({Stage.recommendation}),
+        Stage.authorisation,
+        not_at="A recommendation is made once the checks are finished",
+    ),
+    Action.authorise: Rule(
+        frozenset({Stage.authorisation}),
+        _after_authorisation,
+        roles=SUPERVISORS,
+        requires=(_not_the_recommender,),
+        not_at="There is no recommendation waiting for authorisation",
+    ),
+    Action.refuse: Rule(
+        frozenset({Stage.authorisation}),
+        Stage.non_disclosure,
+        roles=SUPERVISORS,
+        requires=(_not_the_recommender,),
+        not_at="There is no recommendation waiting for authorisation",
+    ),
+    Action.return_for_work: Rule(
+        frozenset({Stage.authorisation}),
+        Stage.recommendation,
+        roles=SUPERVISORS,
+        requires=(_not_the_recommender,),
+        not_at="There is no recommendation waiting for authorisation",
+    ),
+    Action.extend: Rule(OPEN_STAGES, roles=SUPERVISORS),
+    Action.assign: Rule(OPEN_STAGES),
+    Action.add_person: Rule(OPEN_STAGES),
+    Action.withdraw: Rule(OPEN_STAGES, Stage.closed, outcome=Outcome.withdrawn),
+    Action.out_of_scope: Rule(
+        BEFORE_DECISION - {Stage.recommendation},
+        Stage.closed,
+        outcome=Outcome.out_of_scope,
+        not_at="A case can be closed as out of scope only before the recommendation",
+    ),
+    Action.record_disclosure_meeting: Rule(
+        frozenset({Stage.disclosure}), not_at="The disclosure meeting follows an authorised disclosure"
+    ),
+    Action.generate_undertaking: Rule(
+        frozenset({Stage.disclosure}),
+        requires=(
+            _needs(
+                lambda f: f.undertaking is not UndertakingStatus.signed, "The undertaking is already signed"
+            ),
+        ),
+        not_at="The undertaking is generated for an authorised disclosure",
+    ),
+    Action.undertaking_signed: Rule(
+        frozenset({Stage.disclosure}),
+        requires=(
+            _needs(lambda f: f.disclosure_meeting_recorded, "Record the disclosure meeting first"),
+            _needs(
+                lambda f: f.undertaking is not UndertakingStatus.signed, "The undertaking is already signed"
+            ),
+        ),
+        not_at="The undertaking is signed at the disclosure meeting",
+    ),
+    Action.undertaking_refused: Rule(
+        frozenset({Stage.disclosure}),
+        Stage.undertaking_review,
+        requires=(
+            _needs(lambda f: f.disclosure_meeting_recorded, "Record the disclosure meeting first"),
+            _needs(
+                lambda f: f.undertaking is not UndertakingStatus.signed, "The undertaking is already signed"
+            ),
+            _needs(lambda f: not f.disclosure_made, "The disclosure has already been made"),
+        ),
+        not_at="A refusal is recorded at the disclosure meeting",
+    ),
+    Action.review_refusal: Rule(
+        frozenset({Stage.undertaking_review}),
+        roles=SUPERVISORS,
+        not_at="Only a refused undertaking is reviewed",
+    ),
+    Action.record_disclosure_made: Rule(
+        frozenset({Stage.disclosure}),
+        requires=(
+            _needs(lambda f: f.disclosure_meeting_recorded, "Record the disclosure meeting first"),
+            _needs(
+                lambda f: f.undertaking in (UndertakingStatus.signed, UndertakingStatus.review_proceed),
+                "The undertaking must be signed, or its refusal reviewed by a supervisor, before the "
+                "disclosure is recorded as made",
+            ),
+            _needs(lambda f: not f.disclosure_made, "The disclosure has already been recorded as made"),
+        ),
+        not_at="A disclosure is recorded as made after it is authorised",
+    ),
+    Action.record_applicant_told: Rule(
+        frozenset({Stage.non_disclosure}),
+        requires=(_needs(lambda f: not f.applicant_told, "The applicant has already been told"),),
+        not_at="The applicant is told of a decision not to disclose",
+    ),
+    Action.close: Rule(
+        frozenset({Stage.disclosure, Stage.non_disclosure}),
+        Stage.closed,
+        requires=(
+            _needs(
+                lambda f: f.stage is not Stage.disclosure or f.disclosure_made,
+                "The case cannot be closed until the undertaking is signed (or its refusal reviewed) "
+                "and the disclosure recorded as made",
+            ),
+            _needs(
+                lambda f: f.stage is not Stage.non_disclosure or f.applicant_told,
+                "Record that the applicant was told before closing the case",
+            ),
+        ),
+        not_at="A case is closed after the disclosure is made or the applicant is told",
+    ),
+}
+
+
+def evaluate(action: Action, facts: CaseFacts, actor: Actor) -> Verdict:
+    """Whether `actor` may take `action` now, where it leads, and if not, every reason why."""
+    rule = RULES[action]
+    if facts.stage is Stage.closed:
+        return Verdict(False, reasons=("This case is closed",))
+    if actor.role not in rule.roles:
+        who = " or ".join(sorted(role.value + "s" for role in rule.roles))
+        return Verdict(False, reasons=(f"Only {who} can do this",))
+    if facts.stage not in rule.stages:
+        return Verdict(
+            False,
+            reasons=(
+                f"{rule.not_at or 'Not possible at this stage'} (this case is at: {facts.stage.label})",
+            ),
+        )
+    reasons = tuple(reason for check in rule.requires if (reason := check(facts, actor)) is not None)
+    if reasons:
+        return Verdict(False, reasons=reasons)
+    to_stage = rule.to_stage(facts) if callable(rule.to_stage) else rule.to_stage
+    return Verdict(True, to_stage=to_stage or facts.stage, outcome=rule.outcome)
+
+
+def available(facts: CaseFacts, actor: Actor) -> list[Action]:
+    """What the actor can do to the case now, in the order the work goes."""
+    return [action for action in Action if evaluate(action, facts, actor).allowed]
