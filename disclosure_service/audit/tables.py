@@ -48,7 +48,7 @@ class AuditEvent(Table, tablename="audit_event"):
 # Piccolo declares single-column indexes only. These serve the questions auditors ask (a case's
 # history, a user's activity, a force's day) newest first; the migration that creates them and
 # the schema test both use this list.
-COMPOSITE_INDEXES = (
+EXTRA_INDEXES = (
     "CREATE INDEX audit_event_application_time ON audit_event (application_id, occurred_at DESC) "
     "WHERE application_id IS NOT NULL",
     'CREATE INDEX audit_event_user_time ON audit_event ("user", occurred_at DESC)',

@@ -5,17 +5,24 @@ Every case table carries `force` so that row-level security can key on it withou
 
 from __future__ import annotations
 
-from piccolo.columns import Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import JSONB, Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.indexes import IndexMethod
 from piccolo.constraints import Unique
 from piccolo.table import Table
 
 from disclosure_service.accounts.tables import Force, User
+from disclosure_service.auth.tables import AuthSession
 from disclosure_service.cases.vocabulary import (
+    AccessReason,
+    AuthorisationOutcome,
     Channel,
+    CheckResult,
+    CheckSource,
+    MeetingMethod,
     Outcome,
     PersonRole,
+    Recommendation,
     RiskLevel,
     Route,
     Scheme,
@@ -40,11 +47,15 @@ class Application(Table, tablename="application"):
     # The worry in the applicant's words, as first recorded.
     concern = Text()
     assigned_to = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None, index=True)
+    # The supervisor overseeing the case: their reads are justified by that relationship.
+    supervisor = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
     created_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
     # Deadlines are stored (not derived on read) so that queues can sort and index on them.
     triage_due_at = Timestamptz(null=True, default=None)
     meeting_due_at = Timestamptz(null=True, default=None)
-    due_at = Timestamptz(null=True, default=None, index=True)
+    due_at = Timestamptz(null=True, default=None)
+    # The deadline of the stage the case is at (triage, meeting or the whole case): queues sort on it.
+    next_due_at = Timestamptz(null=True, default=None, index=True)
     closed_at = Timestamptz(null=True, default=None)
     retention_review_on = Date(null=True, default=None)
     # Optimistic concurrency: every change names the version it was made against.
@@ -81,3 +92,147 @@ class CasePerson(Table, tablename="case_person"):
     voluntary_activities = Text()
     created_at = Timestamptz()
     updated_at = Timestamptz()
+
+
+# Indexes Piccolo cannot declare (partial, multi-column, trigram); the migration that creates them
+# and the schema test both use this list.
+EXTRA_INDEXES = (
+    "CREATE INDEX application_open_due ON application (\"force\", next_due_at) WHERE stage <> 'closed'",
+    "CREATE INDEX application_assigned_open ON application (assigned_to, next_due_at) "
+    "WHERE stage <> 'closed'",
+    "CREATE INDEX case_person_name_trgm ON case_person USING gin (lower(full_name) gin_trgm_ops)",
+    "CREATE INDEX application_reference_trgm ON application USING gin (lower(reference) gin_trgm_ops)",
+)
+
+
+class ReferenceCounter(Table, tablename="reference_counter"):
+    """The last reference number issued per force and year."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    year = Integer()
+    last = Integer(default=0)
+
+    unique_force_year = Unique(["force", "year"])
+
+
+class Submission(Table, tablename="submission"):
+    """A form or API call already carried out: a resubmitted form does nothing twice."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    key = Varchar(length=64)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=True, default=None)
+    action = Varchar(length=40)
+    created_at = Timestamptz()
+
+    unique_user_key = Unique(["user", "key"])
+
+
+class CaseAccessReason(Table, tablename="case_access_reason"):
+    """Why someone not on a case opened it; it justifies their reads for the rest of the session."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    session = ForeignKey(AuthSession, on_delete=OnDelete.cascade, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False)
+    reason = Varchar(length=32, choices=AccessReason)
+    detail = Text()
+    given_at = Timestamptz()
+
+    unique_session_application = Unique(["session", "application"])
+
+
+class Triage(Table, tablename="triage"):
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, unique=True)
+    immediate_risk = Boolean()
+    in_scope = Boolean()
+    risk_level = Varchar(length=16, choices=RiskLevel)
+    notes = Text()
+    recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    recorded_at = Timestamptz()
+
+
+class Escalation(Table, tablename="escalation"):
+    """An immediate risk handed to child-protection procedures: visible on the case for ever."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    agency = Varchar(length=120)
+    referral_reference = Varchar(length=64)
+    notes = Text()
+    recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    recorded_at = Timestamptz()
+
+
+class ApplicantMeeting(Table, tablename="applicant_meeting"):
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    held_on = Date()
+    method = Varchar(length=16, choices=MeetingMethod)
+    identity_verified = Boolean()
+    documents_seen = Text()
+    relationship_verified = Boolean()
+    notes = Text()
+    recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    recorded_at = Timestamptz()
+
+
+class CaseCheck(Table, tablename="case_check"):
+    """One row of the register of checks: a source asked, and (later) what it returned."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    source = Varchar(length=32, choices=CheckSource)
+    requested_on = Date()
+    requested_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    returned_on = Date(null=True, default=None)
+    result = Varchar(length=40, choices=CheckResult, null=True, default=None)
+    summary = Text()
+    result_recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=True, default=None)
+
+
+class RecommendationRecord(Table, tablename="recommendation"):
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    decision = Varchar(length=20, choices=Recommendation)
+    criteria = JSONB(default="[]")
+    rationale = Text()
+    recipient = ForeignKey(CasePerson, on_delete=OnDelete.restrict, null=True, default=None)
+    recipient_reason = Text()
+    subject_told = Boolean()
+    subject_told_reason = Text()
+    # What exactly will be said: an internal record, never produced as a document for the recipient.
+    disclosure_wording = Text()
+    recommended_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    recommended_at = Timestamptz()
+
+
+class AuthorisationDecision(Table, tablename="authorisation_decision"):
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    recommendation = ForeignKey(RecommendationRecord, on_delete=OnDelete.restrict, null=False)
+    outcome = Varchar(length=16, choices=AuthorisationOutcome)
+    rationale = Text()
+    decided_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    decided_at = Timestamptz()
+
+
+class Extension(Table, tablename="extension"):
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    days = Integer()
+    reason = Text()
+    previous_due_at = Timestamptz()
+    new_due_at = Timestamptz()
+    granted_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    granted_at = Timestamptz()

@@ -124,6 +124,8 @@ async def _grant(conn: asyncpg.Connection[Any], role: str) -> None:
     await conn.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')
     for table in db.table_classes():
         name = table._meta.tablename
+        if not await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", f'public."{name}"'):
+            continue  # defined in code but not migrated yet (while a new migration is being written)
         privileges = TABLE_PRIVILEGES.get(name, DEFAULT_PRIVILEGES)
         await conn.execute(f'GRANT {privileges} ON TABLE "{name}" TO "{role}"')
     await conn.execute(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"')

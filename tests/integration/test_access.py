@@ -238,6 +238,28 @@ async def test_the_runtime_role_is_not_privileged_and_owns_nothing(
     assert {"app_user", "application", "case_person", "audit_event"} <= {row["relname"] for row in forced}
 
 
+# Reached only by an unguessable token's hash or by their own user id; they hold no case content.
+NO_RLS_BY_DESIGN = {"auth_session", "enrolment_token"}
+
+
+async def test_every_table_with_a_force_column_has_row_level_security(
+    test_database: database.TestDatabase,
+) -> None:
+    conn = await asyncpg.connect(test_database.owner_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT c.relname, c.relrowsecurity, "
+            "(SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname) AS policies FROM pg_class c JOIN information_schema.columns col ON col.table_name = c.relname "
+            "WHERE col.column_name = 'force' AND col.table_schema = 'public' "
+            "AND c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'"
+        )
+    finally:
+        await conn.close()
+    assert len(rows) > 10
+    unprotected = {r["relname"] for r in rows if not (r["relrowsecurity"] and r["policies"])}
+    assert unprotected == NO_RLS_BY_DESIGN
+
+
 async def test_row_level_security_hides_other_forces_even_without_a_where_clause(
     forces: dict[str, int], keys: Keys, transaction: None
 ) -> None:

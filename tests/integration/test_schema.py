@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,6 @@ import asyncpg
 from piccolo.columns import Timestamp, Timestamptz
 from piccolo.table import sort_table_classes
 
-from disclosure_service.audit.tables import COMPOSITE_INDEXES
 from disclosure_service.database import engine as db
 from disclosure_service.piccolo_app import TABLE_MODULES
 from tests import database
@@ -54,8 +54,10 @@ async def test_migrated_schema_equals_the_table_definitions(
             for table in sort_table_classes(db.table_classes()):
                 for statement in table.create_table().ddl:
                     await conn.execute(statement)
-            for statement in COMPOSITE_INDEXES:
-                await conn.execute(statement)
+            await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            for module in TABLE_MODULES:
+                for statement in getattr(importlib.import_module(module), "EXTRA_INDEXES", ()):
+                    await conn.execute(statement)
         finally:
             await conn.close()
         migrated = await introspect(test_database.owner_url)
