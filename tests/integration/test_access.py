@@ -249,7 +249,8 @@ async def test_every_table_with_a_force_column_has_row_level_security(
     try:
         rows = await conn.fetch(
             "SELECT c.relname, c.relrowsecurity, "
-            "(SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname) AS policies FROM pg_class c JOIN information_schema.columns col ON col.table_name = c.relname "
+            "(SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname) AS policies "
+            "FROM pg_class c JOIN information_schema.columns col ON col.table_name = c.relname "
             "WHERE col.column_name = 'force' AND col.table_schema = 'public' "
             "AND c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'"
         )
