@@ -15,9 +15,7 @@ from disclosure_service.database.migrate import migrate
 from disclosure_service.settings import Settings
 from tests import database
 
-SETTINGS = Settings(
-    env="test", secret_key="bench-secret-" + "s" * 32, totp_encryption_key="bench-totp-" + "t" * 32
-)
+SETTINGS = Settings(env="test", secret_key="bench-secret-" + "s" * 32, totp_encryption_key="bench-totp-" + "t" * 32)
 
 
 @asynccontextmanager

@@ -51,9 +51,7 @@ async def run() -> None:
                         {"username": "bench.user", "password": "benchmark password, long enough"},
                     )
                     middle = time.perf_counter()
-                    second = await api.post(
-                        "/api/v1/auth/totp", {"code": totp.code_at(secret, datetime.now(UTC))}
-                    )
+                    second = await api.post("/api/v1/auth/totp", {"code": totp.code_at(secret, datetime.now(UTC))})
                     finished = time.perf_counter()
                     if first.status_code != 200 or second.status_code != 200:
                         raise RuntimeError(f"sign-in failed: {first.text} {second.text}")

@@ -20,6 +20,8 @@ from disclosure_service.auth.access import access_guard
 from disclosure_service.auth.api import AuthApi
 from disclosure_service.auth.middleware import SessionMiddleware
 from disclosure_service.auth.service import Keys
+from disclosure_service.cases import api as cases_api
+from disclosure_service.cases import pages as cases_pages
 from disclosure_service.database import engine as db
 from disclosure_service.database.setup import resolve_urls
 from disclosure_service.paths import STATIC_DIR
@@ -44,12 +46,20 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
         urls = await resolve_urls(settings)
         await db.open_pool(urls.app, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
 
-    api = Router(path=API_PREFIX, route_handlers=[AuthApi, UsersApi])
+    api = Router(path=API_PREFIX, route_handlers=[AuthApi, UsersApi, cases_api.router])
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], opt=access.opt(access.PUBLIC), include_in_schema=False
     )
     return Litestar(
-        route_handlers=[pages.home, *auth_pages.ROUTES, *accounts_pages.ROUTES, health.healthz, api, static],
+        route_handlers=[
+            pages.home,
+            *auth_pages.ROUTES,
+            *accounts_pages.ROUTES,
+            *cases_pages.ROUTES,
+            health.healthz,
+            api,
+            static,
+        ],
         guards=[access_guard],
         middleware=[SameOriginMiddleware(settings.public_url), SessionMiddleware()],
         csrf_config=CSRFConfig(

@@ -42,9 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = get_settings()
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         result: int = args.handler(settings, args)
     except (ConfigurationError, MigrationError) as exc:
         print(f"disclosure-service: {exc}", file=sys.stderr)
@@ -209,17 +207,11 @@ def cmd_demo_code(settings: Settings, args: argparse.Namespace) -> int:
     keys = Keys.from_settings(settings)
 
     async def body(conn: asyncpg.Connection[Any]) -> int:
-        row = await conn.fetchrow(
-            "SELECT id, totp_secret_encrypted FROM app_user WHERE username = $1", args.username
-        )
+        row = await conn.fetchrow("SELECT id, totp_secret_encrypted FROM app_user WHERE username = $1", args.username)
         if row is None or row["totp_secret_encrypted"] is None:
             raise CommandError(f"{args.username} has no authenticator set up")
         secret = keys.box.decrypt(row["totp_secret_encrypted"], row["id"])
-        print(
-            totp.provisioning_uri(secret, args.username)
-            if args.uri
-            else totp.code_at(secret, datetime.now(UTC))
-        )
+        print(totp.provisioning_uri(secret, args.username) if args.uri else totp.code_at(secret, datetime.now(UTC)))
         return 0
 
     return run_as_owner(settings, body)

@@ -38,8 +38,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("APP_ENV", "development, test or production (production refuses unsafe defaults)"),
     Setting(
         "DATABASE_URL",
-        "PostgreSQL URL of the schema owner, used for migrations and the CLI; unset starts an embedded "
-        "PostgreSQL",
+        "PostgreSQL URL of the schema owner, used for migrations and the CLI; unset starts an embedded PostgreSQL",
         required_in_production=True,
         secret=True,
     ),

@@ -43,9 +43,7 @@ def wait_for_health(base_url: str, proc: subprocess.Popen[str], seconds: float =
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(
-                f"server exited with {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}"
-            )
+            raise RuntimeError(f"server exited with {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}")
         try:
             response = httpx.get(f"{base_url}/healthz", timeout=2)
         except httpx.TransportError:

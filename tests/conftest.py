@@ -61,8 +61,7 @@ async def forces(test_database: database.TestDatabase) -> dict[str, int]:
     try:
         return {
             code: await conn.fetchval(
-                "INSERT INTO force (code, name, offers_welsh, created_at) VALUES ($1, $2, false, now()) "
-                "RETURNING id",
+                "INSERT INTO force (code, name, offers_welsh, created_at) VALUES ($1, $2, false, now()) RETURNING id",
                 code,
                 name,
             )

@@ -50,9 +50,7 @@ class Api:
         self.http.cookies.set(SESSION_COOKIE, token, domain=host if "." in host else f"{host}.local")
 
     async def password_only(self, user: TestUser) -> httpx.Response:
-        response = await self.post(
-            "/api/v1/auth/login", {"username": user.username, "password": user.password}
-        )
+        response = await self.post("/api/v1/auth/login", {"username": user.username, "password": user.password})
         assert response.status_code == 200, response.text
         return response
 

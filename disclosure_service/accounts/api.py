@@ -89,9 +89,7 @@ class UsersApi(Controller):
         return [user_out(u) for u in users]
 
     @post("/", opt=ADMIN_CHANGE, status_code=201)
-    async def create_user(
-        self, request: Request[Any, Any, Any], data: JSONBody[NewUserIn]
-    ) -> EnrolmentLinkOut:
+    async def create_user(self, request: Request[Any, Any, Any], data: JSONBody[NewUserIn]) -> EnrolmentLinkOut:
         """Create a user; the response carries their one-time enrolment link."""
         admin = _admin(request)
         now = datetime.now(UTC)
@@ -111,9 +109,7 @@ class UsersApi(Controller):
                 raise _invalid(exc) from None
             user = await service.get_user(conn, user_id, admin.force_id, now)
         public_url: str = request.app.state.public_url
-        return EnrolmentLinkOut(
-            user=user_out(user), enrolment_url=link.url(public_url), expires_at=link.expires_at
-        )
+        return EnrolmentLinkOut(user=user_out(user), enrolment_url=link.url(public_url), expires_at=link.expires_at)
 
     @get("/{user_id:int}", opt=ADMIN)
     async def get_user(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> UserOut:
@@ -140,9 +136,7 @@ class UsersApi(Controller):
         return await _change(request, user_id, service.set_role, role=data.role)
 
     @post("/{user_id:int}/reset-2fa", opt=ADMIN_CHANGE, status_code=200)
-    async def reset_two_factor(
-        self, request: Request[Any, Any, Any], user_id: FromPath[int]
-    ) -> EnrolmentLinkOut:
+    async def reset_two_factor(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> EnrolmentLinkOut:
         """Clear the user's password and authenticator; returns a new enrolment link."""
         admin = _admin(request)
         now = datetime.now(UTC)
@@ -156,9 +150,7 @@ class UsersApi(Controller):
                 raise _invalid(exc) from None
             user = await service.get_user(conn, user_id, admin.force_id, now)
         public_url: str = request.app.state.public_url
-        return EnrolmentLinkOut(
-            user=user_out(user), enrolment_url=link.url(public_url), expires_at=link.expires_at
-        )
+        return EnrolmentLinkOut(user=user_out(user), enrolment_url=link.url(public_url), expires_at=link.expires_at)
 
 
 async def _user(conn: Any, user_id: int, admin: Principal) -> service.UserSummary:

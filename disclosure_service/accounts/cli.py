@@ -33,9 +33,7 @@ def register(commands: Any, run_as_owner: Runner) -> None:
 
         return run
 
-    forces = commands.add_parser(
-        "forces", help="create and list forces", description="Manage forces (tenants)."
-    )
+    forces = commands.add_parser("forces", help="create and list forces", description="Manage forces (tenants).")
     force_commands = forces.add_subparsers(title="commands", metavar="COMMAND", required=True)
     create = force_commands.add_parser(
         "create",
@@ -60,15 +58,11 @@ def register(commands: Any, run_as_owner: Runner) -> None:
     )
     create_user.add_argument("--force", required=True, help="the force's code")
     create_user.add_argument("--username", required=True, help="lower-case letters, digits, dots, dashes")
-    create_user.add_argument(
-        "--role", required=True, choices=[r.value for r in Role], help="what they may do"
-    )
+    create_user.add_argument("--role", required=True, choices=[r.value for r in Role], help="what they may do")
     create_user.add_argument("--name", default="", help="name shown on screens (defaults to the username)")
     create_user.set_defaults(handler=handler(_create_user))
 
-    list_users = user_commands.add_parser(
-        "list", help="list a force's users", description="List a force's users."
-    )
+    list_users = user_commands.add_parser("list", help="list a force's users", description="List a force's users.")
     list_users.add_argument("--force", required=True, help="the force's code")
     list_users.set_defaults(handler=handler(_list_users))
 
@@ -82,9 +76,7 @@ def register(commands: Any, run_as_owner: Runner) -> None:
         command.add_argument("username")
         command.set_defaults(handler=handler(body))
 
-    role = user_commands.add_parser(
-        "set-role", help="change a user's role", description="Change a user's role."
-    )
+    role = user_commands.add_parser("set-role", help="change a user's role", description="Change a user's role.")
     role.add_argument("username")
     role.add_argument("role", choices=[r.value for r in Role])
     role.set_defaults(handler=handler(_set_role))
@@ -99,9 +91,7 @@ def _now() -> datetime:
 
 
 async def _create_force(conn: asyncpg.Connection[Any], args: argparse.Namespace, settings: Settings) -> int:
-    force_id = await service.create_force(
-        conn, code=args.code.upper(), name=args.name, offers_welsh=args.welsh
-    )
+    force_id = await service.create_force(conn, code=args.code.upper(), name=args.name, offers_welsh=args.welsh)
     print(f"created force {args.code.upper()} (id {force_id})")
     return 0
 

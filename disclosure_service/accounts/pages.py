@@ -101,9 +101,7 @@ async def create_user(request: AnyRequest) -> Template:
     return _link_page(request, user, link, "User created")
 
 
-def _link_page(
-    request: AnyRequest, user: service.UserSummary, link: service.EnrolmentLink, title: str
-) -> Template:
+def _link_page(request: AnyRequest, user: service.UserSummary, link: service.EnrolmentLink, title: str) -> Template:
     public_url: str = request.app.state.public_url
     return Template(
         "accounts/enrolment_link.html",
@@ -166,9 +164,7 @@ ACTIONS: dict[str, tuple[Change, str]] = {
 
 
 @post("/admin/users/{user_id:int}/{action:str}", opt=ADMIN_FORM)
-async def change_user(
-    request: AnyRequest, user_id: FromPath[int], action: FromPath[str]
-) -> Template | Redirect:
+async def change_user(request: AnyRequest, user_id: FromPath[int], action: FromPath[str]) -> Template | Redirect:
     admin = _admin(request)
     if action not in (*ACTIONS, "reset-2fa"):
         raise NotFoundException()

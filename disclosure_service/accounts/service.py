@@ -56,8 +56,7 @@ class UserSummary:
 
 
 _USER_COLUMNS = (
-    'id, "force", username, display_name, role, status, failed_attempts, locked_until, '
-    "last_login_at, created_at"
+    'id, "force", username, display_name, role, status, failed_attempts, locked_until, last_login_at, created_at'
 )
 
 
@@ -92,15 +91,12 @@ def check_username(username: str) -> str:
 
 async def create_force(conn: asyncpg.Connection[Any], *, code: str, name: str, offers_welsh: bool) -> int:
     if not FORCE_CODE.match(code):
-        raise AccountError(
-            "Force code must be 2 to 16 capital letters or digits, starting with a letter", "code"
-        )
+        raise AccountError("Force code must be 2 to 16 capital letters or digits, starting with a letter", "code")
     if not name.strip():
         raise AccountError("Enter the force's name", "name")
     try:
         force_id: int = await conn.fetchval(
-            "INSERT INTO force (code, name, offers_welsh, created_at) VALUES ($1, $2, $3, now()) "
-            "RETURNING id",
+            "INSERT INTO force (code, name, offers_welsh, created_at) VALUES ($1, $2, $3, now()) RETURNING id",
             code,
             name.strip(),
             offers_welsh,
@@ -220,9 +216,7 @@ async def reset_two_factor(
     await conn.execute('DELETE FROM recovery_code WHERE "user" = $1', user.id)
     await sessions.revoke_all(conn, user.id, now)
     link = await _issue_enrolment_link(conn, user_id=user.id, force_id=user.force_id, actor=actor, now=now)
-    await _audit(
-        conn, actor, meta=meta, event="user.two_factor_reset", user_id=user.id, force_id=user.force_id
-    )
+    await _audit(conn, actor, meta=meta, event="user.two_factor_reset", user_id=user.id, force_id=user.force_id)
     return link
 
 
@@ -274,13 +268,9 @@ async def enable(
     meta: RequestMeta | None = None,
     now: datetime,
 ) -> None:
-    enrolled = await conn.fetchval(
-        "SELECT totp_secret_encrypted IS NOT NULL FROM app_user WHERE id = $1", user.id
-    )
+    enrolled = await conn.fetchval("SELECT totp_secret_encrypted IS NOT NULL FROM app_user WHERE id = $1", user.id)
     status = UserStatus.active if enrolled else UserStatus.pending
-    await conn.execute(
-        "UPDATE app_user SET status = $2, updated_at = $3 WHERE id = $1", user.id, status.value, now
-    )
+    await conn.execute("UPDATE app_user SET status = $2, updated_at = $3 WHERE id = $1", user.id, status.value, now)
     await _audit(conn, actor, meta=meta, event="user.enabled", user_id=user.id, force_id=user.force_id)
 
 
@@ -296,9 +286,7 @@ async def set_role(
     """The new role applies from the user's next request (roles are read per request)."""
     if actor.user_id == user.id:
         raise AccountError("You cannot change your own role: ask another administrator", "role")
-    await conn.execute(
-        "UPDATE app_user SET role = $2, updated_at = $3 WHERE id = $1", user.id, role.value, now
-    )
+    await conn.execute("UPDATE app_user SET role = $2, updated_at = $3 WHERE id = $1", user.id, role.value, now)
     await _audit(
         conn,
         actor,
@@ -314,9 +302,7 @@ async def _issue_enrolment_link(
     conn: asyncpg.Connection[Any], *, user_id: int, force_id: int, actor: Actor, now: datetime
 ) -> EnrolmentLink:
     """A new link; any earlier unused link for the user stops working."""
-    await conn.execute(
-        'UPDATE enrolment_token SET used_at = $2 WHERE "user" = $1 AND used_at IS NULL', user_id, now
-    )
+    await conn.execute('UPDATE enrolment_token SET used_at = $2 WHERE "user" = $1 AND used_at IS NULL', user_id, now)
     token = new_token()
     expires_at = now + ENROLMENT_LINK_LIFETIME
     await conn.execute(

@@ -9,7 +9,9 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
+
+from disclosure_service.records import Row
 
 GENESIS = "0" * 64
 CHAIN_COUNT = 16
@@ -42,12 +44,6 @@ def canonical_details(details: Mapping[str, Any] | str | None) -> str:
     """JSON with sorted keys and no spaces; jsonb's own spelling is parsed and re-spelt."""
     value = json.loads(details) if isinstance(details, str) else (details or {})
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-class Row(Protocol):
-    """A dict being written, or a database record read back."""
-
-    def __getitem__(self, key: str, /) -> Any: ...
 
 
 def row_hash(row: Row) -> str:

@@ -81,14 +81,10 @@ async def verify(conn: asyncpg.Connection[Any], exported: list[Head] | None = No
         current = next((h for h in current_heads if h.chain == saved.chain), None)
         if current is None or current.seq < saved.seq:
             report.breaks.append(
-                Break(
-                    saved.chain, saved.seq, None, "rows exported as present earlier are missing from the end"
-                )
+                Break(saved.chain, saved.seq, None, "rows exported as present earlier are missing from the end")
             )
         elif current.seq == saved.seq and current.hash != saved.hash:
-            report.breaks.append(
-                Break(saved.chain, saved.seq, None, "the chain's end differs from the exported head")
-            )
+            report.breaks.append(Break(saved.chain, saved.seq, None, "the chain's end differs from the exported head"))
     return report
 
 
@@ -97,20 +93,14 @@ async def _verify_chain(conn: asyncpg.Connection[Any], head: Head, report: Repor
     async for row in _rows(conn, head.chain):
         report.rows += 1
         if row["seq"] != expected_seq:
-            return Break(
-                head.chain, expected_seq, row["id"], f"position {expected_seq} is missing (a row was deleted)"
-            )
+            return Break(head.chain, expected_seq, row["id"], f"position {expected_seq} is missing (a row was deleted)")
         if row["prev_hash"] != previous:
             return Break(head.chain, row["seq"], row["id"], "its link to the previous row is broken")
         if row_hash(row) != row["hash"]:
-            return Break(
-                head.chain, row["seq"], row["id"], "its content does not match its hash (the row was changed)"
-            )
+            return Break(head.chain, row["seq"], row["id"], "its content does not match its hash (the row was changed)")
         expected_seq, previous = expected_seq + 1, row["hash"]
     if expected_seq - 1 != head.seq or previous != head.hash:
-        return Break(
-            head.chain, expected_seq, None, "the chain ends before its recorded head (rows were removed)"
-        )
+        return Break(head.chain, expected_seq, None, "the chain ends before its recorded head (rows were removed)")
     return None
 
 

@@ -111,9 +111,7 @@ async def _lock_a_chain(conn: asyncpg.Connection[Any]) -> asyncpg.Record:
         CHAIN_COUNT,
     )
     if head is None:
-        head = await conn.fetchrow(
-            "SELECT id, seq, head_hash FROM audit_chain WHERE id = $1 FOR UPDATE", start
-        )
+        head = await conn.fetchrow("SELECT id, seq, head_hash FROM audit_chain WHERE id = $1 FOR UPDATE", start)
     if head is None:
         raise RuntimeError("the audit chains are missing: run `disclosure-service migrate`")
     return head

@@ -132,9 +132,7 @@ class AuthApi(Controller):
         )
         if outcome.token is None or outcome.otpauth_uri is None:
             raise ValidationException(outcome.error)
-        return Response(
-            EnrolOut(otpauth_uri=outcome.otpauth_uri), cookies=[sessions.session_cookie(outcome.token)]
-        )
+        return Response(EnrolOut(otpauth_uri=outcome.otpauth_uri), cookies=[sessions.session_cookie(outcome.token)])
 
     @post("/enrol/confirm", opt=access.opt(access.ENROLMENT), status_code=200)
     async def enrol_confirm(

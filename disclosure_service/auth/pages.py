@@ -69,9 +69,7 @@ async def sign_in(request: AnyRequest) -> Template | Redirect:
             return _see_other(f"/sign-in/code?next={next_path}", outcome.token)
         errors.add("password", outcome.error or service.SIGN_IN_FAILED)
     form.pop("password", None)  # never echoed back into the page
-    return _page(
-        "auth/sign_in.html", HTTP_400_BAD_REQUEST, form=form, next_path=next_path, **errors.context()
-    )
+    return _page("auth/sign_in.html", HTTP_400_BAD_REQUEST, form=form, next_path=next_path, **errors.context())
 
 
 @get("/sign-in/code", opt=access.opt(access.PASSWORD))

@@ -17,9 +17,7 @@ _SHAPE = re.compile(r"^[a-z0-9]{5}-[a-z0-9]{5}$")
 
 
 def generate(count: int = COUNT) -> list[str]:
-    return [
-        "-".join("".join(secrets.choice(_ALPHABET) for _ in range(5)) for _ in range(2)) for _ in range(count)
-    ]
+    return ["-".join("".join(secrets.choice(_ALPHABET) for _ in range(5)) for _ in range(2)) for _ in range(count)]
 
 
 def normalise(raw: str) -> str | None:

@@ -34,8 +34,7 @@ CODE_FAILED = (
     "recovery codes. After 5 wrong attempts your account is locked for 30 minutes."
 )
 ENROLMENT_LINK_FAILED = (
-    "This enrolment link has expired or has already been used. Ask an administrator of your force "
-    "for a new one."
+    "This enrolment link has expired or has already been used. Ask an administrator of your force for a new one."
 )
 
 
@@ -112,9 +111,7 @@ async def sign_in_with_password(username: str, password: str, meta: RequestMeta,
         token = await sessions.create(
             conn, user_id=user["id"], force_id=found["force_id"], stage=SessionStage.password, now=now
         )
-        await record(
-            conn, actor=actor, operation=Operation.authentication, event="sign_in.password_ok", meta=meta
-        )
+        await record(conn, actor=actor, operation=Operation.authentication, event="sign_in.password_ok", meta=meta)
         return Outcome(token=token)
 
 
@@ -122,9 +119,7 @@ async def sign_in_with_password(username: str, password: str, meta: RequestMeta,
 # Second factor and step-up
 
 
-async def sign_in_with_code(
-    principal: Principal, code: str, keys: Keys, meta: RequestMeta, now: datetime
-) -> Outcome:
+async def sign_in_with_code(principal: Principal, code: str, keys: Keys, meta: RequestMeta, now: datetime) -> Outcome:
     """Second factor: a TOTP code or a recovery code. Success rotates the session to signed in."""
     async with db.transaction(force_id=principal.force_id) as conn:
         problem = await _check_code(conn, principal, code, keys=keys, meta=meta, now=now, allow_recovery=True)
@@ -149,15 +144,11 @@ async def sign_in_with_code(
 async def step_up(principal: Principal, code: str, keys: Keys, meta: RequestMeta, now: datetime) -> Outcome:
     """A fresh TOTP code before a sensitive action (recovery codes do not count)."""
     async with db.transaction(force_id=principal.force_id) as conn:
-        problem = await _check_code(
-            conn, principal, code, keys=keys, meta=meta, now=now, allow_recovery=False
-        )
+        problem = await _check_code(conn, principal, code, keys=keys, meta=meta, now=now, allow_recovery=False)
         if problem:
             return Outcome(error=problem)
         await sessions.mark_stepped_up(conn, principal.session_id, now)
-        await record(
-            conn, actor=principal.actor, operation=Operation.authentication, event="step_up.ok", meta=meta
-        )
+        await record(conn, actor=principal.actor, operation=Operation.authentication, event="step_up.ok", meta=meta)
         return Outcome()
 
 
@@ -196,9 +187,7 @@ async def _check_code(
     return None if event in ("code.ok", "recovery_code.used") else CODE_FAILED
 
 
-async def _use_totp(
-    conn: asyncpg.Connection[Any], user_id: int, secret: str, code: str, now: datetime
-) -> str:
+async def _use_totp(conn: asyncpg.Connection[Any], user_id: int, secret: str, code: str, now: datetime) -> str:
     timecode = totp.matching_timecode(secret, code, now)
     if timecode is None:
         return "code.wrong"
@@ -214,8 +203,7 @@ async def _use_totp(
 
 async def _use_recovery_code(conn: asyncpg.Connection[Any], user_id: int, digest: str, now: datetime) -> str:
     used = await conn.fetchval(
-        'UPDATE recovery_code SET used_at = $3 WHERE "user" = $1 AND code_hash = $2 AND used_at IS NULL '
-        "RETURNING id",
+        'UPDATE recovery_code SET used_at = $3 WHERE "user" = $1 AND code_hash = $2 AND used_at IS NULL RETURNING id',
         user_id,
         digest,
         now,
@@ -271,15 +259,12 @@ async def start_enrolment(token: str, password: str, keys: Keys, meta: RequestMe
             return Outcome(error=ENROLMENT_LINK_FAILED)
         await _scope(conn, link["force"])
         user = await conn.fetchrow(
-            'SELECT u.username, f.code, f.name FROM app_user u JOIN force f ON f.id = u."force" '
-            "WHERE u.id = $1",
+            'SELECT u.username, f.code, f.name FROM app_user u JOIN force f ON f.id = u."force" WHERE u.id = $1',
             link["user"],
         )
     if user is None:
         return Outcome(error=ENROLMENT_LINK_FAILED)
-    problems = passwords.problems(
-        password, context_words=(user["username"], user["code"], *user["name"].split())
-    )
+    problems = passwords.problems(password, context_words=(user["username"], user["code"], *user["name"].split()))
     if problems:
         return Outcome(error=problems[0])
     password_hash = await passwords.hash_password(password)
@@ -312,23 +297,17 @@ async def start_enrolment(token: str, password: str, keys: Keys, meta: RequestMe
 async def enrolment_uri(principal: Principal, keys: Keys) -> str:
     """The TOTP URI again, for the QR code page of an enrolment under way."""
     async with db.transaction(force_id=principal.force_id) as conn:
-        stored = await conn.fetchval(
-            "SELECT totp_secret_encrypted FROM app_user WHERE id = $1", principal.user_id
-        )
+        stored = await conn.fetchval("SELECT totp_secret_encrypted FROM app_user WHERE id = $1", principal.user_id)
     if stored is None:
         raise AuthError(ENROLMENT_LINK_FAILED)
     return totp.provisioning_uri(keys.box.decrypt(stored, principal.user_id), principal.username)
 
 
-async def confirm_enrolment(
-    principal: Principal, code: str, keys: Keys, meta: RequestMeta, now: datetime
-) -> Outcome:
+async def confirm_enrolment(principal: Principal, code: str, keys: Keys, meta: RequestMeta, now: datetime) -> Outcome:
     """A first good code proves the authenticator works: the account becomes active."""
     codes = recovery.generate()
     async with db.transaction(force_id=principal.force_id) as conn:
-        problem = await _check_code(
-            conn, principal, code, keys=keys, meta=meta, now=now, allow_recovery=False
-        )
+        problem = await _check_code(conn, principal, code, keys=keys, meta=meta, now=now, allow_recovery=False)
         if problem:
             return Outcome(error=problem)
         await conn.execute(
@@ -358,12 +337,9 @@ async def confirm_enrolment(
     return Outcome(token=token, recovery_codes=tuple(codes))
 
 
-async def _live_enrolment_link(
-    conn: asyncpg.Connection[Any], token: str, now: datetime
-) -> asyncpg.Record | None:
+async def _live_enrolment_link(conn: asyncpg.Connection[Any], token: str, now: datetime) -> asyncpg.Record | None:
     link: asyncpg.Record | None = await conn.fetchrow(
-        'SELECT id, "user", "force" FROM enrolment_token WHERE token_hash = $1 AND used_at IS NULL '
-        "AND expires_at > $2",
+        'SELECT id, "user", "force" FROM enrolment_token WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2',
         token_hash(token),
         now,
     )
@@ -377,6 +353,4 @@ async def _live_enrolment_link(
 async def sign_out(principal: Principal, meta: RequestMeta, now: datetime) -> None:
     async with db.transaction(force_id=principal.force_id) as conn:
         await sessions.revoke(conn, principal.session_id, now)
-        await record(
-            conn, actor=principal.actor, operation=Operation.authentication, event="sign_out", meta=meta
-        )
+        await record(conn, actor=principal.actor, operation=Operation.authentication, event="sign_out", meta=meta)

@@ -29,9 +29,7 @@ def session_cookie(token: str) -> Cookie:
 
 
 def cleared_session_cookie() -> Cookie:
-    return Cookie(
-        key=SESSION_COOKIE, value="", path="/", secure=True, httponly=True, samesite="strict", max_age=0
-    )
+    return Cookie(key=SESSION_COOKIE, value="", path="/", secure=True, httponly=True, samesite="strict", max_age=0)
 
 
 async def create(
@@ -113,9 +111,7 @@ async def mark_stepped_up(conn: asyncpg.Connection[Any], session_id: int, now: d
 
 
 async def revoke(conn: asyncpg.Connection[Any], session_id: int, now: datetime) -> None:
-    await conn.execute(
-        "UPDATE auth_session SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", session_id, now
-    )
+    await conn.execute("UPDATE auth_session SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", session_id, now)
 
 
 async def revoke_all(conn: asyncpg.Connection[Any], user_id: int, now: datetime) -> int:

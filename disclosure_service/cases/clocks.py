@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from disclosure_service.cases.vocabulary import DEFAULT_CLOCKS, Scheme
+from disclosure_service.records import Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,3 +31,70 @@ def deadlines(
         meeting_due_at=received_at + clock["applicant_meeting"],
         due_at=received_at + clock["overall"],
     )
+
+
+# Police records are usually kept at least six years, then reviewed (APP review, retention and disposal).
+RETENTION_REVIEW_AFTER_YEARS = 6
+
+
+def retention_review_date(closed_at: datetime, years: int = RETENTION_REVIEW_AFTER_YEARS) -> date:
+    """When to review whether to keep a closed case: the same day, `years` later (28 February for 29 February)."""
+    day = closed_at.date()
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """One deadline as a person reads it: how many days are left, or how many it is over."""
+
+    name: str
+    due_at: datetime
+    done: bool
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return not self.done and self.days_left < 0
+
+    @property
+    def words(self) -> str:
+        if self.done:
+            return "Done"
+        if self.days_left < 0:
+            return f"{-self.days_left} day{'s' if self.days_left != -1 else ''} overdue"
+        if self.days_left == 0:
+            return "Due today"
+        return f"{self.days_left} day{'s' if self.days_left != 1 else ''} left"
+
+
+def days_between(now: datetime, due_at: datetime) -> int:
+    """Whole days left before the deadline: 0 in its last day, -1 in the first day after it."""
+    return math.floor((due_at - now).total_seconds() / 86_400)
+
+
+TRIAGE_DONE_AFTER = ("received", "initial_triage")
+MEETING_DONE_AFTER = ("received", "initial_triage", "applicant_meeting")
+
+
+def clocks_of(application: Row, now: datetime) -> list[Clock]:
+    """The case's three clocks: triage, applicant meeting, whole case."""
+    stage = application["stage"]
+    closed = stage == "closed"
+    return [
+        Clock(
+            "Initial triage",
+            application["triage_due_at"],
+            closed or stage not in TRIAGE_DONE_AFTER,
+            days_between(now, application["triage_due_at"]),
+        ),
+        Clock(
+            "Meeting the applicant",
+            application["meeting_due_at"],
+            closed or stage not in MEETING_DONE_AFTER,
+            days_between(now, application["meeting_due_at"]),
+        ),
+        Clock("Whole case", application["due_at"], closed, days_between(now, application["due_at"])),
+    ]

@@ -98,8 +98,7 @@ class CasePerson(Table, tablename="case_person"):
 # and the schema test both use this list.
 EXTRA_INDEXES = (
     "CREATE INDEX application_open_due ON application (\"force\", next_due_at) WHERE stage <> 'closed'",
-    "CREATE INDEX application_assigned_open ON application (assigned_to, next_due_at) "
-    "WHERE stage <> 'closed'",
+    "CREATE INDEX application_assigned_open ON application (assigned_to, next_due_at) WHERE stage <> 'closed'",
     "CREATE INDEX case_person_name_trgm ON case_person USING gin (lower(full_name) gin_trgm_ops)",
     "CREATE INDEX application_reference_trgm ON application USING gin (lower(reference) gin_trgm_ops)",
 )
@@ -236,3 +235,17 @@ class Extension(Table, tablename="extension"):
     new_due_at = Timestamptz()
     granted_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
     granted_at = Timestamptz()
+
+
+class Closure(Table, tablename="closure"):
+    """How a case ended: the outcome from the fixed list, why, onward referrals, when to review keeping it."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, unique=True)
+    outcome = Varchar(length=40, choices=Outcome)
+    notes = Text()
+    onward_referrals = Text()
+    retention_review_on = Date(null=True, default=None)
+    closed_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    closed_at = Timestamptz()

@@ -294,9 +294,7 @@ class AuthorisationOutcome(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"authorised": "Authorised", "refused": "Refused", "returned": "Returned for more work"}[
-            self.value
-        ]
+        return {"authorised": "Authorised", "refused": "Refused", "returned": "Returned for more work"}[self.value]
 
 
 class MeetingMethod(enum.StrEnum):

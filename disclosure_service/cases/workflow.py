@@ -161,17 +161,13 @@ def _after_authorisation(facts: CaseFacts) -> Stage:
 SUPERVISORS = frozenset({Role.supervisor})
 
 RULES: dict[Action, Rule] = {
-    Action.start_triage: Rule(
-        frozenset({Stage.received}), Stage.initial_triage, not_at="Triage has already started"
-    ),
+    Action.start_triage: Rule(frozenset({Stage.received}), Stage.initial_triage, not_at="Triage has already started"),
     Action.complete_triage: Rule(
         TRIAGE_STAGES,
         Stage.applicant_meeting,
         requires=(
             _needs(lambda f: f.has_applicant, "Add the applicant before recording the triage"),
-            _needs(
-                lambda f: f.has_subject, "Add the subject (the person of concern) before recording the triage"
-            ),
+            _needs(lambda f: f.has_subject, "Add the subject (the person of concern) before recording the triage"),
             _needs(lambda f: f.has_child, "Add at least one child before recording the triage"),
         ),
         not_at="The triage has already been recorded",
@@ -247,9 +243,7 @@ RULES: dict[Action, Rule] = {
     Action.generate_undertaking: Rule(
         frozenset({Stage.disclosure}),
         requires=(
-            _needs(
-                lambda f: f.undertaking is not UndertakingStatus.signed, "The undertaking is already signed"
-            ),
+            _needs(lambda f: f.undertaking is not UndertakingStatus.signed, "The undertaking is already signed"),
         ),
         not_at="The undertaking is generated for an authorised disclosure",
     ),
@@ -257,9 +251,7 @@ RULES: dict[Action, Rule] = {
         frozenset({Stage.disclosure}),
         requires=(
             _needs(lambda f: f.disclosure_meeting_recorded, "Record the disclosure meeting first"),
-            _needs(
-                lambda f: f.undertaking is not UndertakingStatus.signed, "The undertaking is already signed"
-            ),
+            _needs(lambda f: f.undertaking is not UndertakingStatus.signed, "The undertaking is already signed"),
         ),
         not_at="The undertaking is signed at the disclosure meeting",
     ),
@@ -268,9 +260,7 @@ RULES: dict[Action, Rule] = {
         Stage.undertaking_review,
         requires=(
             _needs(lambda f: f.disclosure_meeting_recorded, "Record the disclosure meeting first"),
-            _needs(
-                lambda f: f.undertaking is not UndertakingStatus.signed, "The undertaking is already signed"
-            ),
+            _needs(lambda f: f.undertaking is not UndertakingStatus.signed, "The undertaking is already signed"),
             _needs(lambda f: not f.disclosure_made, "The disclosure has already been made"),
         ),
         not_at="A refusal is recorded at the disclosure meeting",
@@ -328,9 +318,7 @@ def evaluate(action: Action, facts: CaseFacts, actor: Actor) -> Verdict:
     if facts.stage not in rule.stages:
         return Verdict(
             False,
-            reasons=(
-                f"{rule.not_at or 'Not possible at this stage'} (this case is at: {facts.stage.label})",
-            ),
+            reasons=(f"{rule.not_at or 'Not possible at this stage'} (this case is at: {facts.stage.label})",),
         )
     reasons = tuple(reason for check in rule.requires if (reason := check(facts, actor)) is not None)
     if reasons:

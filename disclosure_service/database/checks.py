@@ -54,10 +54,7 @@ async def _pending_migrations(conn: asyncpg.Connection) -> Check:
     shipped = set(migration_ids())
     has_table = await conn.fetchval("SELECT to_regclass('public.migration') IS NOT NULL")
     applied = (
-        {
-            r["name"]
-            for r in await conn.fetch("SELECT name FROM migration WHERE app_name = 'disclosure_service'")
-        }
+        {r["name"] for r in await conn.fetch("SELECT name FROM migration WHERE app_name = 'disclosure_service'")}
         if has_table
         else set()
     )

@@ -67,9 +67,7 @@ async def _ensure_role(conn: asyncpg.Connection[Any], role: str, password: str |
     if not exists:
         log.info("creating role %s", role)
         try:
-            await conn.execute(
-                f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT'
-            )
+            await conn.execute(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT')
         except asyncpg.InsufficientPrivilegeError:
             raise MigrationError(
                 f"the role {role!r} does not exist and the owner may not create it: create it "
@@ -111,9 +109,7 @@ async def _run_piccolo_migrations(owner_url: str) -> list[str]:
 async def _applied(migration_table: Any) -> list[str]:
     if not await migration_table.table_exists().run():
         return []
-    rows = await migration_table.select(migration_table.name).where(
-        migration_table.app_name == "disclosure_service"
-    )
+    rows = await migration_table.select(migration_table.name).where(migration_table.app_name == "disclosure_service")
     return [row["name"] for row in rows]
 
 

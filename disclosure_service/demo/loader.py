@@ -43,9 +43,7 @@ async def _force(demo: DemoForce) -> int:
     existing = await Force.select(Force.id).where(Force.code == demo.code).first()
     if existing:
         return int(existing["id"])
-    rows = await Force.insert(
-        Force(code=demo.code, name=demo.name, offers_welsh=demo.offers_welsh)
-    ).returning(Force.id)
+    rows = await Force.insert(Force(code=demo.code, name=demo.name, offers_welsh=demo.offers_welsh)).returning(Force.id)
     return int(rows[0]["id"])
 
 
@@ -70,9 +68,7 @@ async def _users(demo: DemoForce, force_id: int) -> dict[str, int]:
     return ids
 
 
-async def _enrol(
-    conn: asyncpg.Connection[Any], users: dict[str, int], keys: Keys, password_hash: str
-) -> None:
+async def _enrol(conn: asyncpg.Connection[Any], users: dict[str, int], keys: Keys, password_hash: str) -> None:
     """Demo users are ready to sign in: the demo password, and a TOTP secret `demo-code` reads."""
     for user_id in users.values():
         await conn.execute(
@@ -89,9 +85,7 @@ async def _cases(demo: DemoForce, force_id: int, users: dict[str, int], now: dat
         return 0
     creator = next(iter(users.values()))
     for number, case in enumerate(demo.cases, start=1):
-        await _case(
-            case, force_id, f"{demo.code}-{now.year}-{number:05d}", users=users, creator=creator, now=now
-        )
+        await _case(case, force_id, f"{demo.code}-{now.year}-{number:05d}", users=users, creator=creator, now=now)
     return len(demo.cases)
 
 

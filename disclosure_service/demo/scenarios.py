@@ -55,9 +55,7 @@ class DemoForce:
     cases: tuple[DemoCase, ...]
 
 
-def _mother_and_partner(
-    mother: str, partner: str, children: tuple[tuple[str, date], ...]
-) -> tuple[DemoPerson, ...]:
+def _mother_and_partner(mother: str, partner: str, children: tuple[tuple[str, date], ...]) -> tuple[DemoPerson, ...]:
     return (
         DemoPerson(
             PersonRole.applicant,
@@ -77,10 +75,7 @@ def _mother_and_partner(
             "Babysits two evenings a week",
             occupation="Delivery driver",
         ),
-        *(
-            DemoPerson(PersonRole.child, name, dob, "14 Larch Close, Eastbridge, EB4 2QT")
-            for name, dob in children
-        ),
+        *(DemoPerson(PersonRole.child, name, dob, "14 Larch Close, Eastbridge, EB4 2QT") for name, dob in children),
     )
 
 
@@ -131,9 +126,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 "Mother's boyfriend",
                 "Lives in the household",
             ),
-            DemoPerson(
-                PersonRole.child, "Tobias Okafor", date(2020, 9, 12), "22 Brook Street, Westford, WF1 3AB"
-            ),
+            DemoPerson(PersonRole.child, "Tobias Okafor", date(2020, 9, 12), "22 Brook Street, Westford, WF1 3AB"),
         ),
         risk=RiskLevel.medium,
     ),
@@ -143,8 +136,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         Channel.online,
         17,
         Stage.closed,
-        "A neighbour keeps offering my daughter lifts to school. "
-        "I would like to know if there is any reason to worry.",
+        "A neighbour keeps offering my daughter lifts to school. I would like to know if there is any reason to worry.",
         (
             DemoPerson(
                 PersonRole.applicant,
@@ -162,9 +154,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 "Neighbour",
                 "Offers lifts to school",
             ),
-            DemoPerson(
-                PersonRole.child, "Freya Lindqvist", date(2014, 2, 28), "9 Orchard Row, Northam, NM3 5DE"
-            ),
+            DemoPerson(PersonRole.child, "Freya Lindqvist", date(2014, 2, 28), "9 Orchard Row, Northam, NM3 5DE"),
         ),
         outcome=Outcome.no_trace,
         risk=RiskLevel.standard,
@@ -221,8 +211,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         Channel.online,
         30,
         Stage.undertaking_review,
-        "The man who moved in next door talks to my kids over the fence. "
-        "People online say he is a paedophile.",
+        "The man who moved in next door talks to my kids over the fence. People online say he is a paedophile.",
         (
             DemoPerson(
                 PersonRole.applicant,
@@ -375,9 +364,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 "Mother's partner",
                 "Visits daily",
             ),
-            DemoPerson(
-                PersonRole.child, "Zara Adeyemi", date(2025, 3, 3), "6 Poplar Walk, Eastbridge, EB2 6TT"
-            ),
+            DemoPerson(PersonRole.child, "Zara Adeyemi", date(2025, 3, 3), "6 Poplar Walk, Eastbridge, EB2 6TT"),
         ),
         risk=RiskLevel.medium,
         assigned_to="demo.officer2",
@@ -405,9 +392,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 "Mother's partner",
                 "Stays over most weekends",
             ),
-            DemoPerson(
-                PersonRole.child, "Oscar Hargreaves", date(2019, 10, 1), "40 Elm Grove, Westford, WF3 7EG"
-            ),
+            DemoPerson(PersonRole.child, "Oscar Hargreaves", date(2019, 10, 1), "40 Elm Grove, Westford, WF3 7EG"),
         ),
         risk=RiskLevel.not_assessed,
     ),
@@ -420,8 +405,7 @@ WELSH_CASES: tuple[DemoCase, ...] = (
         Channel.phone_101,
         20,
         Stage.disclosure,
-        "Mae fy mhartner newydd yn gofalu am fy merch. "
-        "My new partner looks after my daughter and I want to check.",
+        "Mae fy mhartner newydd yn gofalu am fy merch. My new partner looks after my daughter and I want to check.",
         (
             DemoPerson(
                 PersonRole.applicant,

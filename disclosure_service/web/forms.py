@@ -26,6 +26,12 @@ async def read_form(request: Request[Any, Any, Any]) -> dict[str, str]:
     return values
 
 
+async def read_form_lists(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
+    """Every field with all its values (checkboxes send one value per ticked box)."""
+    form = await request.form()
+    return {key: [v for v in form.getall(key) if isinstance(v, str)] for key in form if key != "_csrf_token"}
+
+
 @dataclass
 class FormErrors:
     """Messages by field name; `anchors` maps a field to the id its summary link jumps to."""

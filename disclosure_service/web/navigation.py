@@ -12,6 +12,8 @@ def nav_items(principal: Any, path: str) -> list[dict[str, Any]]:
     if not isinstance(principal, Principal) or not principal.signed_in:
         return []
     items = [("/", "Home")]
+    if principal.role.works_cases:
+        items.append(("/cases", "Cases"))
     if principal.role is Role.admin:
         items.append(("/admin/users", "Users"))
     return [

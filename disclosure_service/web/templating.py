@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
@@ -29,6 +31,7 @@ def make_environment(settings: Settings) -> Environment:
     )
     env.filters["long_date"] = formatting.long_date
     env.filters["long_datetime"] = formatting.long_datetime
+    env.filters["fromjson"] = json.loads
     env.globals["service_name"] = SERVICE_NAME
     env.globals["force_name"] = settings.force_name
     env.globals["nav_items"] = navigation.nav_items

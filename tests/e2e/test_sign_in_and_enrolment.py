@@ -51,9 +51,7 @@ def test_an_officer_signs_in_and_out(page: Page, live_server: LiveServer) -> Non
     expect(page).to_have_url(re.compile(r"/sign-in"))
 
 
-def test_an_admin_creates_a_user_who_then_enrols(
-    page: Page, live_server: LiveServer, browser: Browser
-) -> None:
+def test_an_admin_creates_a_user_who_then_enrols(page: Page, live_server: LiveServer, browser: Browser) -> None:
     sign_in(page, live_server, "demo.admin")
     page.get_by_role("link", name="Users").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Users")

@@ -68,9 +68,7 @@ async def sweep(api: Api, app: Litestar, allowed: set[str]) -> list[str]:
             continue
         url = concrete(path)
         response = await (api.get(url) if method == "GET" else api.post(url, {}))
-        redirected_to_sign_in = response.status_code == 303 and response.headers["location"].startswith(
-            "/sign-in"
-        )
+        redirected_to_sign_in = response.status_code == 303 and response.headers["location"].startswith("/sign-in")
         if not (response.status_code == 401 or redirected_to_sign_in):
             reached.append(f"{method} {path} -> {response.status_code}")
     return reached
@@ -164,9 +162,7 @@ async def test_admin_changes_need_a_fresh_code(api: Api, admin: TestUser, office
     assert failed == 0  # nothing was done
 
 
-async def test_a_fresh_code_is_remembered_for_a_few_minutes_only(
-    api: Api, admin: TestUser, officer: TestUser
-) -> None:
+async def test_a_fresh_code_is_remembered_for_a_few_minutes_only(api: Api, admin: TestUser, officer: TestUser) -> None:
     await api.sign_in(admin, previous_step=True)
     # Signing in a moment ago counts as a fresh code.
     assert (await api.post(f"/api/v1/users/{officer.id}/unlock")).status_code == 200
@@ -210,8 +206,7 @@ async def test_the_runtime_role_is_not_privileged_and_owns_nothing(
     conn = await asyncpg.connect(test_database.owner_url)
     try:
         role = await conn.fetchrow(
-            "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles "
-            "WHERE rolname = 'disclosure_app'"
+            "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = 'disclosure_app'"
         )
         owned = await conn.fetchval(
             "SELECT count(*) FROM pg_class WHERE relowner = 'disclosure_app'::regrole "

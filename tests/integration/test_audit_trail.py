@@ -122,9 +122,7 @@ async def test_cutting_rows_off_the_end_is_found_against_exported_heads(trail: d
     assert report.breaks[0].chain == last["chain"]
 
 
-async def test_the_command_reports_the_broken_row_and_fails(
-    trail: database.TestDatabase, tmp_path: Path
-) -> None:
+async def test_the_command_reports_the_broken_row_and_fails(trail: database.TestDatabase, tmp_path: Path) -> None:
     env = cli.environment(DATABASE_URL=trail.owner_url, APP_DATABASE_URL=trail.app_url)
     heads_file = tmp_path / "heads.json"
     saved = cli.run("audit", "head", "--output", str(heads_file), env=env)
@@ -194,8 +192,6 @@ async def test_eight_concurrent_writers_keep_every_chain_whole(trail: database.T
     assert report.ok, report.breaks
     assert report.rows == 30 + 8 * 40
     conn = await asyncpg.connect(trail.owner_url)
-    chains_used = await conn.fetchval(
-        "SELECT count(DISTINCT chain) FROM audit_event WHERE event = 'load.test'"
-    )
+    chains_used = await conn.fetchval("SELECT count(DISTINCT chain) FROM audit_event WHERE event = 'load.test'")
     await conn.close()
     assert chains_used > 1  # writers spread over chains instead of queueing on one

@@ -17,9 +17,7 @@ GOOD_PASSWORD = "marble giraffe under the bridge"
 
 async def new_user_link(api: Api, admin: TestUser, username: str = "new.starter") -> str:
     await api.sign_in(admin)
-    created = await api.post(
-        "/api/v1/users", {"username": username, "display_name": "DC New", "role": "officer"}
-    )
+    created = await api.post("/api/v1/users", {"username": username, "display_name": "DC New", "role": "officer"})
     assert created.status_code == 201, created.text
     await api.post("/api/v1/auth/logout")
     return str(created.json()["enrolment_url"]).rsplit("/", 1)[1]
@@ -50,13 +48,9 @@ async def test_enrolment_sets_up_both_factors_and_signs_in(api: Api, admin: Test
 
 async def test_the_recovery_codes_are_stored_hashed(api: Api, admin: TestUser) -> None:
     token = await new_user_link(api, admin)
-    uri = (await api.post("/api/v1/auth/enrol", {"token": token, "password": GOOD_PASSWORD})).json()[
-        "otpauth_uri"
-    ]
+    uri = (await api.post("/api/v1/auth/enrol", {"token": token, "password": GOOD_PASSWORD})).json()["otpauth_uri"]
     secret = parse_qs(urlsplit(uri).query)["secret"][0]
-    codes = (await api.post("/api/v1/auth/enrol/confirm", {"code": pyotp.TOTP(secret).now()})).json()[
-        "recovery_codes"
-    ]
+    codes = (await api.post("/api/v1/auth/enrol/confirm", {"code": pyotp.TOTP(secret).now()})).json()["recovery_codes"]
     async with db.transaction() as conn:
         stored = {r["code_hash"] for r in await conn.fetch("SELECT code_hash FROM recovery_code")}
     assert len(stored) >= 10
@@ -76,9 +70,7 @@ async def test_a_weak_password_is_refused_with_the_reason(api: Api, admin: TestU
         assert response.status_code == 400, password
         assert reason in response.json()["detail"], (password, response.json())
     # None of that used the link up.
-    assert (
-        await api.post("/api/v1/auth/enrol", {"token": token, "password": GOOD_PASSWORD})
-    ).status_code == 200
+    assert (await api.post("/api/v1/auth/enrol", {"token": token, "password": GOOD_PASSWORD})).status_code == 200
 
 
 async def test_an_expired_link_does_not_work(api: Api, admin: TestUser) -> None:
@@ -103,9 +95,7 @@ async def test_reset_two_factor_gives_a_new_link_and_ends_sessions(
     api.set_session(officer_session)
     assert (await api.get("/api/v1/auth/me")).status_code == 401
     # The old password no longer works: the person must enrol again.
-    refused = await api.post(
-        "/api/v1/auth/login", {"username": officer.username, "password": officer.password}
-    )
+    refused = await api.post("/api/v1/auth/login", {"username": officer.username, "password": officer.password})
     assert refused.status_code == 401
 
 
@@ -113,14 +103,10 @@ async def test_enrolment_pages_show_a_qr_code_then_recovery_codes(api: Api, admi
     token = await new_user_link(api, admin)
     form = await api.http.get(f"/enrol/{token}")
     assert form.status_code == 200
-    mismatch = await api.form(
-        f"/enrol/{token}", {"password": GOOD_PASSWORD, "password_confirm": "something else"}
-    )
+    mismatch = await api.form(f"/enrol/{token}", {"password": GOOD_PASSWORD, "password_confirm": "something else"})
     assert mismatch.status_code == 400
     assert "do not match" in mismatch.text
-    started = await api.form(
-        f"/enrol/{token}", {"password": GOOD_PASSWORD, "password_confirm": GOOD_PASSWORD}
-    )
+    started = await api.form(f"/enrol/{token}", {"password": GOOD_PASSWORD, "password_confirm": GOOD_PASSWORD})
     assert started.status_code == 303
     assert started.headers["location"] == "/enrol/authenticator"
     qr_page = await api.http.get("/enrol/authenticator")
@@ -142,9 +128,7 @@ async def test_the_sign_in_pages_keep_the_username_and_explain_a_mistake(api: Ap
     assert "not it at all" not in wrong.text
     assert "Enter a correct username and password" in wrong.text
     assert "govuk-error-summary" in wrong.text
-    ok = await api.form(
-        "/sign-in", {"username": officer.username, "password": officer.password, "next": "/admin"}
-    )
+    ok = await api.form("/sign-in", {"username": officer.username, "password": officer.password, "next": "/admin"})
     assert ok.status_code == 303
     assert ok.headers["location"] == "/sign-in/code?next=/admin"
     await next_time_step(officer)

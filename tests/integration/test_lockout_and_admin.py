@@ -20,14 +20,10 @@ async def failures(user: TestUser) -> tuple[int, bool]:
 
 async def test_five_wrong_passwords_lock_the_account(api: Api, officer: TestUser) -> None:
     for attempt in range(1, 6):
-        response = await api.post(
-            "/api/v1/auth/login", {"username": officer.username, "password": f"wrong {attempt}"}
-        )
+        response = await api.post("/api/v1/auth/login", {"username": officer.username, "password": f"wrong {attempt}"})
         assert response.status_code == 401
     assert await failures(officer) == (5, True)
-    refused = await api.post(
-        "/api/v1/auth/login", {"username": officer.username, "password": officer.password}
-    )
+    refused = await api.post("/api/v1/auth/login", {"username": officer.username, "password": officer.password})
     assert refused.status_code == 401
     assert "locked for 30 minutes" in refused.json()["detail"]
 
@@ -53,9 +49,7 @@ async def test_the_lock_lifts_after_thirty_minutes(api: Api, officer: TestUser) 
     for attempt in range(5):
         await api.post("/api/v1/auth/login", {"username": officer.username, "password": f"wrong {attempt}"})
     async with db.transaction(force_id=officer.force_id) as conn:
-        await conn.execute(
-            "UPDATE app_user SET locked_until = now() - interval '1 second' WHERE id = $1", officer.id
-        )
+        await conn.execute("UPDATE app_user SET locked_until = now() - interval '1 second' WHERE id = $1", officer.id)
     await api.sign_in(officer)
 
 
@@ -63,10 +57,7 @@ async def test_locking_is_audited(api: Api, officer: TestUser) -> None:
     for attempt in range(5):
         await api.post("/api/v1/auth/login", {"username": officer.username, "password": f"wrong {attempt}"})
     async with db.transaction(force_id=officer.force_id) as conn:
-        events = [
-            r["event"]
-            for r in await conn.fetch('SELECT event FROM audit_event WHERE "user" = $1', officer.id)
-        ]
+        events = [r["event"] for r in await conn.fetch('SELECT event FROM audit_event WHERE "user" = $1', officer.id)]
     assert events.count("sign_in.password_wrong") == 5
     assert events.count("account.locked") == 1
 
@@ -81,9 +72,7 @@ async def test_an_admin_unlocks_a_locked_account(api: Api, admin: TestUser, offi
     assert await failures(officer) == (0, False)
 
 
-async def test_disabling_a_user_ends_their_sessions_at_once(
-    api: Api, admin: TestUser, officer: TestUser
-) -> None:
+async def test_disabling_a_user_ends_their_sessions_at_once(api: Api, admin: TestUser, officer: TestUser) -> None:
     await api.sign_in(officer)
     officer_session = api.session
     assert officer_session
@@ -96,9 +85,7 @@ async def test_disabling_a_user_ends_their_sessions_at_once(
 
 async def test_admins_create_users_who_get_an_enrolment_link(api: Api, admin: TestUser) -> None:
     await api.sign_in(admin)
-    created = await api.post(
-        "/api/v1/users", {"username": "new.officer", "display_name": "PC New", "role": "officer"}
-    )
+    created = await api.post("/api/v1/users", {"username": "new.officer", "display_name": "PC New", "role": "officer"})
     assert created.status_code == 201, created.text
     body = created.json()
     assert body["user"]["status"] == "pending"

@@ -82,12 +82,8 @@ async def test_codes_are_valid_for_the_current_and_previous_step_only(
 
 
 async def test_unknown_user_and_wrong_password_look_the_same(api: Api, officer: TestUser) -> None:
-    wrong = await api.post(
-        "/api/v1/auth/login", {"username": officer.username, "password": "not the password at all"}
-    )
-    unknown = await api.post(
-        "/api/v1/auth/login", {"username": "nobody.here", "password": "not the password at all"}
-    )
+    wrong = await api.post("/api/v1/auth/login", {"username": officer.username, "password": "not the password at all"})
+    unknown = await api.post("/api/v1/auth/login", {"username": "nobody.here", "password": "not the password at all"})
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json()
     assert "set-cookie" not in wrong.headers
@@ -185,9 +181,7 @@ async def test_our_own_form_posts_pass_with_a_null_origin(api: Api, officer: Tes
 
 async def test_a_form_post_without_the_token_is_refused(api: Api, officer: TestUser) -> None:
     await api.csrf()
-    response = await api.http.post(
-        "/sign-in", data={"username": officer.username, "password": officer.password}
-    )
+    response = await api.http.post("/sign-in", data={"username": officer.username, "password": officer.password})
     assert response.status_code == 403
     assert api.session is None
 

@@ -117,9 +117,7 @@ def test_the_main_path_moves_through_every_stage() -> None:
 
 
 def test_authorising_a_recommendation_not_to_disclose_leads_to_telling_the_applicant() -> None:
-    facts = dataclasses.replace(
-        READY, stage=Stage.authorisation, recommendation=Recommendation.do_not_disclose
-    )
+    facts = dataclasses.replace(READY, stage=Stage.authorisation, recommendation=Recommendation.do_not_disclose)
     assert evaluate(Action.authorise, facts, SUPERVISOR).to_stage is Stage.non_disclosure
     assert evaluate(Action.refuse, facts, SUPERVISOR).to_stage is Stage.non_disclosure
     assert evaluate(Action.return_for_work, facts, SUPERVISOR).to_stage is Stage.recommendation
@@ -149,9 +147,7 @@ def test_triage_says_which_people_are_missing() -> None:
 
 def test_checks_cannot_finish_while_a_result_is_awaited() -> None:
     facts = dataclasses.replace(READY, stage=Stage.risk_assessment, checks_open=1)
-    assert evaluate(Action.complete_checks, facts, OFFICER).reasons == (
-        "Record the result of every check first",
-    )
+    assert evaluate(Action.complete_checks, facts, OFFICER).reasons == ("Record the result of every check first",)
     none = dataclasses.replace(READY, stage=Stage.risk_assessment, checks_requested=0, checks_open=0)
     assert "at least one check" in evaluate(Action.complete_checks, none, OFFICER).reasons[0]
 

@@ -1,0 +1,190 @@
+"""JSON API for applications: `/api/v1/applications`, one endpoint per action.
+
+A client sends the case's `version` with every change and gets 409 if someone else changed it
+first. An `Idempotency-Key` header (or `submission_key`) makes a retried request harmless.
+Reading a case you are not on needs `reason` and `reason_detail` query parameters: they are logged.
+"""
+
+# No `from __future__ import annotations` here: the per-action handlers are built in a loop and
+# Litestar reads their annotations at run time.
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, Router, get, post
+from litestar.exceptions import (
+    ClientException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.handlers import HTTPRouteHandler
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_409_CONFLICT
+
+from disclosure_service.auth import access
+from disclosure_service.auth.middleware import request_meta
+from disclosure_service.auth.principal import Principal
+from disclosure_service.cases import queries, reading, schemas, service
+from disclosure_service.cases.clocks import clocks_of
+from disclosure_service.cases.vocabulary import AccessReason
+from disclosure_service.cases.workflow import Action, available
+
+CASEWORK = access.opt(access.CASEWORK)
+
+
+class ConflictException(ClientException):
+    status_code = HTTP_409_CONFLICT
+
+
+def _principal(request: Request[Any, Any, Any]) -> Principal:
+    principal = access.principal_of(request)
+    if principal is None:  # pragma: no cover - the guard refuses anonymous callers first
+        raise PermissionDeniedException()
+    return principal
+
+
+def case_out(opened: reading.OpenedCase, principal: Principal) -> schemas.CaseOut:
+    case = opened.case
+    app = case.application
+    now = datetime.now(UTC)
+    return schemas.CaseOut(
+        id=case.id,
+        reference=case.reference,
+        version=app["version"],
+        scheme=app["scheme"],
+        route=app["route"],
+        channel=app["channel"],
+        received_at=app["received_at"],
+        stage=app["stage"],
+        outcome=app["outcome"],
+        risk_level=app["risk_level"],
+        concern=app["concern"],
+        assigned_to=app["assigned_to"],
+        supervisor=app["supervisor"],
+        people=[msgspec.convert(dict(p), schemas.PersonOut) for p in case.people],
+        clocks=[
+            schemas.ClockOut(name=c.name, due_at=c.due_at, days_left=c.days_left, overdue=c.overdue)
+            for c in clocks_of(app, now)
+        ],
+        available_actions=[a.value for a in available(case.facts(), service.actor_of(principal))],
+        possible_duplicates=[reference for reference, _ in opened.duplicates],
+    )
+
+
+async def _open(request: Request[Any, Any, Any], case_id: int, reason: reading.Reason | None) -> schemas.CaseOut:
+    principal = _principal(request)
+    try:
+        opened = await reading.open_case(principal, case_id, request_meta(request), reason=reason)
+    except service.CaseNotFoundError:
+        raise NotFoundException() from None
+    except reading.ReasonNeededError as exc:
+        raise PermissionDeniedException(
+            f"You are not on case {exc.reference}: say why you are opening it with the reason and "
+            f"reason_detail query parameters (reason one of: {', '.join(r.value for r in AccessReason)})",
+            extra={"reason_required": True},
+        ) from None
+    return case_out(opened, principal)
+
+
+@get("/", opt=CASEWORK)
+async def list_applications(
+    request: Request[Any, Any, Any],
+    queue: Annotated[str | None, QueryParameter()] = None,
+    q: Annotated[str | None, QueryParameter(max_length=100)] = None,
+) -> list[schemas.QueueItemOut]:
+    """A work queue (mine, unassigned, due_soon, overdue, authorisation) or a search by reference or name."""
+    if queue is not None and queue not in queries.QUEUES:
+        raise ValidationException(f"queue must be one of {', '.join(queries.QUEUES)}")
+    rows = await reading.list_cases(_principal(request), request_meta(request), queue=queue, search=q)
+    now = datetime.now(UTC)
+    return [
+        schemas.QueueItemOut(
+            id=r["id"],
+            reference=r["reference"],
+            stage=r["stage"],
+            route=r["route"],
+            risk_level=r["risk_level"],
+            received_at=r["received_at"],
+            next_due_at=r["next_due_at"],
+            assigned_to=r["assigned_name"],
+            overdue=r["next_due_at"] is not None and r["next_due_at"] < now,
+        )
+        for r in rows
+    ]
+
+
+@post("/", opt=CASEWORK, status_code=201)
+async def create_application(
+    request: Request[Any, Any, Any], data: JSONBody[schemas.NewApplicationIn]
+) -> schemas.CaseOut:
+    """Record an application with its applicant, subject and children."""
+    key = request.headers.get("idempotency-key")
+    if key and data.submission_key is None:
+        data = msgspec.structs.replace(data, submission_key=key[:64])
+    try:
+        done = await service.create_application(_principal(request), data, request_meta(request))
+    except service.ActionRefusedError as exc:
+        raise PermissionDeniedException(exc.reasons[0]) from None
+    return await _open(request, done.case_id, None)
+
+
+@get("/{case_id:int}", opt=CASEWORK)
+async def read_application(
+    request: Request[Any, Any, Any],
+    case_id: FromPath[int],
+    reason: Annotated[AccessReason | None, QueryParameter()] = None,
+    reason_detail: Annotated[str | None, QueryParameter(max_length=2000)] = None,
+) -> schemas.CaseOut:
+    """One case. Every read is logged; if you are not on the case, give a reason."""
+    given = None
+    if reason is not None:
+        if not reason_detail or len(reason_detail.strip()) < 5:
+            raise ValidationException("reason_detail must explain the reason (5 characters or more)")
+        given = reading.Reason(reason, reason_detail.strip())
+    return await _open(request, case_id, given)
+
+
+def _action_handler(action: Action, body: type[Any]) -> HTTPRouteHandler:
+    async def handler(
+        request: Request[Any, Any, Any],
+        case_id: FromPath[int],
+        data: JSONBody[body],  # type: ignore[valid-type]
+    ) -> schemas.ActionOut:
+        key = request.headers.get("idempotency-key")
+        if key and getattr(data, "submission_key", None) is None:
+            data = msgspec.structs.replace(data, submission_key=key[:64])
+        try:
+            done = await service.act(_principal(request), case_id, action, data, request_meta(request))
+        except service.CaseNotFoundError:
+            raise NotFoundException() from None
+        except service.CaseConflictError:
+            raise ConflictException(service.CaseConflictError.message) from None
+        except service.ActionRefusedError as exc:
+            raise ValidationException(
+                "; ".join(exc.reasons), extra=[{"key": exc.field or "", "message": r} for r in exc.reasons]
+            ) from None
+        # The result carries no case content, so it is not a read of the case.
+        return schemas.ActionOut(
+            id=done.case_id, version=done.version, stage=done.stage, message=done.message, repeated=done.repeated
+        )
+
+    handler.__name__ = f"application_{action.value}"
+    handler.__doc__ = f"{action.label}. Send the case's current `version`; 409 if it has changed."
+    return post(
+        f"/{{case_id:int}}/{action.value.replace('_', '-')}",
+        opt=CASEWORK,
+        status_code=200,
+        operation_id=f"application_{action.value}",
+        name=f"application_{action.value}",
+    )(handler)
+
+
+ACTION_HANDLERS = [_action_handler(action, body) for action, (_, body) in service.HANDLERS.items()]
+
+router = Router(
+    path="/applications",
+    route_handlers=[list_applications, create_application, read_application, *ACTION_HANDLERS],
+    tags=["Applications"],
+)

@@ -1,0 +1,238 @@
+"""Reading cases: one case's whole file, work queues, search. Runs inside the caller's transaction,
+already scoped to their force (row-level security hides every other force's rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import asyncpg
+
+from disclosure_service.cases.vocabulary import PersonRole, Recommendation, Stage
+from disclosure_service.cases.workflow import CaseFacts
+
+Record = asyncpg.Record
+
+DUE_SOON = timedelta(days=2)
+
+_APPLICATION_COLUMNS = (
+    "a.id, a.reference, a.version, a.scheme, a.route, a.channel, a.received_at, a.stage, a.outcome, "
+    "a.risk_level, a.concern, a.assigned_to, a.supervisor, a.created_by, a.triage_due_at, a.meeting_due_at, "
+    "a.due_at, a.next_due_at, a.closed_at, a.created_at, a.updated_at, "
+    "assignee.display_name AS assigned_name, supervisor.display_name AS supervisor_name"
+)
+_FROM_APPLICATION = (
+    "FROM application a LEFT JOIN app_user assignee ON assignee.id = a.assigned_to "
+    "LEFT JOIN app_user supervisor ON supervisor.id = a.supervisor"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFile:
+    """Everything recorded on one case, as read in one transaction."""
+
+    application: Record
+    people: list[Record]
+    triage: Record | None
+    escalations: list[Record]
+    meetings: list[Record]
+    checks: list[Record]
+    recommendation: Record | None
+    decisions: list[Record]
+    extensions: list[Record]
+    closure: Record | None = None
+
+    @property
+    def id(self) -> int:
+        return int(self.application["id"])
+
+    @property
+    def reference(self) -> str:
+        return str(self.application["reference"])
+
+    @property
+    def stage(self) -> Stage:
+        return Stage(self.application["stage"])
+
+    def people_in(self, role: PersonRole) -> list[Record]:
+        return [p for p in self.people if p["role"] == role.value]
+
+    def facts(self) -> CaseFacts:
+        return CaseFacts(
+            stage=self.stage,
+            has_applicant=bool(self.people_in(PersonRole.applicant)),
+            has_subject=bool(self.people_in(PersonRole.subject)),
+            has_child=bool(self.people_in(PersonRole.child)),
+            checks_requested=len(self.checks),
+            checks_open=sum(1 for c in self.checks if c["result"] is None),
+            recommendation=Recommendation(self.recommendation["decision"]) if self.recommendation else None,
+            recommended_by=self.recommendation["recommended_by"] if self.recommendation else None,
+            assigned_to=self.application["assigned_to"],
+        )
+
+
+async def application_row(conn: asyncpg.Connection[Any], case_id: int) -> Record | None:
+    row: Record | None = await conn.fetchrow(
+        f"SELECT {_APPLICATION_COLUMNS} {_FROM_APPLICATION} WHERE a.id = $1",  # fixed SQL
+        case_id,
+    )
+    return row
+
+
+async def case_file(conn: asyncpg.Connection[Any], case_id: int) -> CaseFile | None:
+    application = await application_row(conn, case_id)
+    if application is None:
+        return None
+    people = await conn.fetch("SELECT * FROM case_person WHERE application = $1 ORDER BY id", case_id)
+    triage = await conn.fetchrow(
+        "SELECT t.*, u.display_name AS by_name FROM triage t JOIN app_user u ON u.id = t.recorded_by "
+        "WHERE t.application = $1",
+        case_id,
+    )
+    escalations = await conn.fetch(
+        "SELECT e.*, u.display_name AS by_name FROM escalation e JOIN app_user u ON u.id = e.recorded_by "
+        "WHERE e.application = $1 ORDER BY e.id",
+        case_id,
+    )
+    meetings = await conn.fetch(
+        "SELECT m.*, u.display_name AS by_name FROM applicant_meeting m JOIN app_user u ON u.id = m.recorded_by "
+        "WHERE m.application = $1 ORDER BY m.id",
+        case_id,
+    )
+    checks = await conn.fetch(
+        "SELECT c.*, u.display_name AS requested_by_name FROM case_check c "
+        "JOIN app_user u ON u.id = c.requested_by WHERE c.application = $1 ORDER BY c.id",
+        case_id,
+    )
+    recommendation = await conn.fetchrow(
+        "SELECT r.*, u.display_name AS by_name, p.full_name AS recipient_name FROM recommendation r "
+        "JOIN app_user u ON u.id = r.recommended_by LEFT JOIN case_person p ON p.id = r.recipient "
+        "WHERE r.application = $1 ORDER BY r.id DESC LIMIT 1",
+        case_id,
+    )
+    decisions = await conn.fetch(
+        "SELECT d.*, u.display_name AS by_name FROM authorisation_decision d "
+        "JOIN app_user u ON u.id = d.decided_by WHERE d.application = $1 ORDER BY d.id",
+        case_id,
+    )
+    extensions = await conn.fetch(
+        "SELECT x.*, u.display_name AS by_name FROM extension x JOIN app_user u ON u.id = x.granted_by "
+        "WHERE x.application = $1 ORDER BY x.id",
+        case_id,
+    )
+    closure = await conn.fetchrow(
+        "SELECT c.*, u.display_name AS by_name FROM closure c JOIN app_user u ON u.id = c.closed_by "
+        "WHERE c.application = $1",
+        case_id,
+    )
+    return CaseFile(
+        application,
+        list(people),
+        triage,
+        list(escalations),
+        list(meetings),
+        list(checks),
+        recommendation,
+        list(decisions),
+        list(extensions),
+        closure,
+    )
+
+
+async def possible_duplicates(conn: asyncpg.Connection[Any], case: CaseFile) -> list[tuple[str, str]]:
+    """Other applications of the force naming the same subject or applicant (name, and birth date if known)."""
+    found: list[tuple[str, str]] = []
+    for person in case.people:
+        if person["role"] not in (PersonRole.subject.value, PersonRole.applicant.value):
+            continue
+        rows = await conn.fetch(
+            "SELECT DISTINCT a.reference FROM case_person p JOIN application a ON a.id = p.application "
+            "WHERE lower(p.full_name) = lower($1) AND p.role = $2 AND p.application <> $3 "
+            "AND ($4::date IS NULL OR p.date_of_birth IS NULL OR p.date_of_birth = $4) ORDER BY a.reference",
+            person["full_name"],
+            person["role"],
+            case.id,
+            person["date_of_birth"],
+        )
+        role = PersonRole(person["role"]).label.lower()
+        found.extend((row["reference"], f"same {role}: {person['full_name']}") for row in rows)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Queues and search
+
+
+QUEUES = {
+    "mine": "My cases",
+    "unassigned": "Unassigned",
+    "due_soon": "Due soon",
+    "overdue": "Overdue",
+    "authorisation": "Awaiting my authorisation",
+}
+
+_QUEUE_COLUMNS = (
+    "a.id, a.reference, a.stage, a.route, a.risk_level, a.received_at, a.next_due_at, a.version, "
+    "assignee.display_name AS assigned_name"
+)
+# Most urgent first: risk, then the least time left.
+_QUEUE_ORDER = (
+    "ORDER BY CASE a.risk_level WHEN 'immediate' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 "
+    "WHEN 'standard' THEN 3 ELSE 4 END, a.next_due_at NULLS LAST, a.id"
+)
+
+
+async def queue(
+    conn: asyncpg.Connection[Any], name: str, *, user_id: int, now: datetime, limit: int = 200
+) -> list[Record]:
+    conditions: dict[str, tuple[str, list[Any]]] = {
+        "mine": ("a.assigned_to = $1", [user_id]),
+        "unassigned": ("a.assigned_to IS NULL AND $1::int IS NOT NULL", [user_id]),
+        "due_soon": ("a.next_due_at >= $1 AND a.next_due_at < $2", [now, now + DUE_SOON]),
+        "overdue": ("a.next_due_at < $1", [now]),
+        "authorisation": (
+            "a.stage = 'authorisation' AND NOT EXISTS (SELECT 1 FROM recommendation r WHERE "
+            "r.application = a.id AND r.recommended_by = $1 AND r.id = (SELECT max(id) FROM recommendation "
+            "WHERE application = a.id))",
+            [user_id],
+        ),
+    }
+    where, args = conditions[name]
+    rows = await conn.fetch(
+        f"SELECT {_QUEUE_COLUMNS} FROM application a LEFT JOIN app_user assignee ON assignee.id = a.assigned_to "  # noqa: S608
+        f"WHERE a.stage <> 'closed' AND {where} {_QUEUE_ORDER} LIMIT {int(limit)}",
+        *args,
+    )
+    return list(rows)
+
+
+async def queue_counts(conn: asyncpg.Connection[Any], *, user_id: int, now: datetime) -> dict[str, int]:
+    row = await conn.fetchrow(
+        "SELECT count(*) FILTER (WHERE assigned_to = $1) AS mine, "
+        "count(*) FILTER (WHERE assigned_to IS NULL) AS unassigned, "
+        "count(*) FILTER (WHERE next_due_at >= $2 AND next_due_at < $3) AS due_soon, "
+        "count(*) FILTER (WHERE next_due_at < $2) AS overdue, "
+        "count(*) FILTER (WHERE stage = 'authorisation') AS authorisation "
+        "FROM application WHERE stage <> 'closed'",
+        user_id,
+        now,
+        now + DUE_SOON,
+    )
+    return dict(row) if row else {}
+
+
+async def search(conn: asyncpg.Connection[Any], text: str, *, limit: int = 50) -> list[Record]:
+    """By reference, or by the name of anyone on the case (any part of either)."""
+    pattern = f"%{_escape_like(text.strip().lower())}%"
+    rows = await conn.fetch(
+        f"SELECT {_QUEUE_COLUMNS} FROM application a LEFT JOIN app_user assignee ON assignee.id = a.assigned_to "  # noqa: S608
+        "WHERE lower(a.reference) LIKE $1 OR a.id IN (SELECT application FROM case_person "
+        f"WHERE lower(full_name) LIKE $1) ORDER BY a.received_at DESC LIMIT {int(limit)}",
+        pattern,
+    )
+    return list(rows)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

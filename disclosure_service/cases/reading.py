@@ -1,0 +1,195 @@
+"""Reading cases, every look logged (DPA 2018 s.62: consultation, with its justification).
+
+A read by the assigned officer or the case's supervisor is justified by that relationship. Anyone
+else is asked why first; the reason is kept for the rest of their session and logged with each
+read. Lists log what they showed. The audit row is written in the read's own transaction, before
+the data leaves it: if it cannot be written, nothing is returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from disclosure_service.accounts.roles import Role
+from disclosure_service.audit import queries as audit_queries
+from disclosure_service.audit.vocabulary import Operation
+from disclosure_service.audit.writer import RequestMeta, record
+from disclosure_service.auth.principal import Principal
+from disclosure_service.cases import queries
+from disclosure_service.cases.queries import CaseFile
+from disclosure_service.cases.service import CaseNotFoundError
+from disclosure_service.cases.vocabulary import AccessReason
+from disclosure_service.database import engine as db
+
+
+class ReasonNeededError(Exception):
+    """The user is not on the case: they must say why they are opening it, before anything is shown."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(reference)
+        self.reference = reference
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    reason: AccessReason
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.reason.label}: {self.detail}"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedCase:
+    case: CaseFile
+    justification: str
+    duplicates: list[tuple[str, str]]
+    timeline: list[asyncpg.Record]
+    # Who else looked, and why: shown to supervisors only.
+    access_history: list[asyncpg.Record]
+
+
+# Stages whose work is a supervisor's: the case sits on every supervisor's queue until one decides.
+SUPERVISOR_STAGES = {
+    "authorisation": "supervisor deciding on a recommendation awaiting authorisation",
+    "undertaking_review": "supervisor reviewing a refused undertaking",
+}
+
+
+def relationship(principal: Principal, application: asyncpg.Record) -> str | None:
+    """The justification that comes with the user's place on the case, if they have one."""
+    if application["assigned_to"] == principal.user_id:
+        return "assigned officer"
+    if application["supervisor"] == principal.user_id:
+        return "supervisor of the case"
+    if principal.role is Role.supervisor and application["stage"] in SUPERVISOR_STAGES:
+        return SUPERVISOR_STAGES[application["stage"]]
+    return None
+
+
+async def open_case(
+    principal: Principal,
+    case_id: int,
+    meta: RequestMeta,
+    *,
+    reason: Reason | None = None,
+    now: datetime | None = None,
+) -> OpenedCase:
+    """The whole case file, after logging the read with its justification.
+
+    Raises CaseNotFoundError for a missing case and for another force's (the same way, and the
+    probe is logged), and ReasonNeededError when the user must say why first.
+    """
+    now = now or datetime.now(UTC)
+    if principal.role not in (Role.officer, Role.supervisor):
+        raise CaseNotFoundError(case_id)
+    async with db.transaction(force_id=principal.force_id) as conn:
+        application = await queries.application_row(conn, case_id)
+        if application is None:
+            await record(
+                conn,
+                actor=principal.actor,
+                operation=Operation.consultation,
+                event="case.not_found",
+                meta=meta,
+                record_type="application",
+                record_id=case_id,
+                now=now,
+            )
+            raise CaseNotFoundError(case_id)
+        justification = relationship(principal, application)
+        if justification is None:
+            justification = await _given_reason(conn, principal, case_id, reason, now)
+        if justification is None:
+            raise ReasonNeededError(application["reference"])
+        await record(
+            conn,
+            actor=principal.actor,
+            operation=Operation.consultation,
+            event="case.viewed",
+            meta=meta,
+            application_id=case_id,
+            reference=application["reference"],
+            record_type="application",
+            record_id=case_id,
+            justification=justification,
+            now=now,
+        )
+        case = await queries.case_file(conn, case_id)
+        if case is None:  # pragma: no cover - the row was read a moment ago in this transaction
+            raise CaseNotFoundError(case_id)
+        duplicates = await queries.possible_duplicates(conn, case)
+        timeline = await audit_queries.case_timeline(conn, case_id)
+        history = await audit_queries.case_access_history(conn, case_id) if principal.role is Role.supervisor else []
+    return OpenedCase(case, justification, duplicates, timeline, history)
+
+
+async def _given_reason(
+    conn: asyncpg.Connection[Any], principal: Principal, case_id: int, reason: Reason | None, now: datetime
+) -> str | None:
+    """A reason given now (kept for the session), or one given earlier in this session."""
+    if reason is not None:
+        await conn.execute(
+            'INSERT INTO case_access_reason ("force", session, application, reason, detail, given_at) '
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (session, application) "
+            "DO UPDATE SET reason = EXCLUDED.reason, detail = EXCLUDED.detail, given_at = EXCLUDED.given_at",
+            principal.force_id,
+            principal.session_id,
+            case_id,
+            reason.reason.value,
+            reason.detail,
+            now,
+        )
+        return str(reason)
+    row = await conn.fetchrow(
+        "SELECT reason, detail FROM case_access_reason WHERE session = $1 AND application = $2",
+        principal.session_id,
+        case_id,
+    )
+    return str(Reason(AccessReason(row["reason"]), row["detail"])) if row else None
+
+
+async def reference_of(principal: Principal, case_id: int) -> str:
+    """The case's reference alone (to ask for a reason), or CaseNotFoundError; reads nothing else."""
+    async with db.transaction(force_id=principal.force_id) as conn:
+        reference = await conn.fetchval("SELECT reference FROM application WHERE id = $1", case_id)
+    if reference is None:
+        raise CaseNotFoundError(case_id)
+    return str(reference)
+
+
+async def list_cases(
+    principal: Principal, meta: RequestMeta, *, queue: str | None = None, search: str | None = None
+) -> list[asyncpg.Record]:
+    """A work queue or search results, logging which cases were shown."""
+    now = datetime.now(UTC)
+    async with db.transaction(force_id=principal.force_id) as conn:
+        if search:
+            rows = await queries.search(conn, search)
+            what = "search"
+        else:
+            name = queue if queue in queries.QUEUES else "mine"
+            rows = await queries.queue(conn, name, user_id=principal.user_id, now=now)
+            what = f"queue:{name}"
+        await record(
+            conn,
+            actor=principal.actor,
+            operation=Operation.consultation,
+            event="case.list_viewed",
+            meta=meta,
+            justification=what,
+            # The search words too: a name typed into search is how browsing for a neighbour shows up.
+            details={"list": what, "search": search or "", "references": [row["reference"] for row in rows]},
+            now=now,
+        )
+    return rows
+
+
+async def counts(principal: Principal) -> dict[str, int]:
+    """How many cases are in each queue (numbers only: not a consultation of any case)."""
+    async with db.transaction(force_id=principal.force_id) as conn:
+        return await queries.queue_counts(conn, user_id=principal.user_id, now=datetime.now(UTC))

@@ -1,0 +1,213 @@
+"""What comes in for each case action and what goes out, as msgspec Structs.
+
+The JSON API takes these as request bodies (unknown fields refused); the HTML forms are read into
+the same Structs by `cases.forms`, so both paths validate alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import msgspec
+
+from disclosure_service.cases.vocabulary import (
+    AccessReason,
+    Channel,
+    CheckResult,
+    CheckSource,
+    Criterion,
+    MeetingMethod,
+    PersonRole,
+    Recommendation,
+    RiskLevel,
+    Route,
+    Scheme,
+)
+
+Short = Annotated[str, msgspec.Meta(max_length=200)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Text = Annotated[str, msgspec.Meta(max_length=10_000)]
+Required = Annotated[str, msgspec.Meta(min_length=1, max_length=10_000)]
+Reference = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+Version = Annotated[int, msgspec.Meta(ge=1)]
+Key = Annotated[str, msgspec.Meta(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Every request body: unknown fields are refused, not ignored (no mass assignment)."""
+
+
+class PersonIn(Strict, kw_only=True):
+    full_name: Name
+    other_names: Short = ""
+    date_of_birth: date | None = None
+    place_of_birth: Short = ""
+    address: Text = ""
+    previous_addresses: Text = ""
+    gender: Short = ""
+    ethnicity: Short = ""
+    preferred_language: Short = ""
+    safe_contact: Text = ""
+    contact_issues: Text = ""
+    relationship_to_child: Short = ""
+    contact_with_child: Text = ""
+    occupation: Short = ""
+    voluntary_activities: Text = ""
+
+
+class NewPersonIn(PersonIn, kw_only=True):
+    role: PersonRole
+    version: Version
+    submission_key: Key | None = None
+
+
+class NewApplicationIn(Strict, kw_only=True):
+    route: Route
+    channel: Channel
+    received_at: datetime
+    concern: Required
+    applicant: PersonIn
+    subject: PersonIn
+    children: list[PersonIn] = []
+    scheme: Scheme = Scheme.csods
+    submission_key: Key | None = None
+
+
+class ActionIn(Strict, kw_only=True):
+    """Every change names the version of the case it was made against."""
+
+    version: Version
+    submission_key: Key | None = None
+
+
+class TriageIn(ActionIn, kw_only=True):
+    immediate_risk: bool
+    in_scope: bool
+    risk_level: RiskLevel
+    notes: Text = ""
+
+
+class EscalateIn(ActionIn, kw_only=True):
+    agency: Name
+    referral_reference: Reference
+    notes: Text = ""
+
+
+class ApplicantMeetingIn(ActionIn, kw_only=True):
+    held_on: date
+    method: MeetingMethod
+    identity_verified: bool
+    documents_seen: Text = ""
+    relationship_verified: bool
+    notes: Text = ""
+
+
+class ReasonIn(ActionIn, kw_only=True):
+    reason: Required
+
+
+class CheckIn(ActionIn, kw_only=True):
+    source: CheckSource
+    requested_on: date
+    notes: Text = ""
+
+
+class CheckResultIn(ActionIn, kw_only=True):
+    check_id: int
+    returned_on: date
+    result: CheckResult
+    summary: Text = ""
+
+
+class RecommendIn(ActionIn, kw_only=True):
+    decision: Recommendation
+    criteria: list[Criterion] = []
+    rationale: Required
+    recipient_id: int | None = None
+    recipient_reason: Text = ""
+    subject_told: bool
+    subject_told_reason: Text = ""
+    disclosure_wording: Text = ""
+
+
+class DecisionIn(ActionIn, kw_only=True):
+    rationale: Required
+
+
+class ExtendIn(ActionIn, kw_only=True):
+    days: Annotated[int, msgspec.Meta(ge=1, le=90)]
+    reason: Required
+
+
+class AssignIn(ActionIn, kw_only=True):
+    user_id: int
+
+
+class AccessReasonIn(Strict, kw_only=True):
+    reason: AccessReason
+    detail: Annotated[str, msgspec.Meta(min_length=5, max_length=2000)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Out
+
+
+class PersonOut(msgspec.Struct):
+    id: int
+    role: str
+    full_name: str
+    other_names: str
+    date_of_birth: date | None
+    address: str
+    relationship_to_child: str
+    contact_with_child: str
+    safe_contact: str
+    preferred_language: str
+
+
+class ClockOut(msgspec.Struct):
+    name: str
+    due_at: datetime
+    days_left: int
+    overdue: bool
+
+
+class QueueItemOut(msgspec.Struct):
+    id: int
+    reference: str
+    stage: str
+    route: str
+    risk_level: str
+    received_at: datetime
+    next_due_at: datetime | None
+    assigned_to: str | None
+    overdue: bool
+
+
+class CaseOut(msgspec.Struct):
+    id: int
+    reference: str
+    version: int
+    scheme: str
+    route: str
+    channel: str
+    received_at: datetime
+    stage: str
+    outcome: str | None
+    risk_level: str
+    concern: str
+    assigned_to: int | None
+    supervisor: int | None
+    people: list[PersonOut]
+    clocks: list[ClockOut]
+    available_actions: list[str]
+    possible_duplicates: list[str]
+
+
+class ActionOut(msgspec.Struct):
+    id: int
+    version: int
+    stage: str
+    message: str
+    repeated: bool

@@ -1,0 +1,185 @@
+"""Forms described once, rendered by one template and read back into the API's own msgspec Structs.
+
+A `Field` says what to ask and how; `parse` turns a submitted form into the Struct the JSON API
+would take, collecting a clear message for every field that is wrong (not just the first), so the
+page can be shown again with what was typed, an error summary and a message by each field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any, TypeVar
+
+import msgspec
+
+from disclosure_service.web.formatting import LONDON
+from disclosure_service.web.forms import FormErrors
+
+T = TypeVar("T")
+Options = Sequence[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One question. `name` may be dotted ("applicant.full_name") to build nested input."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text, textarea, date, datetime, yesno, radios, select, checkboxes, number, hidden
+    hint: str = ""
+    required: bool = True
+    options: Options = ()
+    message: str = ""  # what to say when it is missing
+    width: str = ""  # a GOV.UK width class for text inputs
+
+    @property
+    def id(self) -> str:
+        return self.name.replace(".", "-").replace("_", "-")
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.id}-day" if self.kind in ("date", "datetime") else self.id
+
+    def missing(self) -> str:
+        if self.message:
+            return self.message
+        if self.kind in ("yesno", "radios", "select"):
+            return f"Select {self.label[0].lower()}{self.label[1:]}".rstrip("?")
+        return f"Enter {self.label[0].lower()}{self.label[1:]}".rstrip("?")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    fields: tuple[Field, ...]
+    hint: str = ""
+
+
+@dataclass(slots=True)
+class Parsed:
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: FormErrors = field(default_factory=FormErrors)
+
+
+def all_fields(sections: Sequence[Section]) -> list[Field]:
+    return [f for section in sections for f in section.fields]
+
+
+def parse(
+    sections: Sequence[Section], form: dict[str, list[str]], struct: type[T], *, extra: dict[str, Any]
+) -> tuple[T | None, FormErrors]:
+    """The Struct, or None and every problem found."""
+    parsed = Parsed()
+    for spec in all_fields(sections):
+        _read(spec, form, parsed)
+    if parsed.errors:
+        return None, parsed.errors
+    nested = _nest({**parsed.values, **extra})
+    try:
+        return msgspec.convert(nested, struct), parsed.errors
+    except msgspec.ValidationError as exc:
+        parsed.errors.add(_field_of(str(exc)), _friendly(str(exc)))
+        return None, parsed.errors
+
+
+def _read(spec: Field, form: dict[str, list[str]], parsed: Parsed) -> None:
+    if spec.kind in ("date", "datetime"):
+        _read_date(spec, form, parsed)
+        return
+    values = [v.strip() for v in form.get(spec.name, [])]
+    if spec.kind == "checkboxes":
+        _read_checkboxes(spec, [v for v in values if v], parsed)
+        return
+    raw = values[0] if values else ""
+    if not raw:
+        if spec.required:
+            parsed.errors.add(spec.name, spec.missing(), spec.anchor)
+        elif spec.kind in ("text", "textarea"):
+            parsed.values[spec.name] = ""
+        return
+    value, problem = _convert(spec, raw)
+    if problem:
+        parsed.errors.add(spec.name, problem, spec.anchor)
+    else:
+        parsed.values[spec.name] = value
+
+
+def _convert(spec: Field, raw: str) -> tuple[Any, str | None]:
+    if spec.kind == "yesno":
+        return raw == "true", None if raw in ("true", "false") else spec.missing()
+    if spec.kind in ("radios", "select"):
+        if spec.options and raw not in {value for value, _ in spec.options}:
+            return None, spec.missing()
+        return (int(raw) if raw.isdigit() and spec.kind == "select" else raw), None
+    if spec.kind == "number":
+        return (int(raw), None) if raw.isdigit() else (None, f"{spec.label} must be a whole number, like 14")
+    return raw, None
+
+
+def _read_checkboxes(spec: Field, chosen: list[str], parsed: Parsed) -> None:
+    if spec.required and not chosen:
+        parsed.errors.add(spec.name, spec.missing(), spec.anchor)
+    elif set(chosen) - {value for value, _ in spec.options}:
+        parsed.errors.add(spec.name, f"Choose from the options for {spec.label.lower()}", spec.anchor)
+    parsed.values[spec.name] = chosen
+
+
+def _read_date(spec: Field, form: dict[str, list[str]], parsed: Parsed) -> None:
+    parts = {part: (form.get(f"{spec.name}-{part}") or [""])[0].strip() for part in ("day", "month", "year")}
+    clock = (form.get(f"{spec.name}-time") or [""])[0].strip()
+    if not any(parts.values()) and not clock:
+        if spec.required:
+            parsed.errors.add(spec.name, spec.missing(), spec.anchor)
+        return
+    try:
+        day = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+    except ValueError:
+        parsed.errors.add(spec.name, f"{spec.label} must be a real date, like 28 11 2026", spec.anchor)
+        return
+    if spec.kind == "date":
+        parsed.values[spec.name] = day
+        return
+    try:
+        hours, minutes = (int(n) for n in clock.replace(".", ":").split(":"))
+        moment = datetime.combine(day, time(hours, minutes), tzinfo=LONDON)
+    except ValueError:
+        parsed.errors.add(spec.name, "Enter the time using the 24-hour clock, like 14:30", f"{spec.id}-time")
+        return
+    parsed.values[spec.name] = moment.astimezone(UTC)
+
+
+def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """{"a.b": 1, "c.0.d": 2} to {"a": {"b": 1}, "c": [{"d": 2}]}; empty list items are dropped."""
+    nested: dict[str, Any] = {}
+    for key, value in flat.items():
+        *parents, leaf = key.split(".")
+        target = nested
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[leaf] = value
+    return {key: _listify(value) for key, value in nested.items()}
+
+
+def _listify(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value and all(k.isdigit() for k in value):
+            items = [_listify(value[k]) for k in sorted(value, key=int)]
+            return [item for item in items if any(v not in ("", None, []) for v in item.values())]
+        return {k: _listify(v) for k, v in value.items()}
+    return value
+
+
+def _field_of(message: str) -> str:
+    if "at `$." in message:
+        path = message.rsplit("at `$.", 1)[1].rstrip("`")
+        return ".".join(part.split("[")[0] for part in path.split("."))
+    return "form"
+
+
+def _friendly(message: str) -> str:
+    if "length <=" in message:
+        limit = message.split("length <= ", 1)[1].split("`", 1)[0]
+        return f"Use {limit} characters or fewer"
+    return "Check this answer"
