@@ -21,7 +21,7 @@ from litestar.exceptions import (
 )
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_409_CONFLICT
+from litestar.status_codes import HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTITY
 
 from disclosure_service.auth import access
 from disclosure_service.auth.middleware import request_meta
@@ -36,6 +36,12 @@ CASEWORK = access.opt(access.CASEWORK)
 
 class ConflictException(ClientException):
     status_code = HTTP_409_CONFLICT
+
+
+class UnprocessableException(ClientException):
+    """Well-formed, but the case's state or the rules refuse it; the detail says why and what is missing."""
+
+    status_code = HTTP_422_UNPROCESSABLE_ENTITY
 
 
 def _principal(request: Request[Any, Any, Any]) -> Principal:
@@ -162,7 +168,9 @@ def _action_handler(action: Action, body: type[Any]) -> HTTPRouteHandler:
         except service.CaseConflictError:
             raise ConflictException(service.CaseConflictError.message) from None
         except service.ActionRefusedError as exc:
-            raise ValidationException(
+            if exc.forbidden:
+                raise PermissionDeniedException("; ".join(exc.reasons)) from None
+            raise UnprocessableException(
                 "; ".join(exc.reasons), extra=[{"key": exc.field or "", "message": r} for r in exc.reasons]
             ) from None
         # The result carries no case content, so it is not a read of the case.

@@ -90,6 +90,7 @@ async def open_case(
     async with db.transaction(force_id=principal.force_id) as conn:
         application = await queries.application_row(conn, case_id)
         if application is None:
+            # Logged and committed: a probe for another force's case is exactly this.
             await record(
                 conn,
                 actor=principal.actor,
@@ -100,7 +101,9 @@ async def open_case(
                 record_id=case_id,
                 now=now,
             )
-            raise CaseNotFoundError(case_id)
+    if application is None:
+        raise CaseNotFoundError(case_id)
+    async with db.transaction(force_id=principal.force_id) as conn:
         justification = relationship(principal, application)
         if justification is None:
             justification = await _given_reason(conn, principal, case_id, reason, now)

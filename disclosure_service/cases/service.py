@@ -22,6 +22,7 @@ from disclosure_service.cases.queries import CaseFile
 from disclosure_service.cases.vocabulary import Outcome, PersonRole, Recommendation, Scheme, Stage
 from disclosure_service.cases.workflow import Action, Actor, evaluate
 from disclosure_service.database import engine as db
+from disclosure_service.web.formatting import to_london
 
 
 class CaseNotFoundError(Exception):
@@ -40,10 +41,12 @@ class CaseConflictError(Exception):
 class ActionRefusedError(Exception):
     """The state machine (or a rule of the action) says no; `reasons` say why, for the user."""
 
-    def __init__(self, reasons: tuple[str, ...], field: str | None = None) -> None:
+    def __init__(self, reasons: tuple[str, ...], field: str | None = None, *, forbidden: bool = False) -> None:
         super().__init__("; ".join(reasons))
         self.reasons = reasons
         self.field = field
+        # Refused because of who is asking: the API answers 403 rather than 422.
+        self.forbidden = forbidden
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +252,7 @@ async def act(
             raise CaseNotFoundError(case_id)
         verdict = evaluate(action, case.facts(), actor_of(principal))
         if not verdict.allowed:
-            raise ActionRefusedError(verdict.reasons)
+            raise ActionRefusedError(verdict.reasons, forbidden=verdict.forbidden)
         # The version check first: a stale form must not write anything, and the row lock it takes
         # makes a second supervisor deciding at the same moment wait, then find the version moved on.
         bumped = await conn.fetchval(
@@ -300,8 +303,8 @@ async def _move(
         Stage.closed: None,
     }.get(stage, app["due_at"])
     await conn.execute(
-        "UPDATE application SET stage = $2, outcome = COALESCE($3, outcome), next_due_at = $4, "
-        "closed_at = CASE WHEN $2 = 'closed' THEN $5 ELSE closed_at END WHERE id = $1",
+        "UPDATE application SET stage = $2::varchar, outcome = COALESCE($3::varchar, outcome), next_due_at = $4, "
+        "closed_at = CASE WHEN $2::varchar = 'closed' THEN $5 ELSE closed_at END WHERE id = $1",
         case.id,
         stage.value,
         outcome,
@@ -373,7 +376,7 @@ async def _record_applicant_meeting(ctx: Context, data: schemas.ApplicantMeeting
         )
     if not data.documents_seen.strip():
         raise _refuse("Say which documents you saw to verify the applicant’s identity", "documents_seen")
-    if data.held_on > ctx.now.date():
+    if data.held_on > to_london(ctx.now).date():
         raise _refuse("The meeting date must be today or in the past", "held_on")
     await ctx.conn.execute(
         'INSERT INTO applicant_meeting ("force", application, held_on, method, identity_verified, documents_seen, '

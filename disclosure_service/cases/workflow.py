@@ -127,6 +127,8 @@ class Verdict:
     to_stage: Stage | None = None
     outcome: Outcome | None = None
     reasons: tuple[str, ...] = ()
+    # Refused because of who is asking (role, or their own recommendation), not the case's state.
+    forbidden: bool = False
 
 
 Requirement = Callable[[CaseFacts, Actor], str | None]
@@ -140,6 +142,8 @@ class Rule:
     to_stage: Stage | Callable[[CaseFacts], Stage] | None = None  # None: the stage does not change
     roles: frozenset[Role] = frozenset({Role.officer, Role.supervisor})
     requires: tuple[Requirement, ...] = ()
+    # Requirements about the person acting rather than the case (four eyes).
+    who: tuple[Requirement, ...] = ()
     outcome: Outcome | None = None
     not_at: str = ""  # why, in words, when the case is at another stage
 
@@ -210,21 +214,21 @@ RULES: dict[Action, Rule] = {
         frozenset({Stage.authorisation}),
         _after_authorisation,
         roles=SUPERVISORS,
-        requires=(_not_the_recommender,),
+        who=(_not_the_recommender,),
         not_at="There is no recommendation waiting for authorisation",
     ),
     Action.refuse: Rule(
         frozenset({Stage.authorisation}),
         Stage.non_disclosure,
         roles=SUPERVISORS,
-        requires=(_not_the_recommender,),
+        who=(_not_the_recommender,),
         not_at="There is no recommendation waiting for authorisation",
     ),
     Action.return_for_work: Rule(
         frozenset({Stage.authorisation}),
         Stage.recommendation,
         roles=SUPERVISORS,
-        requires=(_not_the_recommender,),
+        who=(_not_the_recommender,),
         not_at="There is no recommendation waiting for authorisation",
     ),
     Action.extend: Rule(OPEN_STAGES, roles=SUPERVISORS),
@@ -314,12 +318,13 @@ def evaluate(action: Action, facts: CaseFacts, actor: Actor) -> Verdict:
         return Verdict(False, reasons=("This case is closed",))
     if actor.role not in rule.roles:
         who = " or ".join(sorted(role.value + "s" for role in rule.roles))
-        return Verdict(False, reasons=(f"Only {who} can do this",))
+        return Verdict(False, reasons=(f"Only {who} can do this",), forbidden=True)
     if facts.stage not in rule.stages:
-        return Verdict(
-            False,
-            reasons=(f"{rule.not_at or 'Not possible at this stage'} (this case is at: {facts.stage.label})",),
-        )
+        where = f"this case is at: {facts.stage.label}"
+        return Verdict(False, reasons=(f"{rule.not_at or 'Not possible at this stage'} ({where})",))
+    not_you = tuple(reason for check in rule.who if (reason := check(facts, actor)) is not None)
+    if not_you:
+        return Verdict(False, reasons=not_you, forbidden=True)
     reasons = tuple(reason for check in rule.requires if (reason := check(facts, actor)) is not None)
     if reasons:
         return Verdict(False, reasons=reasons)

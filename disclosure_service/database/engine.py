@@ -60,11 +60,26 @@ async def transaction(*, force_id: int | None = None) -> AsyncIterator[asyncpg.C
     `force_id` scopes row-level security to one force for this transaction only
     (`set_config(..., true)` is transaction-local, so a pooled connection never carries it on).
     """
+    outer = engine().current_transaction.get()
+    if outer is not None:
+        # Inside another transaction (a test's, or a caller's): a savepoint, so that a failure here
+        # undoes exactly what this block did, as a transaction of its own would.
+        savepoint = await outer.savepoint()
+        try:
+            yield await _scoped(outer.connection, force_id)
+        except BaseException:
+            await savepoint.rollback_to()  # type: ignore[no-untyped-call]
+            raise
+        await savepoint.release()  # type: ignore[no-untyped-call]
+        return
     async with engine().transaction() as txn:
-        conn: asyncpg.Connection[Any] = txn.connection
-        if force_id is not None:
-            await conn.execute("SELECT set_config('app.force_id', $1, true)", str(force_id))
-        yield conn
+        yield await _scoped(txn.connection, force_id)
+
+
+async def _scoped(conn: asyncpg.Connection[Any], force_id: int | None) -> asyncpg.Connection[Any]:
+    if force_id is not None:
+        await conn.execute("SELECT set_config('app.force_id', $1, true)", str(force_id))
+    return conn
 
 
 async def ping(seconds: float = 2.0) -> bool:

@@ -175,3 +175,12 @@ def test_available_lists_only_what_is_allowed() -> None:
     assert Action.authorise in available(facts, SUPERVISOR)
     assert Action.authorise not in available(facts, OFFICER)
     assert all(evaluate(a, facts, OFFICER).allowed for a in available(facts, OFFICER))
+
+
+def test_refusals_about_who_is_asking_are_marked_forbidden() -> None:
+    own = dataclasses.replace(READY, stage=Stage.authorisation, recommended_by=SUPERVISOR.user_id)
+    assert evaluate(Action.authorise, own, SUPERVISOR).forbidden
+    assert evaluate(Action.authorise, dataclasses.replace(own, recommended_by=1), OFFICER).forbidden
+    wrong_stage = evaluate(Action.authorise, dataclasses.replace(own, stage=Stage.recommendation), SUPERVISOR)
+    assert not wrong_stage.allowed
+    assert not wrong_stage.forbidden

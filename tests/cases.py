@@ -1,0 +1,104 @@
+"""Helpers for case tests: a valid new application, and driving a case along its stages through the API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from disclosure_service.web.formatting import LONDON
+from tests.http import Api
+
+
+def today() -> str:
+    """The date an officer in England would type today."""
+    return datetime.now(LONDON).date().isoformat()
+
+
+def new_application(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "route": "right_to_ask",
+        "channel": "phone_101",
+        "received_at": (datetime.now(UTC) - timedelta(hours=2)).isoformat(),
+        "concern": "My new partner babysits my two children; I heard he was in trouble years ago.",
+        "applicant": {
+            "full_name": "Hannah Whitfield",
+            "safe_contact": "Mobile after 7pm",
+            "date_of_birth": "1991-03-14",
+        },
+        "subject": {"full_name": "Craig Dunmore", "date_of_birth": "1986-08-02"},
+        "children": [{"full_name": "Maisie Whitfield", "date_of_birth": "2022-05-09"}],
+    }
+    body.update(overrides)
+    return body
+
+
+async def create(api: Api, **overrides: Any) -> dict[str, Any]:
+    response = await api.post("/api/v1/applications", new_application(**overrides))
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+async def do(api: Api, case: dict[str, Any], action: str, expect: int = 200, **body: Any) -> dict[str, Any]:
+    """Take an action on the case at its current version; keeps `case["version"]` up to date."""
+    response = await api.post(
+        f"/api/v1/applications/{case['id']}/{action.replace('_', '-')}", {"version": case["version"], **body}
+    )
+    assert response.status_code == expect, response.text
+    result: dict[str, Any] = response.json()
+    if expect == 200:
+        case["version"] = result["version"]
+        case["stage"] = result["stage"]
+    return result
+
+
+async def to_recommendation(api: Api, case: dict[str, Any]) -> None:
+    """Triage, applicant meeting, one check returned: ready for a recommendation."""
+    await do(api, case, "complete_triage", immediate_risk=False, in_scope=True, risk_level="medium")
+    await do(
+        api,
+        case,
+        "record_applicant_meeting",
+        held_on=today(),
+        method="in_person",
+        identity_verified=True,
+        documents_seen="Passport; child benefit letter",
+        relationship_verified=True,
+    )
+    await do(api, case, "add_check", source="pnc", requested_on=today())
+    current = (await api.get(f"/api/v1/applications/{case['id']}")).json()
+    case["version"] = current["version"]
+    check_id = await _open_check(api, case)
+    await do(
+        api,
+        case,
+        "record_check_result",
+        check_id=check_id,
+        returned_on=today(),
+        result="child_sexual_offence_convictions",
+        summary="2012 conviction: sexual activity with a child",
+    )
+    await do(api, case, "complete_checks")
+
+
+async def _open_check(api: Api, case: dict[str, Any]) -> int:
+    from disclosure_service.database import engine as db
+
+    async with db.transaction() as conn:
+        check_id: int = await conn.fetchval(
+            "SELECT id FROM case_check WHERE application = $1 AND result IS NULL ORDER BY id LIMIT 1", case["id"]
+        )
+    return check_id
+
+
+def recommendation(recipient_id: int) -> dict[str, Any]:
+    return {
+        "decision": "disclose",
+        "criteria": ["child_sexual_convictions", "risk_of_harm", "necessary", "proportionate"],
+        "rationale": "Conviction for a Schedule 34A offence; he has unsupervised access to the children.",
+        "recipient_id": recipient_id,
+        "recipient_reason": "The mother: she can stop the unsupervised access.",
+        "subject_told": True,
+        "subject_told_reason": "He will be told to reduce the risk of it coming out another way.",
+        "disclosure_wording": "In 2012 he was convicted of sexual activity with a child.",
+    }
