@@ -25,7 +25,7 @@ from disclosure_service.cases import pages as cases_pages
 from disclosure_service.database import engine as db
 from disclosure_service.database.setup import resolve_urls
 from disclosure_service.paths import STATIC_DIR
-from disclosure_service.settings import Settings, get_settings
+from disclosure_service.settings import Settings, configure_logging, get_settings
 from disclosure_service.web import errors, headers, health, pages, templating
 from disclosure_service.web.origin import SameOriginMiddleware
 
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
     start-up, never silently later); tests pass False and own the pool themselves.
     """
     settings = settings or get_settings()
+    configure_logging(settings.log_level)
 
     async def open_pool() -> None:
         urls = await resolve_urls(settings)

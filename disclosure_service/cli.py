@@ -26,7 +26,7 @@ from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from disclosure_service.database.migrate import MigrationError, migrate
 from disclosure_service.database.setup import DatabaseUrls, check_reachable, resolve_urls
-from disclosure_service.settings import ConfigurationError, Settings, get_settings
+from disclosure_service.settings import ConfigurationError, Settings, configure_logging, get_settings
 
 log = logging.getLogger("disclosure_service")
 
@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = get_settings()
-        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        configure_logging(settings.log_level)
         result: int = args.handler(settings, args)
     except (ConfigurationError, MigrationError) as exc:
         print(f"disclosure-service: {exc}", file=sys.stderr)
@@ -167,7 +167,14 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     return run(go)
 
 
+def refuse_demo_in_production(settings: Settings) -> None:
+    if settings.is_production:
+        raise CommandError("demo data (with its published password) is never loaded in production")
+
+
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    refuse_demo_in_production(settings)
+
     async def go() -> int:
         urls = await prepare_database(settings)
         await load_demo(settings, urls)
@@ -202,8 +209,7 @@ def sign_in_help(settings: Settings, base_url: str) -> str:
 
 
 def cmd_demo_code(settings: Settings, args: argparse.Namespace) -> int:
-    if settings.is_production:
-        raise CommandError("demo-code is for development only")
+    refuse_demo_in_production(settings)
     keys = Keys.from_settings(settings)
 
     async def body(conn: asyncpg.Connection[Any]) -> int:
@@ -236,6 +242,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise CommandError("--workers must be at least 1")
+    if args.demo:
+        refuse_demo_in_production(settings)
 
     async def go() -> DatabaseUrls:
         urls = await prepare_database(settings, apply_migrations=not args.no_migrate)

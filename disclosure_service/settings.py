@@ -7,6 +7,7 @@ Every setting the service understands is declared here, with its environment var
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import secrets
 from collections.abc import Callable
@@ -49,7 +50,13 @@ SETTINGS: tuple[Setting, ...] = (
         required_in_production=True,
         secret=True,
     ),
-    Setting("SECRET_KEY", "signs CSRF tokens (32+ random characters)", True, secret=True),
+    Setting(
+        "SECRET_KEY",
+        "signs CSRF tokens and keys the recovery-code hashes (32+ random characters; changing it voids every "
+        "recovery code)",
+        True,
+        secret=True,
+    ),
     Setting("TOTP_ENCRYPTION_KEY", "encrypts TOTP secrets at rest (32+ random characters)", True, True),
     Setting("DATA_DIR", "folder for the embedded database and development secrets (default ./var)"),
     Setting("PUBLIC_URL", "the address users open, used in enrolment links", required_in_production=True),
@@ -60,7 +67,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "FORWARDED_ALLOW_IPS",
         "addresses of the TLS proxies whose X-Forwarded-For is trusted for client addresses in the audit "
-        "trail (read by uvicorn; default 127.0.0.1)",
+        "trail (read by uvicorn; default 127.0.0.1,::1)",
     ),
 )
 
@@ -153,7 +160,7 @@ class Settings:
             force_name=get("FORCE_NAME") or _DEFAULT_FORCE_NAME,
             db_pool_min=_int(get, "DB_POOL_MIN", _DEFAULT_POOL_MIN),
             db_pool_max=_int(get, "DB_POOL_MAX", _DEFAULT_POOL_MAX),
-            log_level=(get("LOG_LEVEL") or "INFO").upper(),
+            log_level=_log_level(get("LOG_LEVEL")),
         )
 
 
@@ -168,6 +175,24 @@ def _int(get: Callable[[str], str | None], name: str, default: int) -> int:
     if value < 1:
         raise ConfigurationError(f"{name} must be at least 1")
     return value
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _log_level(raw: str | None) -> str:
+    level = (raw or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise ConfigurationError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {raw!r}")
+    return level
+
+
+def configure_logging(level: str) -> None:
+    """Once per process (the CLI, and each web worker): time, level and source on every line."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    root.setLevel(level)
 
 
 def _check_postgres_url(name: str, url: str) -> None:

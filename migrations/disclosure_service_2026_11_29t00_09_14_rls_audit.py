@@ -26,10 +26,12 @@ RAW_SQL = [
     'ALTER TABLE audit_event ENABLE ROW LEVEL SECURITY',
     f'CREATE POLICY audit_read ON audit_event FOR SELECT USING ("force" = {FORCE_SETTING})',
     f'CREATE POLICY audit_append ON audit_event FOR INSERT WITH CHECK ("force" IS NULL OR "force" = {FORCE_SETTING})',
-    """CREATE FUNCTION auth_login_lookup(p_username text)
+    # SECURITY DEFINER: a fixed search_path with pg_temp last and schema-qualified names, so that
+    # nothing the caller creates can stand in for what the function uses.
+    """CREATE FUNCTION public.auth_login_lookup(p_username text)
        RETURNS TABLE (user_id integer, force_id integer)
-       LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
-       AS $$ SELECT id, "force" FROM app_user WHERE username = p_username $$""",
+       LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+       AS $$ SELECT u.id, u."force" FROM public.app_user u WHERE u.username = p_username $$""",
     "REVOKE ALL ON FUNCTION auth_login_lookup(text) FROM PUBLIC",
     """CREATE FUNCTION audit_event_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN

@@ -67,8 +67,7 @@ async def to_recommendation(api: Api, case: dict[str, Any]) -> None:
     )
     await do(api, case, "add_check", source="pnc", requested_on=today())
     current = (await api.get(f"/api/v1/applications/{case['id']}")).json()
-    case["version"] = current["version"]
-    check_id = await _open_check(api, case)
+    check_id = next(c["id"] for c in current["checks"] if c["result"] is None)
     await do(
         api,
         case,
@@ -79,16 +78,6 @@ async def to_recommendation(api: Api, case: dict[str, Any]) -> None:
         summary="2012 conviction: sexual activity with a child",
     )
     await do(api, case, "complete_checks")
-
-
-async def _open_check(api: Api, case: dict[str, Any]) -> int:
-    from disclosure_service.database import engine as db
-
-    async with db.transaction() as conn:
-        check_id: int = await conn.fetchval(
-            "SELECT id FROM case_check WHERE application = $1 AND result IS NULL ORDER BY id LIMIT 1", case["id"]
-        )
-    return check_id
 
 
 def recommendation(recipient_id: int) -> dict[str, Any]:

@@ -248,6 +248,8 @@ async def disable(
     if actor.user_id == user.id:
         raise AccountError("You cannot disable your own account")
     await conn.execute("UPDATE app_user SET status = 'disabled', updated_at = $2 WHERE id = $1", user.id, now)
+    # An unused enrolment link must not bring a disabled account back.
+    await conn.execute('UPDATE enrolment_token SET used_at = $2 WHERE "user" = $1 AND used_at IS NULL', user.id, now)
     ended = await sessions.revoke_all(conn, user.id, now)
     await _audit(
         conn,

@@ -77,15 +77,29 @@ async def verify(conn: asyncpg.Connection[Any], exported: list[Head] | None = No
             problem = await _verify_chain(conn, head, report)
             if problem:
                 report.breaks.append(problem)
-    for saved in exported or []:
-        current = next((h for h in current_heads if h.chain == saved.chain), None)
-        if current is None or current.seq < saved.seq:
-            report.breaks.append(
-                Break(saved.chain, saved.seq, None, "rows exported as present earlier are missing from the end")
-            )
-        elif current.seq == saved.seq and current.hash != saved.hash:
-            report.breaks.append(Break(saved.chain, saved.seq, None, "the chain's end differs from the exported head"))
+        for saved in exported or []:
+            problem = await _check_exported(conn, saved)
+            if problem:
+                report.breaks.append(problem)
     return report
+
+
+async def _check_exported(conn: asyncpg.Connection[Any], saved: Head) -> Break | None:
+    """The row at each exported head must still be there with the same hash.
+
+    The chain itself was verified link by link, so an unchanged row at the exported position proves
+    everything up to it is as it was when the head was exported, even if the chain has grown since.
+    """
+    if saved.seq == 0:
+        return None
+    found = await conn.fetchrow(
+        "SELECT id, hash FROM audit_event WHERE chain = $1 AND seq = $2", saved.chain, saved.seq
+    )
+    if found is None:
+        return Break(saved.chain, saved.seq, None, "rows exported as present earlier are missing")
+    if found["hash"] != saved.hash:
+        return Break(saved.chain, saved.seq, found["id"], "the chain was rewritten since its head was exported")
+    return None
 
 
 async def _verify_chain(conn: asyncpg.Connection[Any], head: Head, report: Report) -> Break | None:
@@ -99,8 +113,11 @@ async def _verify_chain(conn: asyncpg.Connection[Any], head: Head, report: Repor
         if row_hash(row) != row["hash"]:
             return Break(head.chain, row["seq"], row["id"], "its content does not match its hash (the row was changed)")
         expected_seq, previous = expected_seq + 1, row["hash"]
+    if expected_seq - 1 < head.seq:
+        span = f"{expected_seq}" if expected_seq == head.seq else f"{expected_seq} to {head.seq}"
+        return Break(head.chain, expected_seq, None, f"position {span} is missing (rows were deleted from the end)")
     if expected_seq - 1 != head.seq or previous != head.hash:
-        return Break(head.chain, expected_seq, None, "the chain ends before its recorded head (rows were removed)")
+        return Break(head.chain, expected_seq, None, "the chain's recorded head does not match its last row")
     return None
 
 

@@ -1,8 +1,9 @@
 """Password rules and hashing.
 
 Rules (docs/security.md): at least 15 characters, at most 256, no composition rules, never
-truncated, not a common password, not built from the service's, the force's or the user's own
-name. Hashing is argon2id, always in a worker thread: it is deliberately slow.
+truncated, not a common password, and not containing the service's name, the force's name or
+code, or the username (words of four letters or more). Hashing is argon2id, always in a worker
+thread: it is deliberately slow.
 """
 
 from __future__ import annotations
@@ -72,8 +73,13 @@ def hash_password_sync(password: str) -> str:
     return HASHER.hash(password)
 
 
+# Each hash holds 64 MiB while it runs. At most this many at once per process, so a burst of sign-in
+# attempts queues instead of exhausting memory.
+_CONCURRENT_HASHES = anyio.CapacityLimiter(4)
+
+
 async def hash_password(password: str) -> str:
-    return await anyio.to_thread.run_sync(HASHER.hash, password)
+    return await anyio.to_thread.run_sync(HASHER.hash, password, limiter=_CONCURRENT_HASHES)
 
 
 def _verify(stored_hash: str | None, password: str) -> bool:
@@ -85,4 +91,4 @@ def _verify(stored_hash: str | None, password: str) -> bool:
 
 async def verify_password(stored_hash: str | None, password: str) -> bool:
     """True if `password` matches; with no stored hash it still spends the same time and says no."""
-    return await anyio.to_thread.run_sync(_verify, stored_hash, password)
+    return await anyio.to_thread.run_sync(_verify, stored_hash, password, limiter=_CONCURRENT_HASHES)

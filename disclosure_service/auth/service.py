@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 from disclosure_service.accounts.roles import UserStatus
+from disclosure_service.accounts.service import USERNAME
 from disclosure_service.audit.vocabulary import Operation
 from disclosure_service.audit.writer import Actor, RequestMeta, record
 from disclosure_service.auth import passwords, recovery, sessions, totp
@@ -90,9 +91,11 @@ async def sign_in_with_password(username: str, password: str, meta: RequestMeta,
 
     async with db.transaction() as conn:
         if user is None or found is None:
+            # Kept only if it could be a username: otherwise it may be a password typed in the wrong box.
+            shown = username if USERNAME.match(username) else "(not a possible username)"
             await record(
                 conn,
-                actor=Actor(None, None, username[:64]),
+                actor=Actor(None, None, shown),
                 operation=Operation.authentication,
                 event="sign_in.unknown_user",
                 meta=meta,
@@ -101,6 +104,13 @@ async def sign_in_with_password(username: str, password: str, meta: RequestMeta,
             return Outcome(error=SIGN_IN_FAILED)
         await _scope(conn, found["force_id"])
         actor = Actor(user["id"], found["force_id"], user["username"])
+        # Read again, locked: concurrent guesses are decided one at a time, so none slips past a lock
+        # that an earlier guess has just set.
+        user = await conn.fetchrow(
+            "SELECT id, username, status, locked_until FROM app_user WHERE id = $1 FOR UPDATE", user["id"]
+        )
+        if user is None:
+            return Outcome(error=SIGN_IN_FAILED)
         if _locked(user["locked_until"], now):
             await _count_failure(conn, actor, "sign_in.locked", meta, now)
             return Outcome(error=SIGN_IN_FAILED)
@@ -130,7 +140,9 @@ async def sign_in_with_code(principal: Principal, code: str, keys: Keys, meta: R
             principal.user_id,
             now,
         )
-        token = await sessions.upgrade(conn, principal.session_id, SessionStage.mfa, now)
+        # A recovery code signs in, but it is not a fresh code from the authenticator: no step-up.
+        fresh = totp.normalise_code(code) is not None
+        token = await sessions.upgrade(conn, principal.session_id, SessionStage.mfa, now, fresh_code=fresh)
         await record(
             conn,
             actor=principal.actor,
@@ -163,8 +175,9 @@ async def _check_code(
     allow_recovery: bool,
 ) -> str | None:
     """None if the code is good (and now used up); otherwise the message to show."""
+    # Locked for the rest of the transaction: concurrent codes for one user are decided in turn.
     user = await conn.fetchrow(
-        "SELECT totp_secret_encrypted, locked_until FROM app_user WHERE id = $1", principal.user_id
+        "SELECT totp_secret_encrypted, locked_until FROM app_user WHERE id = $1 FOR UPDATE", principal.user_id
     )
     if user is None or user["totp_secret_encrypted"] is None:
         return CODE_FAILED
@@ -217,9 +230,12 @@ async def _count_failure(
     """One more consecutive failure, counted atomically in the database; the fifth locks the account."""
     assert actor.user_id is not None  # noqa: S101  # only called for known users
     row = await conn.fetchrow(
-        "UPDATE app_user SET failed_attempts = failed_attempts + 1, "
-        "locked_until = CASE WHEN failed_attempts + 1 >= $2 AND (locked_until IS NULL OR locked_until < $3) "
-        "THEN $3::timestamptz + $4::interval ELSE locked_until END "
+        # A lock that has run out starts a new count: one wrong attempt later does not lock again.
+        "UPDATE app_user SET failed_attempts = CASE WHEN locked_until <= $3 THEN 1 ELSE failed_attempts + 1 END, "
+        "locked_until = CASE "
+        "WHEN locked_until > $3 THEN locked_until "
+        "WHEN (CASE WHEN locked_until <= $3 THEN 1 ELSE failed_attempts + 1 END) >= $2 "
+        "THEN $3::timestamptz + $4::interval ELSE NULL END "
         "WHERE id = $1 RETURNING failed_attempts, locked_until",
         actor.user_id,
         MAX_FAILURES,
@@ -258,6 +274,8 @@ async def start_enrolment(token: str, password: str, keys: Keys, meta: RequestMe
         if link is None:
             return Outcome(error=ENROLMENT_LINK_FAILED)
         await _scope(conn, link["force"])
+        if await conn.fetchval("SELECT status FROM app_user WHERE id = $1", link["user"]) == "disabled":
+            return Outcome(error=ENROLMENT_LINK_FAILED)
         user = await conn.fetchrow(
             'SELECT u.username, f.code, f.name FROM app_user u JOIN force f ON f.id = u."force" WHERE u.id = $1',
             link["user"],
@@ -275,7 +293,7 @@ async def start_enrolment(token: str, password: str, keys: Keys, meta: RequestMe
             return Outcome(error=ENROLMENT_LINK_FAILED)
         await conn.execute(
             "UPDATE app_user SET password_hash = $2, totp_secret_encrypted = $3, totp_last_timecode = NULL, "
-            "status = 'pending', updated_at = $4 WHERE id = $1",
+            "status = 'pending', updated_at = $4 WHERE id = $1 AND status <> 'disabled'",
             link["user"],
             password_hash,
             keys.box.encrypt(secret, link["user"]),
@@ -312,7 +330,7 @@ async def confirm_enrolment(principal: Principal, code: str, keys: Keys, meta: R
             return Outcome(error=problem)
         await conn.execute(
             "UPDATE app_user SET status = 'active', failed_attempts = 0, locked_until = NULL, "
-            "last_login_at = $2, updated_at = $2 WHERE id = $1",
+            "last_login_at = $2, updated_at = $2 WHERE id = $1 AND status = 'pending'",
             principal.user_id,
             now,
         )

@@ -92,16 +92,22 @@ def _usable(status: str, stage: SessionStage) -> bool:
     return status == "active" or (stage is SessionStage.enrolment and status == "pending")
 
 
-async def upgrade(conn: asyncpg.Connection[Any], session_id: int, stage: SessionStage, now: datetime) -> str:
-    """Move a session to a later stage under a new token; the old token stops working at once."""
+async def upgrade(
+    conn: asyncpg.Connection[Any], session_id: int, stage: SessionStage, now: datetime, *, fresh_code: bool = True
+) -> str:
+    """Move a session to a later stage under a new token; the old token stops working at once.
+
+    `fresh_code` records that a code from the authenticator was just entered (it counts as a step-up).
+    """
     token = new_token()
     await conn.execute(
         "UPDATE auth_session SET token_hash = $2, stage = $3::varchar, last_seen_at = $4, "
-        "mfa_at = CASE WHEN $3::varchar = 'mfa' THEN $4 ELSE mfa_at END WHERE id = $1",
+        "mfa_at = CASE WHEN $5 THEN $4 ELSE mfa_at END WHERE id = $1",
         session_id,
         token_hash(token),
         stage.value,
         now,
+        fresh_code,
     )
     return token
 
@@ -115,7 +121,7 @@ async def revoke(conn: asyncpg.Connection[Any], session_id: int, now: datetime) 
 
 
 async def revoke_all(conn: asyncpg.Connection[Any], user_id: int, now: datetime) -> int:
-    """End every session of a user (disabled, reset, role changed). Returns how many were live."""
+    """End every session of a user (disabled, or reset). Returns how many were live."""
     result = await conn.execute(
         'UPDATE auth_session SET revoked_at = $2 WHERE "user" = $1 AND revoked_at IS NULL', user_id, now
     )

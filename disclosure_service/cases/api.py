@@ -8,6 +8,7 @@ Reading a case you are not on needs `reason` and `reason_detail` query parameter
 # No `from __future__ import annotations` here: the per-action handlers are built in a loop and
 # Litestar reads their annotations at run time.
 
+import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -70,12 +71,28 @@ def case_out(opened: reading.OpenedCase, principal: Principal) -> schemas.CaseOu
         assigned_to=app["assigned_to"],
         supervisor=app["supervisor"],
         people=[msgspec.convert(dict(p), schemas.PersonOut) for p in case.people],
+        checks=[msgspec.convert(dict(c), schemas.CheckOut) for c in case.checks],
+        recommendation=_recommendation_out(case.recommendation),
         clocks=[
             schemas.ClockOut(name=c.name, due_at=c.due_at, days_left=c.days_left, overdue=c.overdue)
             for c in clocks_of(app, now)
         ],
         available_actions=[a.value for a in available(case.facts(), service.actor_of(principal))],
         possible_duplicates=[reference for reference, _ in opened.duplicates],
+    )
+
+
+def _recommendation_out(row: Any) -> schemas.RecommendationOut | None:
+    if row is None:
+        return None
+    return schemas.RecommendationOut(
+        decision=row["decision"],
+        criteria=json.loads(row["criteria"]),
+        rationale=row["rationale"],
+        recipient_id=row["recipient"],
+        subject_told=row["subject_told"],
+        recommended_by=row["recommended_by"],
+        recommended_at=row["recommended_at"],
     )
 
 

@@ -166,6 +166,25 @@ class PersonOut(msgspec.Struct):
     preferred_language: str
 
 
+class CheckOut(msgspec.Struct):
+    id: int
+    source: str
+    requested_on: date
+    returned_on: date | None
+    result: str | None
+    summary: str
+
+
+class RecommendationOut(msgspec.Struct):
+    decision: str
+    criteria: list[str]
+    rationale: str
+    recipient_id: int | None
+    subject_told: bool
+    recommended_by: int
+    recommended_at: datetime
+
+
 class ClockOut(msgspec.Struct):
     name: str
     due_at: datetime
@@ -200,6 +219,8 @@ class CaseOut(msgspec.Struct):
     assigned_to: int | None
     supervisor: int | None
     people: list[PersonOut]
+    checks: list[CheckOut]
+    recommendation: RecommendationOut | None
     clocks: list[ClockOut]
     available_actions: list[str]
     possible_duplicates: list[str]

@@ -76,6 +76,13 @@ async def _app_role_is_unprivileged(conn: asyncpg.Connection, role: str) -> list
         role,
     )
     flags = [name for name in ("rolsuper", "rolbypassrls", "rolcreaterole", "rolcreatedb") if row[name]]
+    # Membership of another role could lend it that role's privileges.
+    memberships = await conn.fetch(
+        "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid "
+        "JOIN pg_roles me ON me.oid = m.member WHERE me.rolname = $1",
+        role,
+    )
+    flags += [f"membership of {m['rolname']}" for m in memberships]
     return [
         (not flags, f"role {role} has no superuser, bypass-RLS or create privileges")
         if not flags

@@ -63,14 +63,19 @@ async def transaction(*, force_id: int | None = None) -> AsyncIterator[asyncpg.C
     outer = engine().current_transaction.get()
     if outer is not None:
         # Inside another transaction (a test's, or a caller's): a savepoint, so that a failure here
-        # undoes exactly what this block did, as a transaction of its own would.
+        # undoes exactly what this block did, and the force scope is this block's alone, as it
+        # would be in a transaction of its own.
+        conn: asyncpg.Connection[Any] = outer.connection
+        previous = await conn.fetchval("SELECT current_setting('app.force_id', true)")
         savepoint = await outer.savepoint()
         try:
-            yield await _scoped(outer.connection, force_id)
+            await conn.execute("SELECT set_config('app.force_id', $1, true)", "" if force_id is None else str(force_id))
+            yield conn
         except BaseException:
             await savepoint.rollback_to()  # type: ignore[no-untyped-call]
             raise
         await savepoint.release()  # type: ignore[no-untyped-call]
+        await conn.execute("SELECT set_config('app.force_id', $1, true)", previous or "")
         return
     async with engine().transaction() as txn:
         yield await _scoped(txn.connection, force_id)

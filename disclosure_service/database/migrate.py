@@ -126,4 +126,6 @@ async def _grant(conn: asyncpg.Connection[Any], role: str) -> None:
         await conn.execute(f'GRANT {privileges} ON TABLE "{name}" TO "{role}"')
     await conn.execute(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
     for function in FUNCTIONS:
+        # Again each time: a restore with --no-privileges would leave it executable by everyone.
+        await conn.execute(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC")
         await conn.execute(f'GRANT EXECUTE ON FUNCTION {function} TO "{role}"')

@@ -17,7 +17,7 @@ from disclosure_service.cases.vocabulary import Scheme, Stage
 from disclosure_service.database import engine as db
 from disclosure_service.demo.scenarios import DEMO_FORCES, DemoCase, DemoForce
 
-# Demo accounts only: printed by `make run`, refused by the password rules for real accounts.
+# Demo accounts only: printed by `make run`. The demo commands refuse to run in production.
 DEMO_PASSWORD = "Kettle-Orchard-Lantern-42"  # noqa: S105  # published on purpose
 
 

@@ -10,6 +10,7 @@ import asyncpg
 import pytest
 
 from disclosure_service.audit import verify
+from disclosure_service.audit.chain import row_hash
 from disclosure_service.audit.vocabulary import Operation
 from disclosure_service.audit.writer import Actor, record
 from disclosure_service.database.migrate import migrate
@@ -120,6 +121,53 @@ async def test_cutting_rows_off_the_end_is_found_against_exported_heads(trail: d
     report = await check(trail, exported)
     assert not report.ok  # ...but not against the heads kept elsewhere
     assert report.breaks[0].chain == last["chain"]
+
+
+async def test_a_rewritten_chain_that_has_grown_since_is_found_against_exported_heads(
+    trail: database.TestDatabase,
+) -> None:
+    conn = await asyncpg.connect(trail.owner_url)
+    try:
+        exported = await verify.heads(conn)
+        chain = await conn.fetchval("SELECT chain FROM audit_event WHERE reference = 'REF-3'")
+        # A careful tamperer edits a row and recomputes every later hash of its chain and the head...
+        await conn.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update")
+        rows = await conn.fetch(
+            'SELECT id, chain, seq, prev_hash, occurred_at, "force", "user", username, operation, event, '
+            "application_id, reference, record_type, record_id, justification, recipients, details, ip, "
+            "user_agent, request_id FROM audit_event WHERE chain = $1 ORDER BY seq",
+            chain,
+        )
+        previous = "0" * 64
+        for row in rows:
+            values = dict(row)
+            values["prev_hash"] = previous
+            if values["reference"] == "REF-3":
+                values["justification"] = "nothing to see"
+            previous = row_hash(values)
+            await conn.execute(
+                "UPDATE audit_event SET prev_hash = $2, justification = $3, hash = $4 WHERE id = $1",
+                row["id"],
+                values["prev_hash"],
+                values["justification"],
+                previous,
+            )
+        await conn.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_update")
+        await conn.execute("UPDATE audit_chain SET head_hash = $2 WHERE id = $1", chain, previous)
+    finally:
+        await conn.close()
+    # ...and more rows are written afterwards, so the chain is longer than when it was exported.
+    app = await asyncpg.connect(trail.app_url)
+    try:
+        for _ in range(20):
+            async with app.transaction():
+                await record(app, actor=Actor(None, None, "later"), operation=Operation.consultation, event="later")
+    finally:
+        await app.close()
+    assert (await check(trail)).ok  # consistent from inside...
+    report = await check(trail, exported)
+    assert not report.ok  # ...but not with what was exported
+    assert any(b.chain == chain and "rewritten" in b.problem for b in report.breaks)
 
 
 async def test_the_command_reports_the_broken_row_and_fails(trail: database.TestDatabase, tmp_path: Path) -> None:
