@@ -127,9 +127,9 @@ def run_as_owner(
     """
 
     async def go() -> int:
-        urls = await resolve_urls(settings)
-        await check_reachable(urls.owner, "DATABASE_URL")
-        conn = await asyncpg.connect(urls.owner)
+        owner = (await resolve_urls(settings)).owner_or_fail()
+        await check_reachable(owner, "DATABASE_URL")
+        conn = await asyncpg.connect(owner)
         try:
             if not transactional:
                 return await body(conn)
@@ -150,9 +150,10 @@ def run(coro_fn: Callable[[], Coroutine[Any, Any, int]]) -> int:
 async def prepare_database(settings: Settings, *, apply_migrations: bool = True) -> DatabaseUrls:
     """Resolve the URLs (starting the embedded server if needed), check them, migrate."""
     urls = await resolve_urls(settings)
-    await check_reachable(urls.owner, "DATABASE_URL")
     if apply_migrations:
-        for migration_id in await migrate(urls.owner, urls.app):
+        owner = urls.owner_or_fail()
+        await check_reachable(owner, "DATABASE_URL")
+        for migration_id in await migrate(owner, urls.app):
             print(f"applied migration {migration_id}")
     await check_reachable(urls.app, "APP_DATABASE_URL")
     return urls
@@ -187,7 +188,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 async def load_demo(settings: Settings, urls: DatabaseUrls) -> None:
     from disclosure_service.demo.loader import load  # noqa: PLC0415  # only this command needs it
 
-    await db.open_pool(urls.owner, min_size=1, max_size=2)
+    await db.open_pool(urls.owner_or_fail(), min_size=1, max_size=2)
     try:
         summary = await load(Keys.from_settings(settings))
     finally:
@@ -252,8 +253,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         return urls
 
     urls = asyncio.run(go())
-    # Worker processes read the resolved addresses: an embedded server is started once, here.
-    os.environ["DATABASE_URL"] = urls.owner
+    # Worker processes read the resolved address: an embedded server is started once, here. They get
+    # the web service's role only: the owner's address stays out of their environment.
+    os.environ.pop("DATABASE_URL", None)
     os.environ["APP_DATABASE_URL"] = urls.app
     base_url = f"http://{args.host}:{args.port}"
     if args.demo:

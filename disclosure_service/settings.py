@@ -39,8 +39,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("APP_ENV", "development, test or production (production refuses unsafe defaults)"),
     Setting(
         "DATABASE_URL",
-        "PostgreSQL URL of the schema owner, used for migrations and the CLI; unset starts an embedded PostgreSQL",
-        required_in_production=True,
+        "PostgreSQL URL of the schema owner, needed only by `migrate` and the administration commands (keep it "
+        "out of the web service's environment: run `migrate`, then `serve --no-migrate`); outside production, "
+        "unset with APP_DATABASE_URL also unset starts an embedded PostgreSQL",
         secret=True,
     ),
     Setting(
@@ -102,7 +103,7 @@ class Settings:
     @property
     def embedded_database(self) -> bool:
         """True when no server is configured and the service runs its own PostgreSQL."""
-        return self.database_url is None
+        return self.database_url is None and self.app_database_url is None
 
     @property
     def embedded_pgdata(self) -> Path:
@@ -142,9 +143,6 @@ class Settings:
         for name, url in (("DATABASE_URL", database_url), ("APP_DATABASE_URL", app_database_url)):
             if url is not None:
                 _check_postgres_url(name, url)
-        if app_database_url is not None and database_url is None:
-            raise ConfigurationError("APP_DATABASE_URL is set but DATABASE_URL is not: set both or neither")
-
         public_url = (get("PUBLIC_URL") or _DEFAULT_PUBLIC_URL).rstrip("/")
         if production and not public_url.startswith("https://"):
             raise ConfigurationError("PUBLIC_URL must start with https:// in production")

@@ -17,18 +17,27 @@ CONNECT_TIMEOUT_SECONDS = 5.0
 
 @dataclass(frozen=True, slots=True)
 class DatabaseUrls:
-    owner: str  # migrations and administration
+    owner: str | None  # migrations and administration; None where only the web service's role is given
     app: str  # the web service: no ownership, subject to row-level security
+
+    def owner_or_fail(self) -> str:
+        if self.owner is None:
+            raise ConfigurationError(
+                "this command needs DATABASE_URL, the schema owner's address (the web service alone needs only "
+                "APP_DATABASE_URL)"
+            )
+        return self.owner
 
 
 async def resolve_urls(settings: Settings) -> DatabaseUrls:
-    """The URLs to use, starting the embedded server first when no DATABASE_URL is set."""
-    if settings.database_url is None:
-        owner = await embedded.ensure_database(embedded.start_server(settings.embedded_pgdata))
-    else:
-        owner = settings.database_url
-    app = settings.app_database_url or with_user(owner, APP_ROLE_DEFAULT)
-    return DatabaseUrls(owner=owner, app=app)
+    """The URLs to use, starting the embedded server first when no database is configured at all."""
+    if settings.database_url is not None:
+        app = settings.app_database_url or with_user(settings.database_url, APP_ROLE_DEFAULT)
+        return DatabaseUrls(owner=settings.database_url, app=app)
+    if settings.app_database_url is not None:
+        return DatabaseUrls(owner=None, app=settings.app_database_url)
+    owner = await embedded.ensure_database(embedded.start_server(settings.embedded_pgdata))
+    return DatabaseUrls(owner=owner, app=with_user(owner, APP_ROLE_DEFAULT))
 
 
 async def check_reachable(url: str, setting: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncpg
+import httpx
 import pytest
 
 from tests import cli, database
@@ -35,6 +36,26 @@ def test_check_reports_an_unreachable_database_as_a_problem() -> None:
     problems = [line for line in result.stdout.splitlines() if line.startswith("PROBLEM")]
     assert len(problems) == 1
     assert "cannot reach PostgreSQL" in problems[0]
+
+
+def test_owner_commands_need_the_owners_address_and_say_so() -> None:
+    env = cli.environment(APP_DATABASE_URL="postgresql://disclosure_app@127.0.0.1:9/nowhere")
+    result = cli.run("migrate", env=env)
+    assert result.returncode == 2
+    assert "needs DATABASE_URL" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+async def test_the_web_service_runs_with_only_its_own_roles_address(server_url: str) -> None:
+    fresh = await database.create_database(server_url)
+    try:
+        migrated = cli.run("migrate", env=cli.environment(DATABASE_URL=fresh.owner_url, APP_DATABASE_URL=fresh.app_url))
+        assert migrated.returncode == 0, migrated.stderr
+        with cli.serving("--no-migrate", env=cli.environment(APP_DATABASE_URL=fresh.app_url)) as base_url:
+            health = httpx.get(f"{base_url}/healthz")  # noqa: ASYNC210  # the server is another process
+            assert health.json()["database"] == "up"
+    finally:
+        await database.drop_database(fresh)
 
 
 def test_production_without_its_secrets_stops_with_one_clear_line() -> None:

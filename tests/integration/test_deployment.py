@@ -24,6 +24,7 @@ SECRET_SETTINGS = [s.name for s in SETTINGS if s.secret]
 SETTING_NAMES = frozenset(s.name for s in SETTINGS)
 ROOT_USERS = frozenset({"root", "0"})
 APP = "app"
+MIGRATE = "migrate"
 DATABASE = "db"
 
 # Compose interpolation: ${NAME}, ${NAME:-default}, ${NAME:?message} (also without the colon) and
@@ -184,9 +185,10 @@ def test_the_app_is_only_given_settings_the_service_reads(app_environment: dict[
 
 @pytest.mark.parametrize("setting", SECRET_SETTINGS)
 def test_secrets_come_from_the_environment_and_compose_refuses_to_start_without_them(
-    app_environment: dict[str, str | None], setting: str
+    services: dict[str, dict[str, Any]], app_environment: dict[str, str | None], setting: str
 ) -> None:
-    value = app_environment.get(setting) or ""
+    where = environment_of(services[MIGRATE]) if setting == "DATABASE_URL" else app_environment
+    value = where.get(setting) or ""
     assert REQUIRED_VARIABLE.search(value), (
         f"{setting} must be built from ${{VARIABLE:?message}} interpolation, not written in the file"
     )
@@ -197,10 +199,17 @@ def test_the_database_password_comes_from_the_environment(services: dict[str, di
     assert REQUIRED_VARIABLE.search(value), "POSTGRES_PASSWORD must be ${POSTGRES_PASSWORD:?message}"
 
 
-def test_the_web_service_connects_as_a_different_role_from_the_schema_owner(
-    app_environment: dict[str, str | None],
+def test_the_owners_address_is_given_to_the_migrations_only(
+    services: dict[str, dict[str, Any]], app_environment: dict[str, str | None]
 ) -> None:
-    owner = database_url(app_environment, "DATABASE_URL")
+    assert "DATABASE_URL" not in app_environment, "the web service must not hold the schema owner's password"
+    assert "DATABASE_URL" in environment_of(services[MIGRATE])
+
+
+def test_the_web_service_connects_as_a_different_role_from_the_schema_owner(
+    services: dict[str, dict[str, Any]], app_environment: dict[str, str | None]
+) -> None:
+    owner = database_url(environment_of(services[MIGRATE]), "DATABASE_URL")
     app = database_url(app_environment, "APP_DATABASE_URL")
     assert owner.scheme in {"postgres", "postgresql"}
     assert app.scheme in {"postgres", "postgresql"}
@@ -210,17 +219,22 @@ def test_the_web_service_connects_as_a_different_role_from_the_schema_owner(
     assert app.password, "migrate sets the app role's password from APP_DATABASE_URL; it needs one"
 
 
-def test_both_database_urls_point_at_the_compose_database(app_environment: dict[str, str | None]) -> None:
-    owner = database_url(app_environment, "DATABASE_URL")
+def test_both_database_urls_point_at_the_compose_database(
+    services: dict[str, dict[str, Any]], app_environment: dict[str, str | None]
+) -> None:
+    migrations = environment_of(services[MIGRATE])
+    owner = database_url(migrations, "DATABASE_URL")
     app = database_url(app_environment, "APP_DATABASE_URL")
+    assert migrations["APP_DATABASE_URL"] == app_environment["APP_DATABASE_URL"], "migrate creates this role"
     assert owner.hostname == DATABASE
     assert app.hostname == DATABASE
     assert (owner.port, owner.path) == (app.port, app.path)
 
 
-def test_only_the_app_publishes_ports(services: dict[str, dict[str, Any]]) -> None:
+def test_only_the_app_publishes_ports_and_only_on_loopback(services: dict[str, dict[str, Any]]) -> None:
     publishing = sorted(name for name, service in services.items() if service.get("ports"))
     assert publishing == [APP]
+    assert all(str(port).startswith("127.0.0.1:") for port in services[APP]["ports"])
 
 
 def test_the_database_is_only_on_internal_networks(
@@ -233,11 +247,13 @@ def test_the_database_is_only_on_internal_networks(
         assert (declared.get(network) or {}).get("internal") is True, f"network {network} is not internal"
 
 
-def test_the_app_waits_for_a_healthy_database(services: dict[str, dict[str, Any]]) -> None:
+def test_migrations_wait_for_the_database_and_the_app_for_the_migrations(
+    services: dict[str, dict[str, Any]],
+) -> None:
     assert "healthcheck" in services[DATABASE]
-    depends_on = services[APP].get("depends_on")
-    assert isinstance(depends_on, dict), "depends_on must say condition: service_healthy"
-    assert depends_on[DATABASE]["condition"] == "service_healthy"
+    assert services[MIGRATE]["depends_on"][DATABASE]["condition"] == "service_healthy"
+    assert services[APP]["depends_on"][MIGRATE]["condition"] == "service_completed_successfully"
+    assert command_words(services[MIGRATE]["command"])[-1] == "migrate"
 
 
 def test_the_app_serves_with_several_workers(
@@ -248,7 +264,7 @@ def test_the_app_serves_with_several_workers(
         command = [args for keyword, args in dockerfile_final_stage if keyword == "CMD"][-1]
     words = command_words(command)
     assert runs_serve(words), words
-    assert "--no-migrate" not in words, "nothing else in docker-compose.yml migrates the database"
+    assert "--no-migrate" in words, "the migrate service migrates; the web service has no owner's password"
     assert workers_of(words) > 1, words
 
 
