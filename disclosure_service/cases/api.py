@@ -30,7 +30,7 @@ from disclosure_service.auth.principal import Principal
 from disclosure_service.cases import queries, reading, schemas, service
 from disclosure_service.cases.clocks import clocks_of
 from disclosure_service.cases.vocabulary import AccessReason
-from disclosure_service.cases.workflow import Action, available
+from disclosure_service.cases.workflow import STEP_UP_ACTIONS, Action, available
 
 CASEWORK = access.opt(access.CASEWORK)
 
@@ -199,7 +199,7 @@ def _action_handler(action: Action, body: type[Any]) -> HTTPRouteHandler:
     handler.__doc__ = f"{action.label}. Send the case's current `version`; 409 if it has changed."
     return post(
         f"/{{case_id:int}}/{action.value.replace('_', '-')}",
-        opt=CASEWORK,
+        opt=access.opt(access.CASEWORK, step_up=action in STEP_UP_ACTIONS),
         status_code=200,
         operation_id=f"application_{action.value}",
         name=f"application_{action.value}",

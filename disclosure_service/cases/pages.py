@@ -13,14 +13,14 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT
 
 from disclosure_service.accounts.roles import Role
-from disclosure_service.auth import access
+from disclosure_service.auth import access, step_up
 from disclosure_service.auth.middleware import request_meta
 from disclosure_service.auth.principal import Principal
 from disclosure_service.cases import forms, queries, reading, schemas, service
 from disclosure_service.cases import vocabulary as v
 from disclosure_service.cases.clocks import clocks_of
 from disclosure_service.cases.vocabulary import AccessReason, Stage
-from disclosure_service.cases.workflow import ACTION_LABELS, Action, available, evaluate
+from disclosure_service.cases.workflow import ACTION_LABELS, STEP_UP_ACTIONS, Action, available, evaluate
 from disclosure_service.database import engine as db
 from disclosure_service.web.formatting import to_london
 from disclosure_service.web.forms import FormErrors, read_form_lists
@@ -28,6 +28,8 @@ from disclosure_service.web.formspec import Field, Section, parse
 
 AnyRequest = Request[Any, Any, Any]
 CASEWORK = access.opt(access.CASEWORK)
+# Authorising asks for a fresh code inside its own form, so the rationale typed is not lost.
+CASEWORK_FORM = access.opt(access.CASEWORK, step_up=step_up.FORM)
 # Simple actions are a button on the case page; the rest have a page of their own.
 BUTTON_ACTIONS = {Action.start_triage, Action.complete_checks}
 
@@ -302,6 +304,7 @@ async def _action_page(
             "form": {"version": [str(opened.case.application["version"])], **form},
             "conflict": conflict,
             "not_possible": () if verdict.allowed else verdict.reasons,
+            "needs_code": action in STEP_UP_ACTIONS and step_up.needs_code(request),
             "back_link": f"/cases/{opened.case.id}",
             **errors.context(),
         },
@@ -309,7 +312,7 @@ async def _action_page(
     )
 
 
-@get("/cases/{case_id:int}/{action_name:str}", opt=CASEWORK)
+@get("/cases/{case_id:int}/{action_name:str}", opt=CASEWORK_FORM)
 async def action_page(request: AnyRequest, case_id: FromPath[int], action_name: FromPath[str]) -> Template | Redirect:
     action = _action_of(action_name)
     opened = await _open(request, case_id)
@@ -318,7 +321,7 @@ async def action_page(request: AnyRequest, case_id: FromPath[int], action_name: 
     return await _action_page(request, opened, action, {"submission_key": [secrets.token_urlsafe(16)]}, FormErrors())
 
 
-@post("/cases/{case_id:int}/{action_name:str}", opt=CASEWORK)
+@post("/cases/{case_id:int}/{action_name:str}", opt=CASEWORK_FORM)
 async def take_action(request: AnyRequest, case_id: FromPath[int], action_name: FromPath[str]) -> Template | Redirect:
     action = _action_of(action_name)
     opened = await _open(request, case_id)
@@ -333,6 +336,12 @@ async def take_action(request: AnyRequest, case_id: FromPath[int], action_name: 
     key = (form.get("submission_key") or [""])[0] or None
     extra = {"version": int(version) if version.isdigit() else 0, "submission_key": key}
     data, errors = parse((Section("", fields),), form, spec.struct, extra=extra)
+    if action in STEP_UP_ACTIONS and not errors:
+        # Checked before anything is done, so a wrong code changes nothing and loses nothing typed.
+        problem = await step_up.confirm(request, {"code": (form.get("code") or [""])[0]})
+        if problem:
+            errors.add("code", problem)
+            data = None
     if data is None:
         return await _action_page(request, opened, action, form, errors, status=HTTP_400_BAD_REQUEST)
     try:

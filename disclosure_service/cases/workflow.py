@@ -89,6 +89,10 @@ ACTION_LABELS: dict[Action, str] = {
 }
 
 
+# Actions that need a fresh code from the authenticator (docs/security.md: step-up).
+STEP_UP_ACTIONS = frozenset({Action.authorise, Action.generate_undertaking})
+
+
 class UndertakingStatus(enum.StrEnum):
     none = "none"
     signed = "signed"

@@ -11,7 +11,7 @@ from disclosure_service.accounts.roles import Role
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from tests import cases
-from tests.factories import TestUser, make_user
+from tests.factories import TestUser, make_user, next_time_step
 from tests.http import Api
 
 
@@ -292,3 +292,22 @@ async def test_an_immediate_risk_is_escalated_and_closes_the_case(api: Api, offi
     assert read["outcome"] == "escalated_child_protection"
     assert read["risk_level"] == "immediate"
     assert read["available_actions"] == []
+
+
+async def test_authorising_a_disclosure_needs_a_fresh_code(api: Api, officer: TestUser, supervisor: TestUser) -> None:
+    await api.sign_in(officer)
+    case = await cases.create(api)
+    await cases.to_recommendation(api, case)
+    await cases.do(api, case, "recommend", **cases.recommendation(case["people"][0]["id"]))
+    await api.post("/api/v1/auth/logout")
+    await api.sign_in(supervisor)
+    async with db.transaction(force_id=supervisor.force_id) as conn:
+        await conn.execute(
+            "UPDATE auth_session SET mfa_at = now() - interval '6 minutes' WHERE \"user\" = $1", supervisor.id
+        )
+    stale = await cases.do(api, case, "authorise", expect=403, rationale="Necessary and proportionate.")
+    assert "new code" in stale["detail"]
+    await next_time_step(supervisor)
+    assert (await api.post("/api/v1/auth/step-up", {"code": supervisor.code()})).status_code == 204
+    await cases.do(api, case, "authorise", rationale="Necessary and proportionate.")
+    assert case["stage"] == "disclosure"
