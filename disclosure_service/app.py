@@ -14,6 +14,7 @@ from litestar.static_files import create_static_files_router
 from disclosure_service import __version__
 from disclosure_service.accounts import pages as accounts_pages
 from disclosure_service.accounts.api import UsersApi
+from disclosure_service.audit import pages as audit_pages
 from disclosure_service.auth import access
 from disclosure_service.auth import pages as auth_pages
 from disclosure_service.auth.access import access_guard
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             *auth_pages.ROUTES,
             *accounts_pages.ROUTES,
             *cases_pages.ROUTES,
+            *audit_pages.ROUTES,
             health.healthz,
             api,
             static,

@@ -10,134 +10,18 @@ import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator
-from contextlib import ExitStack
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from http.cookies import SimpleCookie
-from typing import Any
 
-import asyncpg
-import httpx
 import pytest
 
-from disclosure_service.auth import passwords, totp
-from disclosure_service.auth.service import Keys
-from disclosure_service.database.migrate import migrate
-from disclosure_service.settings import Settings
-from tests import cli, database
+from tests.live import Browser, Cluster, live_cluster
 
 pytestmark = pytest.mark.commits
-
-SECRET_KEY = "two-process-secret-key-" + "s" * 32
-TOTP_KEY = "two-process-totp-key-" + "t" * 32
-PASSWORD = "two processes share one database"
-
-
-@dataclass(frozen=True)
-class LiveUser:
-    id: int
-    username: str
-    secret: str
-
-    def code(self, when: datetime | None = None) -> str:
-        return totp.code_at(self.secret, when or datetime.now(UTC))
-
-
-@dataclass
-class Cluster:
-    a: str
-    b: str
-    owner_url: str
-    keys: Keys
-    force_id: int
-
-    async def user(self, username: str, *, secret: str | None = None) -> LiveUser:
-        secret = secret or totp.new_secret()
-        conn = await asyncpg.connect(self.owner_url)
-        try:
-            user_id: int = await conn.fetchval(
-                'INSERT INTO app_user ("force", username, display_name, role, status, password_hash, '
-                "failed_attempts, created_at, updated_at) "
-                "VALUES ($1, $2, $2, 'officer', 'active', $3, 0, now(), now()) RETURNING id",
-                self.force_id,
-                username,
-                passwords.hash_password_sync(PASSWORD),
-            )
-            await conn.execute(
-                "UPDATE app_user SET totp_secret_encrypted = $2 WHERE id = $1",
-                user_id,
-                self.keys.box.encrypt(secret, user_id),
-            )
-        finally:
-            await conn.close()
-        return LiveUser(user_id, username, secret)
-
-    async def sql(self, query: str, *args: Any) -> Any:
-        conn = await asyncpg.connect(self.owner_url)
-        try:
-            return await conn.fetchval(query, *args)
-        finally:
-            await conn.close()
-
-
-class Browser:
-    """A client whose cookies are kept by hand: the servers speak plain HTTP on loopback, and
-    httpx (rightly) never sends Secure cookies over it."""
-
-    def __init__(self) -> None:
-        self.cookies: dict[str, str] = {}
-        self.http = httpx.AsyncClient(timeout=30)
-
-    async def request(self, method: str, url: str, json: Any = None) -> httpx.Response:
-        if method == "POST" and "__Host-csrftoken" not in self.cookies:
-            await self.request("GET", url.split("/api/", 1)[0] + "/api/v1/auth/csrf")
-        headers = {"cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if method == "POST":
-            headers["x-csrftoken"] = self.cookies["__Host-csrftoken"]
-        response = await self.http.request(method, url, json=json, headers=headers)
-        for header in response.headers.get_list("set-cookie"):
-            jar: SimpleCookie = SimpleCookie()
-            jar.load(header)
-            for name, morsel in jar.items():
-                self.cookies[name] = morsel.value
-        return response
-
-    async def password(self, base: str, user: LiveUser) -> httpx.Response:
-        return await self.request(
-            "POST", f"{base}/api/v1/auth/login", {"username": user.username, "password": PASSWORD}
-        )
-
-    async def code(self, base: str, code: str) -> httpx.Response:
-        return await self.request("POST", f"{base}/api/v1/auth/totp", {"code": code})
-
-    async def close(self) -> None:
-        await self.http.aclose()
 
 
 @pytest.fixture(scope="module")
 async def cluster(server_url: str) -> AsyncIterator[Cluster]:
-    fresh = await database.create_database(server_url)
-    await migrate(fresh.owner_url, fresh.app_url)
-    conn = await asyncpg.connect(fresh.owner_url)
-    try:
-        force_id = await conn.fetchval(
-            "INSERT INTO force (code, name, offers_welsh, created_at) "
-            "VALUES ('TWOPROC', 'Two Process Police', false, now()) RETURNING id"
-        )
-    finally:
-        await conn.close()
-    env = cli.environment(
-        DATABASE_URL=fresh.owner_url,
-        APP_DATABASE_URL=fresh.app_url,
-        SECRET_KEY=SECRET_KEY,
-        TOTP_ENCRYPTION_KEY=TOTP_KEY,
-    )
-    settings = Settings(secret_key=SECRET_KEY, totp_encryption_key=TOTP_KEY)
-    with ExitStack() as stack:
-        a = stack.enter_context(cli.serving("--no-migrate", env=env))
-        b = stack.enter_context(cli.serving("--no-migrate", env=env))
-        yield Cluster(a, b, fresh.owner_url, Keys.from_settings(settings), force_id)
-    await database.drop_database(fresh)
+    async with live_cluster(server_url, processes=2) as started:
+        yield started
 
 
 @pytest.fixture

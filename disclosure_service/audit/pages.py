@@ -1,0 +1,226 @@
+"""Auditors' pages and API: search the trail, a case's access history, a user's activity, CSV export.
+
+Auditors see their own force's rows only (row-level security). Their own searches and exports are
+logged too: whoever watches is watched.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, Response, get
+from litestar.exceptions import ValidationException
+from litestar.params import QueryParameter
+from litestar.response import Template
+
+from disclosure_service.audit import queries
+from disclosure_service.audit.vocabulary import Operation
+from disclosure_service.audit.writer import record
+from disclosure_service.auth import access
+from disclosure_service.auth.middleware import request_meta
+from disclosure_service.auth.principal import Principal
+from disclosure_service.database import engine as db
+from disclosure_service.web.formatting import LONDON, long_datetime
+
+AUDITORS = access.opt(access.AUDITORS)
+PAGE_SIZE = 200
+EXPORT_LIMIT = 100_000
+CSV_COLUMNS = (
+    "id",
+    "occurred_at",
+    "username",
+    "operation",
+    "event",
+    "reference",
+    "record_type",
+    "record_id",
+    "justification",
+    "recipients",
+    "ip",
+    "request_id",
+    "details",
+)
+
+
+class EventOut(msgspec.Struct):
+    id: int
+    occurred_at: datetime
+    username: str
+    operation: str
+    event: str
+    reference: str
+    record_type: str
+    record_id: int | None
+    justification: str
+    recipients: str
+    ip: str
+    request_id: str
+    details: dict[str, Any]
+
+
+def _principal(request: Request[Any, Any, Any]) -> Principal:
+    principal = access.principal_of(request)
+    assert principal is not None  # noqa: S101  # the route's access rule guarantees it
+    return principal
+
+
+def search_from(params: Any) -> tuple[queries.Search, dict[str, str], list[str]]:
+    """The auditor's question from query parameters; what to show back in the form; any problems."""
+    form = {
+        key: (params.get(key) or "").strip()[:100]
+        for key in ("username", "reference", "operation", "event", "since", "until")
+    }
+    problems: list[str] = []
+
+    def day(name: str) -> date | None:
+        if not form[name]:
+            return None
+        try:
+            return date.fromisoformat(form[name])
+        except ValueError:
+            problems.append(f"Enter the {'from' if name == 'since' else 'to'} date as YYYY-MM-DD, like 2026-11-28")
+            return None
+
+    since, until = day("since"), day("until")
+    if form["operation"] and form["operation"] not in {op.value for op in Operation}:
+        problems.append("Choose an operation from the list")
+        form["operation"] = ""
+    search = queries.Search(
+        username=form["username"],
+        reference=form["reference"],
+        operation=form["operation"],
+        event=form["event"],
+        # Dates are London days: from the start of `since` to the end of `until`.
+        since=datetime.combine(since, time(), tzinfo=LONDON).astimezone(UTC) if since else None,
+        until=datetime.combine(until + timedelta(days=1), time(), tzinfo=LONDON).astimezone(UTC) if until else None,
+    )
+    return search, form, problems
+
+
+async def _search(
+    principal: Principal, request: Request[Any, Any, Any], search: queries.Search, *, limit: int, before_id: int | None
+) -> list[Any]:
+    async with db.transaction(force_id=principal.force_id) as conn:
+        rows = await queries.search(conn, search, limit=limit, before_id=before_id)
+        await record(
+            conn,
+            actor=principal.actor,
+            operation=Operation.consultation,
+            event="audit.searched",
+            meta=request_meta(request),
+            justification="audit",
+            details=_described(search) | {"rows": len(rows)},
+        )
+    return rows
+
+
+def _described(search: queries.Search) -> dict[str, Any]:
+    """The question as logged: only what was asked, dates as text."""
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in dataclasses.asdict(search).items() if v}
+
+
+@get("/audit", opt=AUDITORS)
+async def audit_page(request: Request[Any, Any, Any]) -> Template:
+    principal = _principal(request)
+    search, form, problems = search_from(request.query_params)
+    before = request.query_params.get("before", "")
+    rows = (
+        []
+        if problems
+        else await _search(
+            principal, request, search, limit=PAGE_SIZE, before_id=int(before) if before.isdigit() else None
+        )
+    )
+    return Template(
+        "audit/search.html",
+        context={
+            "page_title": "Audit trail",
+            "rows": rows,
+            "form": form,
+            "operations": [op.value for op in Operation],
+            "problems": problems,
+            "error_list": [{"text": p, "href": "#since"} for p in problems],
+            "query": "&".join(f"{k}={v}" for k, v in form.items() if v),
+            "older": rows[-1]["id"] if len(rows) == PAGE_SIZE else None,
+        },
+    )
+
+
+@get("/audit/export.csv", opt=AUDITORS)
+async def export_csv(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """The matching rows as CSV; the export is itself a disclosure, logged with who received it."""
+    principal = _principal(request)
+    search, _, problems = search_from(request.query_params)
+    if problems:
+        return Response("; ".join(problems).encode(), status_code=400, media_type="text/plain; charset=utf-8")
+    async with db.transaction(force_id=principal.force_id) as conn:
+        rows = await queries.search(conn, search, limit=EXPORT_LIMIT)
+        await record(
+            conn,
+            actor=principal.actor,
+            operation=Operation.disclosure,
+            event="audit.exported",
+            meta=request_meta(request),
+            justification="audit export",
+            recipients=principal.username,
+            details=_described(search) | {"rows": len(rows)},
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow((*CSV_COLUMNS, "occurred_at_london"))
+    for row in rows:
+        values = [_csv_safe(row[column]) for column in CSV_COLUMNS]
+        writer.writerow((*values, long_datetime(row["occurred_at"])))
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return Response(
+        buffer.getvalue().encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="audit-{stamp}.csv"'},
+    )
+
+
+def _csv_safe(value: Any) -> str:
+    """A cell spreadsheet programs will not run: a leading =, +, - or @ becomes text."""
+    text = value.isoformat() if isinstance(value, datetime) else "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@get("/api/v1/audit/events", opt=AUDITORS)
+async def events_api(
+    request: Request[Any, Any, Any],
+    before: Annotated[int | None, QueryParameter(ge=1)] = None,
+) -> list[EventOut]:
+    """Audit events of your force, newest first, filtered by username, reference, operation, event,
+    since and until (YYYY-MM-DD, London days); 200 at a time, older ones with `before`."""
+    principal = _principal(request)
+    search, _, problems = search_from(request.query_params)
+    if problems:
+        raise ValidationException("; ".join(problems))
+    rows = await _search(principal, request, search, limit=PAGE_SIZE, before_id=before)
+    return [
+        EventOut(
+            id=row["id"],
+            occurred_at=row["occurred_at"],
+            username=row["username"],
+            operation=row["operation"],
+            event=row["event"],
+            reference=row["reference"],
+            record_type=row["record_type"],
+            record_id=row["record_id"],
+            justification=row["justification"],
+            recipients=row["recipients"],
+            ip=row["ip"],
+            request_id=row["request_id"],
+            details=json.loads(row["details"]),
+        )
+        for row in rows
+    ]
+
+
+ROUTES = [audit_page, export_csv, events_api]
