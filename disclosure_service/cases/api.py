@@ -27,7 +27,7 @@ from litestar.status_codes import HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTI
 from disclosure_service.auth import access
 from disclosure_service.auth.middleware import request_meta
 from disclosure_service.auth.principal import Principal
-from disclosure_service.cases import queries, reading, schemas, service
+from disclosure_service.cases import actions, queries, reading, schemas, service
 from disclosure_service.cases.clocks import clocks_of
 from disclosure_service.cases.vocabulary import AccessReason
 from disclosure_service.cases.workflow import STEP_UP_ACTIONS, Action, available
@@ -100,7 +100,7 @@ async def _open(request: Request[Any, Any, Any], case_id: int, reason: reading.R
     principal = _principal(request)
     try:
         opened = await reading.open_case(principal, case_id, request_meta(request), reason=reason)
-    except service.CaseNotFoundError:
+    except actions.CaseNotFoundError:
         raise NotFoundException() from None
     except reading.ReasonNeededError as exc:
         raise PermissionDeniedException(
@@ -148,7 +148,7 @@ async def create_application(
         data = msgspec.structs.replace(data, submission_key=key[:64])
     try:
         done = await service.create_application(_principal(request), data, request_meta(request))
-    except service.ActionRefusedError as exc:
+    except actions.ActionRefusedError as exc:
         raise PermissionDeniedException(exc.reasons[0]) from None
     return await _open(request, done.case_id, None)
 
@@ -180,11 +180,11 @@ def _action_handler(action: Action, body: type[Any]) -> HTTPRouteHandler:
             data = msgspec.structs.replace(data, submission_key=key[:64])
         try:
             done = await service.act(_principal(request), case_id, action, data, request_meta(request))
-        except service.CaseNotFoundError:
+        except actions.CaseNotFoundError:
             raise NotFoundException() from None
-        except service.CaseConflictError:
-            raise ConflictException(service.CaseConflictError.message) from None
-        except service.ActionRefusedError as exc:
+        except actions.CaseConflictError:
+            raise ConflictException(actions.CaseConflictError.message) from None
+        except actions.ActionRefusedError as exc:
             if exc.forbidden:
                 raise PermissionDeniedException("; ".join(exc.reasons)) from None
             raise UnprocessableException(

@@ -16,7 +16,7 @@ from disclosure_service.accounts.roles import Role
 from disclosure_service.auth import access, step_up
 from disclosure_service.auth.middleware import request_meta
 from disclosure_service.auth.principal import Principal
-from disclosure_service.cases import forms, queries, reading, schemas, service
+from disclosure_service.cases import actions, forms, queries, reading, schemas, service
 from disclosure_service.cases import vocabulary as v
 from disclosure_service.cases.clocks import clocks_of
 from disclosure_service.cases.vocabulary import AccessReason, Stage
@@ -144,7 +144,7 @@ async def create_application(request: AnyRequest) -> Template | Redirect:
         return _new_form(request, form, errors, HTTP_400_BAD_REQUEST)
     try:
         done = await service.create_application(principal, data, request_meta(request))
-    except service.ActionRefusedError as exc:
+    except actions.ActionRefusedError as exc:
         errors.add(exc.field or "form", exc.reasons[0])
         return _new_form(request, form, errors, HTTP_400_BAD_REQUEST)
     return _see_other(f"/cases/{done.case_id}?done=created")
@@ -157,7 +157,7 @@ async def create_application(request: AnyRequest) -> Template | Redirect:
 async def _open(request: AnyRequest, case_id: int) -> reading.OpenedCase | Redirect:
     try:
         return await reading.open_case(_principal(request), case_id, request_meta(request))
-    except service.CaseNotFoundError:
+    except actions.CaseNotFoundError:
         raise NotFoundException() from None
     except reading.ReasonNeededError:
         return _see_other(f"/cases/{case_id}/reason?next={request.url.path}")
@@ -169,7 +169,7 @@ async def case_page(request: AnyRequest, case_id: FromPath[int]) -> Template | R
     if isinstance(opened, Redirect):
         return opened
     principal = _principal(request)
-    actions = available(opened.case.facts(), service.actor_of(principal))
+    possible = available(opened.case.facts(), service.actor_of(principal))
     done = request.query_params.get("done", "")
     return Template(
         "cases/case.html",
@@ -179,11 +179,11 @@ async def case_page(request: AnyRequest, case_id: FromPath[int]) -> Template | R
             "case": opened.case,
             "app": opened.case.application,
             "clocks": clocks_of(opened.case.application, datetime.now(UTC)),
-            "actions": [a for a in actions if a not in BUTTON_ACTIONS],
-            "buttons": [a for a in actions if a in BUTTON_ACTIONS],
+            "actions": [a for a in possible if a not in BUTTON_ACTIONS],
+            "buttons": [a for a in possible if a in BUTTON_ACTIONS],
             "can_take": principal.role is not Role.supervisor
             and opened.case.application["assigned_to"] is None
-            and Action.assign in actions,
+            and Action.assign in possible,
             "done": ACTION_LABELS[Action(done)]
             if done in Action.__members__
             else ("created" if done == "created" else ""),
@@ -240,7 +240,7 @@ def _reason_page(
 async def reason_page(request: AnyRequest, case_id: FromPath[int]) -> Template:
     try:
         reference = await reading.reference_of(_principal(request), case_id)
-    except service.CaseNotFoundError:
+    except actions.CaseNotFoundError:
         raise NotFoundException() from None
     return _reason_page(case_id, reference, {}, FormErrors())
 
@@ -250,7 +250,7 @@ async def give_reason(request: AnyRequest, case_id: FromPath[int]) -> Template |
     principal = _principal(request)
     try:
         reference = await reading.reference_of(principal, case_id)
-    except service.CaseNotFoundError:
+    except actions.CaseNotFoundError:
         raise NotFoundException() from None
     form = await read_form_lists(request)
     data, errors = parse((Section("", forms.ACCESS_REASON_FIELDS),), form, schemas.AccessReasonIn, extra={})
@@ -259,7 +259,7 @@ async def give_reason(request: AnyRequest, case_id: FromPath[int]) -> Template |
     reason = reading.Reason(AccessReason(data.reason), data.detail)
     try:
         await reading.open_case(principal, case_id, request_meta(request), reason=reason)
-    except service.CaseNotFoundError:
+    except actions.CaseNotFoundError:
         raise NotFoundException() from None
     return _see_other(f"/cases/{case_id}")
 
@@ -346,16 +346,16 @@ async def take_action(request: AnyRequest, case_id: FromPath[int], action_name: 
         return await _action_page(request, opened, action, form, errors, status=HTTP_400_BAD_REQUEST)
     try:
         await service.act(principal, case_id, action, data, request_meta(request))
-    except service.CaseConflictError:
+    except actions.CaseConflictError:
         # Reload what the other person saved; keep what this person typed, with the new version.
         fresh = await reading.open_case(principal, case_id, request_meta(request))
         kept = {k: v for k, v in form.items() if k != "version"}
         return await _action_page(request, fresh, action, kept, FormErrors(), status=HTTP_409_CONFLICT, conflict=True)
-    except service.ActionRefusedError as exc:
+    except actions.ActionRefusedError as exc:
         for reason in exc.reasons:
             errors.add(exc.field or "form", reason, _anchor(fields, exc.field))
         return await _action_page(request, opened, action, form, errors, status=HTTP_400_BAD_REQUEST)
-    except service.CaseNotFoundError:
+    except actions.CaseNotFoundError:
         raise NotFoundException() from None
     return _see_other(f"/cases/{case_id}?done={action.value}")
 

@@ -20,8 +20,8 @@ from disclosure_service.audit.vocabulary import Operation
 from disclosure_service.audit.writer import RequestMeta, record
 from disclosure_service.auth.principal import Principal
 from disclosure_service.cases import queries
+from disclosure_service.cases.actions import CaseNotFoundError
 from disclosure_service.cases.queries import CaseFile
-from disclosure_service.cases.service import CaseNotFoundError
 from disclosure_service.cases.vocabulary import AccessReason
 from disclosure_service.database import engine as db
 

@@ -1,0 +1,110 @@
+"""What every case action shares: its context, its result, and the ways it can be refused."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple, Protocol
+
+import asyncpg
+
+from disclosure_service.audit.writer import RequestMeta
+from disclosure_service.auth.principal import Principal
+from disclosure_service.cases import schemas
+from disclosure_service.cases.queries import CaseFile
+from disclosure_service.cases.vocabulary import Outcome, PersonRole, Stage
+
+
+class CaseNotFoundError(Exception):
+    """No such case in the user's force: another force's case is answered exactly the same way."""
+
+
+class CaseConflictError(Exception):
+    """Someone else changed the case since the user loaded it; nothing was saved."""
+
+    message = (
+        "Someone else changed this case while you were working on it. Nothing you entered has been saved "
+        "yet: check their change below, then submit again."
+    )
+
+
+class ActionRefusedError(Exception):
+    """The state machine (or a rule of the action) says no; `reasons` say why, for the user."""
+
+    def __init__(self, reasons: tuple[str, ...], field: str | None = None, *, forbidden: bool = False) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+        self.field = field
+        # Refused because of who is asking: the API answers 403 rather than 422.
+        self.forbidden = forbidden
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """A change that happened (or had already happened: a resubmitted form)."""
+
+    case_id: int
+    message: str
+    version: int
+    stage: str
+    repeated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    conn: asyncpg.Connection[Any]
+    case: CaseFile
+    principal: Principal
+    meta: RequestMeta
+    now: datetime
+
+
+class Result(NamedTuple):
+    """What a handler did: words for the user, details for the audit row, and (for the few actions
+    whose result depends on the answer given) the stage and outcome it leads to."""
+
+    message: str
+    details: dict[str, Any]
+    to_stage: Stage | None = None
+    outcome: Outcome | None = None
+
+
+Handler = Callable[[Context, Any], Awaitable[Result | tuple[str, dict[str, Any]]]]
+
+
+class Versioned(Protocol):
+    """Every action's input: the version of the case it was made against, and an optional key."""
+
+    version: int
+    submission_key: str | None
+
+
+def refuse(message: str, field: str) -> ActionRefusedError:
+    return ActionRefusedError((message,), field)
+
+
+PERSON_FIELDS = tuple(f for f in schemas.PersonIn.__struct_fields__)
+
+
+async def insert_person(
+    conn: asyncpg.Connection[Any],
+    *,
+    force_id: int,
+    case_id: int,
+    role: PersonRole,
+    person: schemas.PersonIn,
+    now: datetime,
+) -> int:
+    columns = ", ".join(PERSON_FIELDS)
+    placeholders = ", ".join(f"${i}" for i in range(5, 5 + len(PERSON_FIELDS)))
+    person_id: int = await conn.fetchval(
+        f'INSERT INTO case_person ("force", application, role, created_at, updated_at, {columns}) '  # noqa: S608
+        f"VALUES ($1, $2, $3, $4, $4, {placeholders}) RETURNING id",
+        force_id,
+        case_id,
+        role.value,
+        now,
+        *(getattr(person, name) for name in PERSON_FIELDS),
+    )
+    return person_id

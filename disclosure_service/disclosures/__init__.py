@@ -1,0 +1,1 @@
+"""After the decision: the disclosure meeting, the confidentiality undertaking, telling the applicant, closing."""
