@@ -25,6 +25,7 @@ from disclosure_service.cases import api as cases_api
 from disclosure_service.cases import pages as cases_pages
 from disclosure_service.database import engine as db
 from disclosure_service.database.setup import resolve_urls
+from disclosure_service.disclosures import pages as disclosure_pages
 from disclosure_service.paths import STATIC_DIR
 from disclosure_service.settings import Settings, configure_logging, get_settings
 from disclosure_service.web import errors, headers, health, pages, templating
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             *accounts_pages.ROUTES,
             *cases_pages.ROUTES,
             *audit_pages.ROUTES,
+            *disclosure_pages.ROUTES,
             health.healthz,
             api,
             static,
@@ -88,5 +90,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
         ),
         # Logging is configured once by the command line (or the host), not by every app built.
         logging_config=None,
+        # A scanned, signed undertaking (10 MB) as base64 in JSON, with room to spare.
+        request_max_body_size=20 * 1024 * 1024,
         debug=False,
     )

@@ -10,6 +10,7 @@ TABLE_MODULES = [
     "disclosure_service.accounts.tables",
     "disclosure_service.auth.tables",
     "disclosure_service.cases.tables",
+    "disclosure_service.disclosures.tables",
     "disclosure_service.audit.tables",
 ]
 

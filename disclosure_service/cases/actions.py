@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
 
 import asyncpg
 
+from disclosure_service.audit.vocabulary import Operation
 from disclosure_service.audit.writer import RequestMeta
 from disclosure_service.auth.principal import Principal
 from disclosure_service.cases import schemas
+from disclosure_service.cases.clocks import retention_review_date
 from disclosure_service.cases.queries import CaseFile
 from disclosure_service.cases.vocabulary import Outcome, PersonRole, Stage
 
@@ -68,6 +70,9 @@ class Result(NamedTuple):
     details: dict[str, Any]
     to_stage: Stage | None = None
     outcome: Outcome | None = None
+    # A document given out is a disclosure (DPA s.62), logged with its recipient.
+    operation: Operation | None = None
+    recipients: str = ""
 
 
 Handler = Callable[[Context, Any], Awaitable[Result | tuple[str, dict[str, Any]]]]
@@ -108,3 +113,21 @@ async def insert_person(
         *(getattr(person, name) for name in PERSON_FIELDS),
     )
     return person_id
+
+
+async def close_record(
+    ctx: Context, outcome: Outcome, *, notes: str, referrals: str = "", review_on: date | None = None
+) -> None:
+    """How the case ended: its outcome, why, onward referrals, and when to review keeping it."""
+    await ctx.conn.execute(
+        'INSERT INTO closure ("force", application, outcome, notes, onward_referrals, retention_review_on, '
+        "closed_by, closed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        ctx.principal.force_id,
+        ctx.case.id,
+        outcome.value,
+        notes,
+        referrals,
+        review_on or retention_review_date(ctx.now),
+        ctx.principal.user_id,
+        ctx.now,
+    )

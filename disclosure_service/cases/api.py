@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, Router, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.exceptions import (
     ClientException,
     NotFoundException,
@@ -31,6 +31,8 @@ from disclosure_service.cases import actions, queries, reading, schemas, service
 from disclosure_service.cases.clocks import clocks_of
 from disclosure_service.cases.vocabulary import AccessReason
 from disclosure_service.cases.workflow import STEP_UP_ACTIONS, Action, available
+from disclosure_service.disclosures import documents
+from disclosure_service.disclosures import service as disclosure_service
 
 CASEWORK = access.opt(access.CASEWORK)
 
@@ -206,10 +208,32 @@ def _action_handler(action: Action, body: type[Any]) -> HTTPRouteHandler:
     )(handler)
 
 
+@get(
+    "/{case_id:int}/documents/{document_id:int}",
+    opt=access.opt(access.CASEWORK, step_up=True),
+    media_type=documents.DOCX_TYPE,
+)
+async def download_document(
+    request: Request[Any, Any, Any], case_id: FromPath[int], document_id: FromPath[int]
+) -> Response[bytes]:
+    """A generated document (.docx): a disclosure, logged with its recipient. Needs a fresh code."""
+    try:
+        found = await disclosure_service.document(_principal(request), case_id, document_id, request_meta(request))
+    except actions.CaseNotFoundError:
+        raise NotFoundException() from None
+    except reading.ReasonNeededError as exc:
+        raise PermissionDeniedException(f"You are not on case {exc.reference}: open it with a reason first") from None
+    return Response(
+        found.content,
+        media_type=found.media_type,
+        headers={"content-disposition": f'attachment; filename="{found.filename}"'},
+    )
+
+
 ACTION_HANDLERS = [_action_handler(action, body) for action, (_, body) in service.HANDLERS.items()]
 
 router = Router(
     path="/applications",
-    route_handlers=[list_applications, create_application, read_application, *ACTION_HANDLERS],
+    route_handlers=[list_applications, create_application, read_application, download_document, *ACTION_HANDLERS],
     tags=["Applications"],
 )

@@ -33,6 +33,9 @@ def deadlines(
     )
 
 
+# A supervisor decides on a refused undertaking within this (scenario 5: "within the day").
+REVIEW_CLOCK = timedelta(hours=24)
+
 # Police records are usually kept at least six years, then reviewed (APP review, retention and disposal).
 RETENTION_REVIEW_AFTER_YEARS = 6
 

@@ -47,6 +47,12 @@ def person_fields(prefix: str, *, applicant: bool = False, required_name: bool =
                 message="Say how and when it is safe to contact the applicant",
             ),
             Field(f"{p}contact_issues", "Anything to avoid when contacting them", "textarea", required=False),
+            Field(
+                f"{p}letters_ok",
+                "Have they agreed to be written to?",
+                "yesno",
+                hint="A letter is only ever sent if they agreed",
+            ),
         ]
     fields += [
         Field(f"{p}relationship_to_child", "Relationship to the child", required=False),
@@ -248,6 +254,180 @@ ACTION_FORMS: dict[Action, ActionForm] = {
     Action.withdraw: ActionForm("Close: withdrawn", schemas.ReasonIn, _fixed(REASON), "Close the case"),
     Action.out_of_scope: ActionForm("Close: out of scope", schemas.ReasonIn, _fixed(REASON), "Close the case"),
 }
+
+# After the decision ----------------------------------------------------------------------------
+
+LANGUAGES = [("en", "English"), ("cy", "Welsh (Cymraeg)")]
+REVIEW_DECISIONS = [
+    ("proceed", "Proceed with the disclosure anyway"),
+    ("other_recipient", "Disclose to another best-placed person instead"),
+    ("withhold", "Withhold the disclosure and take other safeguarding action"),
+    ("retry", "Try the undertaking again at a new meeting"),
+]
+TOLD_METHODS = [("in_person", "In person"), ("phone", "By telephone"), ("letter", "By letter")]
+
+
+def _closing_outcomes(case: CaseFile) -> list[tuple[str, str]]:
+    from disclosure_service.disclosures.handlers import CLOSING_OUTCOMES  # noqa: PLC0415  # avoids an import cycle
+
+    return [(o.value, o.label) for o in CLOSING_OUTCOMES.get(case.stage, ())]
+
+
+ACTION_FORMS.update(
+    {
+        Action.schedule_disclosure_meeting: ActionForm(
+            "Arrange the disclosure meeting",
+            schemas.ScheduleMeetingIn,
+            lambda case, staff: (
+                Field("scheduled_for", "When", "datetime"),
+                Field("location", "Where", hint="Somewhere private, where the recipient can be seen safely"),
+                Field("officers", "Officers attending", "textarea", hint="Names and collar numbers; two officers"),
+                Field(
+                    "identity_recheck",
+                    "How the recipient's identity will be checked again",
+                    "textarea",
+                    message="Say how the recipient's identity will be checked at the meeting",
+                ),
+                Field("language", "Language of the undertaking", "radios", options=LANGUAGES),
+                Field(
+                    "recipient_id",
+                    "Recipient",
+                    "select",
+                    options=_people(case),
+                    required=False,
+                    hint="Leave this to use the recipient in the recommendation",
+                ),
+            ),
+            "Arrange meeting",
+            intro="The disclosure is made in person, never in writing, to the person best placed to protect the child.",
+        ),
+        Action.record_disclosure_meeting: ActionForm(
+            "Record the disclosure meeting",
+            schemas.DisclosureMeetingIn,
+            _fixed(
+                Field("held_at", "When it was held", "datetime"),
+                Field(
+                    "purpose_explained",
+                    "Was the recipient told the information may only be used to safeguard children?",
+                    "yesno",
+                ),
+                Field(
+                    "confidentiality_explained", "Were they told it is confidential and must not be passed on?", "yesno"
+                ),
+                Field("legal_warning_given", "Were they told legal proceedings could follow a breach?", "yesno"),
+                Field("safety_advice_given", "Was safety advice given?", "yesno"),
+                Field("support_given", "Was support offered?", "yesno"),
+                Field(
+                    "what_was_disclosed",
+                    "Exactly what was disclosed",
+                    "textarea",
+                    hint="An internal record: it is never produced as a document for the recipient",
+                ),
+                Field("subject_told", "Has the subject been, or will they be, told?", "yesno"),
+                Field("notes", "Notes", "textarea", required=False),
+            ),
+            "Save the meeting",
+        ),
+        Action.generate_undertaking: ActionForm(
+            "Generate the undertaking",
+            schemas.ActionIn,
+            _none,
+            "Generate undertaking",
+            intro="A Word document pre-filled with the case reference, the recipient, the children, the meeting's "
+            "date, place and officers, and the three warnings, for the recipient to sign at the meeting. "
+            "It does not contain what is disclosed.",
+        ),
+        Action.undertaking_signed: ActionForm(
+            "Record the undertaking as signed",
+            schemas.SignedIn,
+            _fixed(
+                Field("happened_at", "When it was signed", "datetime"),
+                Field("witness", "Witnessed by", hint="The officer who saw it signed"),
+                Field(
+                    "scan",
+                    "Scan of the signed copy",
+                    "file",
+                    required=False,
+                    hint="PDF, JPEG or PNG, 10 MB or smaller. It is stored with a fingerprint (SHA-256).",
+                ),
+            ),
+            "Save",
+        ),
+        Action.undertaking_refused: ActionForm(
+            "Record that the undertaking was refused",
+            schemas.RefusedIn,
+            _fixed(
+                Field("happened_at", "When", "datetime"),
+                Field("reason", "Why they refused", "textarea", message="Record why they refused"),
+                Field("recipient_words", "What they said, in their own words", "textarea", required=False),
+            ),
+            "Record refusal",
+            warning="Nothing more can be disclosed until a supervisor decides whether the disclosure should still "
+            "take place.",
+        ),
+        Action.review_refusal: ActionForm(
+            "Decide on the refused undertaking",
+            schemas.ReviewIn,
+            lambda case, staff: (
+                Field("decision", "Should the disclosure still take place?", "radios", options=REVIEW_DECISIONS),
+                RATIONALE,
+                Field(
+                    "new_recipient_id",
+                    "The other best-placed person",
+                    "select",
+                    options=_people(case),
+                    required=False,
+                    hint="Only if disclosing to someone else",
+                ),
+            ),
+            "Record decision",
+        ),
+        Action.record_disclosure_made: ActionForm(
+            "Record the disclosure as made",
+            schemas.DisclosureMadeIn,
+            _fixed(
+                Field("made_at", "When", "datetime"),
+                Field("subject_told", "Has the subject been told?", "yesno"),
+                Field("notes", "Notes", "textarea", required=False),
+            ),
+            "Save",
+        ),
+        Action.record_applicant_told: ActionForm(
+            "Record that the applicant was told",
+            schemas.ApplicantToldIn,
+            _fixed(
+                Field("told_at", "When", "datetime"),
+                Field(
+                    "method",
+                    "How",
+                    "radios",
+                    options=TOLD_METHODS,
+                    hint="A letter only if they agreed to be written to; it is generated from the force's template",
+                ),
+                Field("safeguarding_advice", "General safeguarding advice given", "textarea"),
+            ),
+            "Save",
+            intro="The applicant is told that the police have considered the application; nothing about the subject.",
+        ),
+        Action.close: ActionForm(
+            "Close the case",
+            schemas.CloseIn,
+            lambda case, staff: (
+                Field("outcome", "Outcome", "radios", options=_closing_outcomes(case)),
+                Field("onward_referrals", "Onward referrals", "textarea", required=False),
+                Field("notes", "Notes", "textarea", required=False),
+                Field(
+                    "retention_review_on",
+                    "Review whether to keep the record by",
+                    "date",
+                    required=False,
+                    hint="Leave empty for six years from today",
+                ),
+            ),
+            "Close the case",
+        ),
+    }
+)
 
 ACCESS_REASON_FIELDS: tuple[Field, ...] = (
     Field("reason", "Why are you opening this case?", "radios", options=choices(AccessReason)),

@@ -10,8 +10,7 @@ import msgspec
 
 from disclosure_service.accounts.roles import Role
 from disclosure_service.cases import schemas
-from disclosure_service.cases.actions import PERSON_FIELDS, Context, Handler, insert_person, refuse
-from disclosure_service.cases.clocks import retention_review_date
+from disclosure_service.cases.actions import PERSON_FIELDS, Context, Handler, close_record, insert_person, refuse
 from disclosure_service.cases.vocabulary import Outcome, Recommendation
 from disclosure_service.cases.workflow import Action
 from disclosure_service.web.formatting import to_london
@@ -99,17 +98,7 @@ def _exit(outcome: Outcome) -> Handler:
     """Leaving the scheme before a decision: the outcome, and why, kept on the case."""
 
     async def handler(ctx: Context, data: schemas.ReasonIn) -> tuple[str, dict[str, Any]]:
-        await ctx.conn.execute(
-            'INSERT INTO closure ("force", application, outcome, notes, onward_referrals, retention_review_on, '
-            "closed_by, closed_at) VALUES ($1, $2, $3, $4, '', $5, $6, $7)",
-            ctx.principal.force_id,
-            ctx.case.id,
-            outcome.value,
-            data.reason,
-            retention_review_date(ctx.now),
-            ctx.principal.user_id,
-            ctx.now,
-        )
+        await close_record(ctx, outcome, notes=data.reason)
         return f"Case closed: {outcome.label.lower()}", {"outcome": outcome.value}
 
     return handler

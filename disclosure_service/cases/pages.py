@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 from litestar import Request, get, post
+from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -22,6 +25,8 @@ from disclosure_service.cases.clocks import clocks_of
 from disclosure_service.cases.vocabulary import AccessReason, Stage
 from disclosure_service.cases.workflow import ACTION_LABELS, STEP_UP_ACTIONS, Action, available, evaluate
 from disclosure_service.database import engine as db
+from disclosure_service.disclosures import documents
+from disclosure_service.disclosures.handlers import MAX_SCAN_BYTES
 from disclosure_service.web.formatting import to_london
 from disclosure_service.web.forms import FormErrors, read_form_lists
 from disclosure_service.web.formspec import Field, Section, parse
@@ -189,6 +194,7 @@ async def case_page(request: AnyRequest, case_id: FromPath[int]) -> Template | R
             else ("created" if done == "created" else ""),
             "back_link": "/cases",
             "labels": _labels(),
+            "pdf_available": documents.pdf_available(),
         },
     )
 
@@ -336,6 +342,8 @@ async def take_action(request: AnyRequest, case_id: FromPath[int], action_name: 
     key = (form.get("submission_key") or [""])[0] or None
     extra = {"version": int(version) if version.isdigit() else 0, "submission_key": key}
     data, errors = parse((Section("", fields),), form, spec.struct, extra=extra)
+    if data is not None and any(f.kind == "file" for f in fields):
+        data = await _with_upload(request, data, errors)
     if action in STEP_UP_ACTIONS and not errors:
         # Checked before anything is done, so a wrong code changes nothing and loses nothing typed.
         problem = await step_up.confirm(request, {"code": (form.get("code") or [""])[0]})
@@ -358,6 +366,20 @@ async def take_action(request: AnyRequest, case_id: FromPath[int], action_name: 
     except actions.CaseNotFoundError:
         raise NotFoundException() from None
     return _see_other(f"/cases/{case_id}?done={action.value}")
+
+
+async def _with_upload(request: AnyRequest, data: Any, errors: FormErrors) -> Any:
+    """A file chosen on the form (the scan of a signed undertaking) travels as the API's base64 field."""
+    upload = (await request.form()).get("scan")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return data
+    content = await upload.read()
+    if len(content) > MAX_SCAN_BYTES:
+        errors.add("scan", "The scan must be 10 MB or smaller")
+        return None
+    return msgspec.structs.replace(
+        data, scan_base64=base64.b64encode(content).decode("ascii"), scan_filename=upload.filename[:200]
+    )
 
 
 def _anchor(fields: tuple[Field, ...], name: str | None) -> str | None:

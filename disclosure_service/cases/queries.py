@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 
 from disclosure_service.cases.vocabulary import PersonRole, Recommendation, Stage
-from disclosure_service.cases.workflow import CaseFacts
+from disclosure_service.cases.workflow import CaseFacts, UndertakingStatus
 
 Record = asyncpg.Record
 
@@ -42,6 +42,12 @@ class CaseFile:
     decisions: list[Record]
     extensions: list[Record]
     closure: Record | None = None
+    disclosure_meetings: tuple[Record, ...] = ()
+    undertaking_outcomes: tuple[Record, ...] = ()
+    refusal_reviews: tuple[Record, ...] = ()
+    disclosures: tuple[Record, ...] = ()
+    notifications: tuple[Record, ...] = ()
+    documents: tuple[Record, ...] = ()
 
     @property
     def id(self) -> int:
@@ -58,7 +64,33 @@ class CaseFile:
     def people_in(self, role: PersonRole) -> list[Record]:
         return [p for p in self.people if p["role"] == role.value]
 
+    @property
+    def latest_meeting(self) -> Record | None:
+        return self.disclosure_meetings[-1] if self.disclosure_meetings else None
+
+    def undertaking_status(self) -> UndertakingStatus:
+        """Where the undertaking stands: the latest signature, refusal or review of a refusal decides."""
+        events = [(o["recorded_at"], o["id"], o["outcome"]) for o in self.undertaking_outcomes]
+        events += [(r["decided_at"], r["id"], f"review:{r['decision']}") for r in self.refusal_reviews]
+        if not events:
+            return UndertakingStatus.none
+        latest = max(events)[2]
+        return {
+            "signed": UndertakingStatus.signed,
+            "refused": UndertakingStatus.refused,
+            "review:proceed": UndertakingStatus.review_proceed,
+        }.get(latest, UndertakingStatus.none)
+
+    def meeting_held_this_round(self) -> bool:
+        """A disclosure meeting was held since the last review sent the case round again."""
+        meeting = self.latest_meeting
+        if meeting is None or meeting["held_at"] is None:
+            return False
+        review = self.refusal_reviews[-1] if self.refusal_reviews else None
+        return review is None or review["decision"] == "proceed" or meeting["scheduled_at"] > review["decided_at"]
+
     def facts(self) -> CaseFacts:
+        meeting = self.latest_meeting
         return CaseFacts(
             stage=self.stage,
             has_applicant=bool(self.people_in(PersonRole.applicant)),
@@ -69,6 +101,11 @@ class CaseFile:
             recommendation=Recommendation(self.recommendation["decision"]) if self.recommendation else None,
             recommended_by=self.recommendation["recommended_by"] if self.recommendation else None,
             assigned_to=self.application["assigned_to"],
+            meeting_pending=meeting is not None and meeting["held_at"] is None,
+            disclosure_meeting_recorded=self.meeting_held_this_round(),
+            undertaking=self.undertaking_status(),
+            disclosure_made=bool(self.disclosures),
+            applicant_told=bool(self.notifications),
         )
 
 
@@ -126,6 +163,39 @@ async def case_file(conn: asyncpg.Connection[Any], case_id: int) -> CaseFile | N
         "WHERE c.application = $1",
         case_id,
     )
+    related = {
+        name: tuple(await conn.fetch(query, case_id))
+        for name, query in (
+            (
+                "disclosure_meetings",
+                "SELECT m.*, p.full_name AS recipient_name FROM disclosure_meeting m "
+                "JOIN case_person p ON p.id = m.recipient WHERE m.application = $1 ORDER BY m.id",
+            ),
+            (
+                "undertaking_outcomes",
+                "SELECT id, meeting, outcome, happened_at, witness, reason, recipient_words, "
+                "scan_filename, scan_sha256, recorded_at FROM undertaking_outcome WHERE application = $1 ORDER BY id",
+            ),
+            (
+                "refusal_reviews",
+                "SELECT r.*, u.display_name AS by_name FROM refusal_review r "
+                "JOIN app_user u ON u.id = r.decided_by WHERE r.application = $1 ORDER BY r.id",
+            ),
+            (
+                "disclosures",
+                "SELECT d.*, p.full_name AS recipient_name FROM disclosure d "
+                "JOIN case_person p ON p.id = d.recipient WHERE d.application = $1 ORDER BY d.id",
+            ),
+            ("notifications", "SELECT * FROM applicant_notification WHERE application = $1 ORDER BY id"),
+            (
+                "documents",
+                "SELECT d.id, d.kind, d.language, d.filename, d.sha256, d.recipient_name, d.meeting, "
+                "d.generated_at, t.version AS template_version, u.display_name AS by_name FROM generated_document d "
+                "JOIN document_template t ON t.id = d.template JOIN app_user u ON u.id = d.generated_by "
+                "WHERE d.application = $1 ORDER BY d.id",
+            ),
+        )
+    }
     return CaseFile(
         application,
         list(people),
@@ -137,6 +207,7 @@ async def case_file(conn: asyncpg.Connection[Any], case_id: int) -> CaseFile | N
         list(decisions),
         list(extensions),
         closure,
+        **related,
     )
 
 

@@ -104,11 +104,7 @@ async def open_case(
     if application is None:
         raise CaseNotFoundError(case_id)
     async with db.transaction(force_id=principal.force_id) as conn:
-        justification = relationship(principal, application)
-        if justification is None:
-            justification = await _given_reason(conn, principal, case_id, reason, now)
-        if justification is None:
-            raise ReasonNeededError(application["reference"])
+        justification = await justify(conn, principal, application, reason, now)
         await record(
             conn,
             actor=principal.actor,
@@ -129,6 +125,22 @@ async def open_case(
         timeline = await audit_queries.case_timeline(conn, case_id)
         history = await audit_queries.case_access_history(conn, case_id) if principal.role is Role.supervisor else []
     return OpenedCase(case, justification, duplicates, timeline, history)
+
+
+async def justify(
+    conn: asyncpg.Connection[Any],
+    principal: Principal,
+    application: asyncpg.Record,
+    reason: Reason | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Why this user may see this case now, or ReasonNeededError if they must say first."""
+    found = relationship(principal, application) or await _given_reason(
+        conn, principal, application["id"], reason, now or datetime.now(UTC)
+    )
+    if found is None:
+        raise ReasonNeededError(application["reference"])
+    return found
 
 
 async def _given_reason(

@@ -7,7 +7,7 @@ the same Structs by `cases.forms`, so both paths validate alike.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -18,6 +18,7 @@ from disclosure_service.cases.vocabulary import (
     CheckSource,
     Criterion,
     MeetingMethod,
+    Outcome,
     PersonRole,
     Recommendation,
     RiskLevel,
@@ -50,6 +51,7 @@ class PersonIn(Strict, kw_only=True):
     preferred_language: Short = ""
     safe_contact: Text = ""
     contact_issues: Text = ""
+    letters_ok: bool = False
     relationship_to_child: Short = ""
     contact_with_child: Text = ""
     occupation: Short = ""
@@ -232,3 +234,67 @@ class ActionOut(msgspec.Struct):
     stage: str
     message: str
     repeated: bool
+
+
+# ---------------------------------------------------------------------------------------------
+# After the decision
+
+
+class ScheduleMeetingIn(ActionIn, kw_only=True):
+    scheduled_for: datetime
+    location: Required
+    officers: Required
+    identity_recheck: Required
+    language: Literal["en", "cy"] = "en"
+    recipient_id: int | None = None
+
+
+class DisclosureMeetingIn(ActionIn, kw_only=True):
+    held_at: datetime
+    purpose_explained: bool
+    confidentiality_explained: bool
+    legal_warning_given: bool
+    safety_advice_given: bool
+    support_given: bool
+    what_was_disclosed: Required
+    subject_told: bool
+    notes: Text = ""
+
+
+class SignedIn(ActionIn, kw_only=True):
+    happened_at: datetime
+    witness: Name
+    # A scan of the signed copy: PDF, JPEG or PNG, base64-encoded (the page uploads a file instead).
+    scan_base64: Annotated[str, msgspec.Meta(max_length=14_000_000)] | None = None
+    scan_filename: Short = ""
+
+
+class RefusedIn(ActionIn, kw_only=True):
+    happened_at: datetime
+    reason: Required
+    recipient_words: Text = ""
+
+
+class ReviewIn(ActionIn, kw_only=True):
+    decision: Literal["proceed", "other_recipient", "withhold", "retry"]
+    rationale: Required
+    new_recipient_id: int | None = None
+
+
+class DisclosureMadeIn(ActionIn, kw_only=True):
+    made_at: datetime
+    subject_told: bool
+    notes: Text = ""
+
+
+class ApplicantToldIn(ActionIn, kw_only=True):
+    told_at: datetime
+    method: Literal["in_person", "phone", "letter"]
+    safeguarding_advice: Required
+
+
+class CloseIn(ActionIn, kw_only=True):
+    outcome: Outcome
+    onward_referrals: Text = ""
+    notes: Text = ""
+    retention_review_on: date | None = None

@@ -24,7 +24,7 @@ from disclosure_service.cases.actions import (
     Versioned,
     insert_person,
 )
-from disclosure_service.cases.clocks import deadlines
+from disclosure_service.cases.clocks import REVIEW_CLOCK, deadlines
 from disclosure_service.cases.handlers import CASE_HANDLERS
 from disclosure_service.cases.queries import CaseFile
 from disclosure_service.cases.vocabulary import PersonRole, Scheme, Stage
@@ -34,7 +34,9 @@ from disclosure_service.disclosures.handlers import DISCLOSURE_HANDLERS
 
 # A supervisor who decides on a case becomes its supervisor (if it had none): their later reads are
 # then justified by that relationship.
-SUPERVISOR_DECISIONS = frozenset({Action.authorise, Action.refuse, Action.return_for_work, Action.extend})
+SUPERVISOR_DECISIONS = frozenset(
+    {Action.authorise, Action.refuse, Action.return_for_work, Action.extend, Action.review_refusal}
+)
 
 
 def actor_of(principal: Principal) -> Actor:
@@ -210,13 +212,14 @@ async def act(
         await record(
             conn,
             actor=principal.actor,
-            operation=Operation.alteration,
+            operation=result.operation or Operation.alteration,
             event=f"case.{action.value}",
             meta=meta,
             application_id=case_id,
             reference=case.reference,
             record_type="application",
             record_id=case_id,
+            recipients=result.recipients,
             details=details,
             now=now,
         )
@@ -231,6 +234,8 @@ async def _move(
         Stage.received: app["triage_due_at"],
         Stage.initial_triage: app["triage_due_at"],
         Stage.applicant_meeting: app["meeting_due_at"],
+        # A refused undertaking is reviewed on its own, short clock.
+        Stage.undertaking_review: now + REVIEW_CLOCK,
         Stage.closed: None,
     }.get(stage, app["due_at"])
     await conn.execute(

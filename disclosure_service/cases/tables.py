@@ -86,6 +86,8 @@ class CasePerson(Table, tablename="case_person"):
     # How and when the applicant can be contacted safely, and anything to avoid.
     safe_contact = Text()
     contact_issues = Text()
+    # Whether the applicant agreed to be written to: a non-disclosure letter is sent only if so.
+    letters_ok = Boolean(default=False)
     relationship_to_child = Varchar(length=120)
     contact_with_child = Text()
     occupation = Varchar(length=120)

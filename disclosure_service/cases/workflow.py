@@ -46,6 +46,7 @@ class Action(enum.StrEnum):
     withdraw = "withdraw"
     out_of_scope = "out_of_scope"
     # After the decision: the disclosure meeting and the undertaking, or telling the applicant.
+    schedule_disclosure_meeting = "schedule_disclosure_meeting"
     record_disclosure_meeting = "record_disclosure_meeting"
     generate_undertaking = "generate_undertaking"
     undertaking_signed = "undertaking_signed"
@@ -78,6 +79,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.add_person: "Add a person",
     Action.withdraw: "Close: withdrawn",
     Action.out_of_scope: "Close: out of scope",
+    Action.schedule_disclosure_meeting: "Arrange the disclosure meeting",
     Action.record_disclosure_meeting: "Record the disclosure meeting",
     Action.generate_undertaking: "Generate the undertaking",
     Action.undertaking_signed: "Record the undertaking as signed",
@@ -113,6 +115,9 @@ class CaseFacts:
     recommendation: Recommendation | None = None
     recommended_by: int | None = None
     assigned_to: int | None = None
+    # The latest disclosure meeting: arranged but not yet held, and whether one was held since the
+    # undertaking last had to be tried again.
+    meeting_pending: bool = False
     disclosure_meeting_recorded: bool = False
     undertaking: UndertakingStatus = UndertakingStatus.none
     disclosure_made: bool = False
@@ -245,12 +250,26 @@ RULES: dict[Action, Rule] = {
         outcome=Outcome.out_of_scope,
         not_at="A case can be closed as out of scope only before the recommendation",
     ),
+    Action.schedule_disclosure_meeting: Rule(
+        frozenset({Stage.disclosure}),
+        requires=(
+            _needs(lambda f: not f.meeting_pending, "A disclosure meeting is already arranged: record it first"),
+            _needs(lambda f: not f.disclosure_made, "The disclosure has already been made"),
+        ),
+        not_at="The disclosure meeting follows an authorised disclosure",
+    ),
     Action.record_disclosure_meeting: Rule(
-        frozenset({Stage.disclosure}), not_at="The disclosure meeting follows an authorised disclosure"
+        frozenset({Stage.disclosure}),
+        requires=(_needs(lambda f: f.meeting_pending, "Arrange the disclosure meeting first"),),
+        not_at="The disclosure meeting follows an authorised disclosure",
     ),
     Action.generate_undertaking: Rule(
         frozenset({Stage.disclosure}),
         requires=(
+            _needs(
+                lambda f: f.meeting_pending or f.disclosure_meeting_recorded,
+                "Arrange the disclosure meeting first: the undertaking names its date, place and officers",
+            ),
             _needs(lambda f: f.undertaking is not UndertakingStatus.signed, "The undertaking is already signed"),
         ),
         not_at="The undertaking is generated for an authorised disclosure",

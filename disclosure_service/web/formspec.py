@@ -27,7 +27,7 @@ class Field:
 
     name: str
     label: str
-    kind: str = "text"  # text, textarea, date, datetime, yesno, radios, select, checkboxes, number, hidden
+    kind: str = "text"  # text, textarea, date, datetime, yesno, radios, select, checkboxes, number, file, hidden
     hint: str = ""
     required: bool = True
     options: Options = ()
@@ -85,6 +85,8 @@ def parse(
 
 
 def _read(spec: Field, form: dict[str, list[str]], parsed: Parsed) -> None:
+    if spec.kind == "file":
+        return  # uploaded files are read by the page that accepts them
     if spec.kind in ("date", "datetime"):
         _read_date(spec, form, parsed)
         return

@@ -18,6 +18,7 @@ def nav_items(principal: Any, path: str) -> list[dict[str, Any]]:
         items.append(("/audit", "Audit trail"))
     if principal.role is Role.admin:
         items.append(("/admin/users", "Users"))
+        items.append(("/admin/templates", "Templates"))
     return [
         {"href": href, "text": text, "current": path == href, "active": href != "/" and path.startswith(href)}
         for href, text in items

@@ -40,6 +40,7 @@ ALLOWED_AT: dict[Action, set[Stage]] = {
         Stage.applicant_meeting,
         Stage.risk_assessment,
     },
+    Action.schedule_disclosure_meeting: {Stage.disclosure},
     Action.record_disclosure_meeting: {Stage.disclosure},
     Action.generate_undertaking: {Stage.disclosure},
     Action.undertaking_signed: {Stage.disclosure},
@@ -63,6 +64,7 @@ READY = CaseFacts(
     disclosure_meeting_recorded=True,
 )
 READY_FOR: dict[Action, CaseFacts] = {
+    Action.record_disclosure_meeting: dataclasses.replace(READY, meeting_pending=True),
     Action.complete_checks: dataclasses.replace(READY, checks_open=0),
     Action.record_disclosure_made: dataclasses.replace(READY, undertaking=UndertakingStatus.signed),
     Action.close: dataclasses.replace(READY, disclosure_made=True, applicant_told=True),

@@ -1,0 +1,262 @@
+"""Word documents from versioned templates (docxtpl), and their optional PDF (LibreOffice).
+
+Rendering always escapes (`autoescape`: a `<` or `&` typed by an officer would otherwise delete a
+whole paragraph silently) and never guesses (`StrictUndefined`: a missing value is an error, not a
+blank). Templates are the force's to edit: each upload is checked before it can be used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+import asyncpg
+from docx import Document
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined, TemplateError
+
+from disclosure_service.paths import DOCUMENT_TEMPLATES_DIR
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+LANGUAGES = {"en": "English", "cy": "Welsh (Cymraeg)"}
+MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
+
+# What each template may use, and what it must use: a form without the recipient's name or the
+# case reference is no undertaking.
+FIELDS: dict[str, frozenset[str]] = {
+    "undertaking": frozenset(
+        {
+            "reference",
+            "force_name",
+            "recipient_name",
+            "child_names",
+            "meeting_date",
+            "meeting_time",
+            "meeting_place",
+            "officers",
+            "template_version",
+        }
+    ),
+    "non_disclosure_letter": frozenset(
+        {
+            "reference",
+            "force_name",
+            "applicant_name",
+            "applicant_address",
+            "letter_date",
+            "officer_name",
+            "safeguarding_advice",
+            "template_version",
+        }
+    ),
+}
+REQUIRED: dict[str, frozenset[str]] = {
+    "undertaking": frozenset({"reference", "recipient_name", "meeting_date", "meeting_place", "template_version"}),
+    "non_disclosure_letter": frozenset({"reference", "applicant_name", "template_version"}),
+}
+TITLES = {"undertaking": "Confidentiality undertaking", "non_disclosure_letter": "Non-disclosure letter"}
+
+
+def environment() -> Environment:
+    return Environment(autoescape=True, undefined=StrictUndefined)
+
+
+def sample_context(name: str) -> dict[str, str]:
+    """Values of the right shape, with characters that break careless templates."""
+    return {field: f"<sample> & {field}" for field in FIELDS[name]}
+
+
+def render(template: bytes, context: dict[str, Any]) -> bytes:
+    """The filled-in document. Synchronous and CPU-bound: call through `render_async`."""
+    document = DocxTemplate(io.BytesIO(template))  # a fresh object every time: rendering mutates it
+    document.render(context, jinja_env=environment())
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+async def render_async(template: bytes, context: dict[str, Any]) -> bytes:
+    return await anyio.to_thread.run_sync(render, template, context)
+
+
+def text_of(docx: bytes) -> str:
+    """Every paragraph, table cell, header and footer of a document, for checks and tests."""
+    document = Document(io.BytesIO(docx))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    for section in document.sections:
+        parts += [p.text for p in section.header.paragraphs] + [p.text for p in section.footer.paragraphs]
+    return "\n".join(parts)
+
+
+def problems(name: str, content: bytes) -> list[str]:
+    """Why an uploaded template cannot be used, in words for the administrator (empty if it can)."""
+    if name not in FIELDS:
+        return [f"There is no document called {name}"]
+    if len(content) > MAX_TEMPLATE_BYTES:
+        return ["The template must be 2 MB or smaller"]
+    used, unreadable = _variables(content)
+    if unreadable:
+        return [unreadable]
+    found = [
+        f"The template uses {{{{ {f} }}}}, which the service does not fill in" for f in sorted(used - FIELDS[name])
+    ]
+    found += [f"The template must include {{{{ {f} }}}}" for f in sorted(REQUIRED[name] - used)]
+    if not found:
+        try:
+            render(content, sample_context(name))
+        except Exception as exc:  # noqa: BLE001  # any failure to render means the template cannot be used
+            found.append(f"The template does not render: {exc}")
+    return found
+
+
+def _variables(content: bytes) -> tuple[set[str], str | None]:
+    if not content.startswith(b"PK"):
+        return set(), "The file is not a Word document (.docx)"
+    try:
+        used: set[str] = DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables(jinja_env=environment())
+    except TemplateError as exc:
+        return set(), f"The template has a tag that cannot be read: {exc}"
+    except Exception:  # noqa: BLE001  # python-docx and lxml raise many kinds for a broken file
+        return set(), "The file is not a Word document (.docx) that can be opened"
+    return used, None
+
+
+# ---------------------------------------------------------------------------------------------
+# The versions a force has
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateVersion:
+    id: int
+    name: str
+    language: str
+    version: int
+    content: bytes
+
+
+def shipped_path(name: str, language: str) -> Path:
+    return DOCUMENT_TEMPLATES_DIR / f"{name}.{language}.v1.docx"
+
+
+async def active_template(
+    conn: asyncpg.Connection[Any], force_id: int, name: str, language: str, now: datetime
+) -> TemplateVersion:
+    """The force's active version; the first time, the shipped template becomes its version 1."""
+    row = await conn.fetchrow(
+        'SELECT id, version, content FROM document_template WHERE "force" = $1 AND name = $2 AND language = $3 '
+        "AND active ORDER BY version DESC LIMIT 1",
+        force_id,
+        name,
+        language,
+    )
+    if row is None:
+        content = shipped_path(name, language).read_bytes()
+        row = await conn.fetchrow(
+            'INSERT INTO document_template ("force", name, language, version, filename, sha256, content, active, '
+            "uploaded_at) VALUES ($1, $2, $3, 1, $4, $5, $6, true, $7) "
+            'ON CONFLICT ("force", name, language, version) DO UPDATE SET active = document_template.active '
+            "RETURNING id, version, content",
+            force_id,
+            name,
+            language,
+            shipped_path(name, language).name,
+            hashlib.sha256(content).hexdigest(),
+            content,
+            now,
+        )
+    assert row is not None  # noqa: S101  # an upsert always returns its row
+    return TemplateVersion(row["id"], name, language, row["version"], bytes(row["content"]))
+
+
+async def add_version(
+    conn: asyncpg.Connection[Any],
+    *,
+    force_id: int,
+    name: str,
+    language: str,
+    filename: str,
+    content: bytes,
+    uploaded_by: int,
+    now: datetime,
+) -> int:
+    """A checked upload becomes the force's new active version (earlier versions are kept)."""
+    current = await active_template(conn, force_id, name, language, now)
+    await conn.execute(
+        'UPDATE document_template SET active = false WHERE "force" = $1 AND name = $2 AND language = $3',
+        force_id,
+        name,
+        language,
+    )
+    version = current.version + 1
+    await conn.execute(
+        'INSERT INTO document_template ("force", name, language, version, filename, sha256, content, active, '
+        "uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $9)",
+        force_id,
+        name,
+        language,
+        version,
+        filename[:200],
+        hashlib.sha256(content).hexdigest(),
+        content,
+        uploaded_by,
+        now,
+    )
+    return version
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF, when LibreOffice is installed
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def pdf_available() -> bool:
+    return soffice() is not None
+
+
+async def to_pdf(docx: bytes, seconds: float = 60) -> bytes:
+    """Convert with a private LibreOffice profile per call (two sharing one fail silently)."""
+    program = soffice()
+    if program is None:
+        raise RuntimeError("LibreOffice is not installed on this server")
+    with tempfile.TemporaryDirectory(prefix="ds-pdf-") as folder:
+        work = Path(folder)
+        (work / "document.docx").write_bytes(docx)
+        process = await asyncio.create_subprocess_exec(
+            program,
+            f"-env:UserInstallation=file://{work}/profile",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work),
+            str(work / "document.docx"),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+            env={"HOME": str(work), "PATH": "/usr/bin:/bin"},
+        )
+        try:
+            _, errors = await asyncio.wait_for(process.communicate(), seconds)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+            raise RuntimeError("LibreOffice took too long to convert the document") from None
+        pdf = work / "document.pdf"
+        # LibreOffice exits 0 even when it produced nothing: check the output itself.
+        if not pdf.exists() or not pdf.read_bytes().startswith(b"%PDF"):
+            raise RuntimeError(f"LibreOffice did not produce a PDF: {errors.decode(errors='replace')[-300:]}")
+        return pdf.read_bytes()

@@ -1,0 +1,69 @@
+"""Administrators upload new template versions; a bad one is refused with the reason."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+
+from disclosure_service.database import engine as db
+from tests.factories import TestUser
+from tests.http import Api
+
+
+def upload(*paragraphs: str) -> bytes:
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+async def post_template(api: Api, content: bytes, filename: str = "ours.docx") -> str:
+    response = await api.http.post(
+        "/admin/templates/undertaking/en",
+        files={"file": (filename, content, "application/octet-stream")},
+        data={"_csrf_token": await api.csrf()},
+    )
+    return f"{response.status_code} {response.headers.get('location', '')} {response.text}"
+
+
+async def test_a_valid_upload_becomes_the_version_in_use(api: Api, admin: TestUser) -> None:
+    await api.sign_in(admin)
+    page = await api.get("/admin/templates")
+    assert page.status_code == 200
+    assert "In use: version 1" in page.text
+    content = upload(
+        "ALPHA undertaking for {{ recipient_name }}, case {{ reference }}",
+        "Meeting {{ meeting_date }} at {{ meeting_place }}; template {{ template_version }}",
+    )
+    result = await post_template(api, content)
+    assert result.startswith("303 /admin/templates?done=undertaking-en-v2"), result
+    async with db.transaction(force_id=admin.force_id) as conn:
+        rows = await conn.fetch(
+            "SELECT version, active, uploaded_by FROM document_template WHERE name = 'undertaking' "
+            "AND language = 'en' ORDER BY version"
+        )
+    assert [(r["version"], r["active"]) for r in rows] == [(1, False), (2, True)]
+    assert rows[1]["uploaded_by"] == admin.id
+
+
+async def test_a_bad_upload_is_refused_with_every_reason_and_nothing_changes(api: Api, admin: TestUser) -> None:
+    await api.sign_in(admin)
+    result = await post_template(api, upload("Only {{ reference }} and {{ favourite_colour }}"))
+    assert result.startswith("400")
+    assert "which the service does not fill in" in result
+    assert "favourite_colour" in result
+    result = await post_template(api, upload("Only {{ reference }} and {{ template_version }}"))
+    assert "The template must include {{ recipient_name }}" in result
+    async with db.transaction(force_id=admin.force_id) as conn:
+        versions = await conn.fetchval(
+            "SELECT count(*) FROM document_template WHERE name = 'undertaking' AND language = 'en'"
+        )
+    assert versions == 1  # just the shipped one, registered when the page was first shown
+
+
+async def test_officers_cannot_upload_templates(api: Api, officer: TestUser) -> None:
+    await api.sign_in(officer)
+    assert (await api.get("/admin/templates")).status_code == 403
