@@ -71,7 +71,7 @@ async def arrange_and_hold(api: Api, case: dict[str, Any], *, language: str = "e
 
 
 async def hold(api: Api, case: dict[str, Any], **overrides: Any) -> dict[str, Any]:
-    body = {
+    body: dict[str, Any] = {
         "held_at": moment(1),
         "purpose_explained": True,
         "confidentiality_explained": True,
@@ -116,6 +116,8 @@ async def test_the_undertaking_names_the_recipient_the_reference_and_the_three_w
         assert warning in text
     assert "In 2012 he was convicted" not in text  # what is disclosed is never on the form
     section = Document(io.BytesIO(content)).sections[0]
+    assert section.page_width is not None
+    assert section.page_height is not None
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
 
 
