@@ -70,7 +70,11 @@ async def cases_page(request: AnyRequest) -> Template:
             "page_title": "Search results" if search else queries.QUEUES[queue],
             "rows": rows,
             "queue": None if search else queue,
-            "queues": queries.QUEUES,
+            "queues": {
+                name: label
+                for name, label in queries.QUEUES.items()
+                if principal.role is Role.supervisor or name not in queries.SUPERVISOR_QUEUES
+            },
             "counts": counts,
             "search": search,
             "now": datetime.now(UTC),

@@ -241,7 +241,9 @@ QUEUES = {
     "due_soon": "Due soon",
     "overdue": "Overdue",
     "authorisation": "Awaiting my authorisation",
+    "review": "Refused undertakings to review",
 }
+SUPERVISOR_QUEUES = frozenset({"authorisation", "review"})
 
 _QUEUE_COLUMNS = (
     "a.id, a.reference, a.stage, a.route, a.risk_level, a.received_at, a.next_due_at, a.version, "
@@ -262,6 +264,7 @@ async def queue(
         "unassigned": ("a.assigned_to IS NULL AND $1::int IS NOT NULL", [user_id]),
         "due_soon": ("a.next_due_at >= $1 AND a.next_due_at < $2", [now, now + DUE_SOON]),
         "overdue": ("a.next_due_at < $1", [now]),
+        "review": ("a.stage = 'undertaking_review' AND $1::int IS NOT NULL", [user_id]),
         "authorisation": (
             "a.stage = 'authorisation' AND NOT EXISTS (SELECT 1 FROM recommendation r WHERE "
             "r.application = a.id AND r.recommended_by = $1 AND r.id = (SELECT max(id) FROM recommendation "
@@ -284,7 +287,8 @@ async def queue_counts(conn: asyncpg.Connection[Any], *, user_id: int, now: date
         "count(*) FILTER (WHERE assigned_to IS NULL) AS unassigned, "
         "count(*) FILTER (WHERE next_due_at >= $2 AND next_due_at < $3) AS due_soon, "
         "count(*) FILTER (WHERE next_due_at < $2) AS overdue, "
-        "count(*) FILTER (WHERE stage = 'authorisation') AS authorisation "
+        "count(*) FILTER (WHERE stage = 'authorisation') AS authorisation, "
+        "count(*) FILTER (WHERE stage = 'undertaking_review') AS review "
         "FROM application WHERE stage <> 'closed'",
         user_id,
         now,

@@ -1,24 +1,249 @@
-"""Load the demo forces, users and cases. Idempotent: what exists is left as it is."""
+"""Load the demo forces, users and cases. Idempotent: what exists is left as it is.
+
+Demo cases are not written straight into the tables: each is taken along its path through the
+real service, one action at a time at back-dated times, so its records, clocks, timeline and audit
+trail are what real use would have left.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
 
-from disclosure_service.accounts.roles import UserStatus
+from disclosure_service.accounts.roles import Role, UserStatus
 from disclosure_service.accounts.tables import Force, User
+from disclosure_service.audit.writer import RequestMeta
 from disclosure_service.auth import passwords, totp
+from disclosure_service.auth.principal import Principal, SessionStage
 from disclosure_service.auth.service import Keys
-from disclosure_service.cases.clocks import deadlines
-from disclosure_service.cases.tables import Application, CasePerson
-from disclosure_service.cases.vocabulary import Scheme, Stage
+from disclosure_service.cases import schemas, service
+from disclosure_service.cases.actions import insert_person
+from disclosure_service.cases.tables import Application
+from disclosure_service.cases.vocabulary import Criterion, MeetingMethod, Outcome, PersonRole, RiskLevel
+from disclosure_service.cases.workflow import Action
 from disclosure_service.database import engine as db
 from disclosure_service.demo.scenarios import DEMO_FORCES, DemoCase, DemoForce
 
 # Demo accounts only: printed by `make run`. The demo commands refuse to run in production.
 DEMO_PASSWORD = "Kettle-Orchard-Lantern-42"  # noqa: S105  # published on purpose
+META = RequestMeta(user_agent="disclosure-service demo loader")
+
+# Each step: when it happens (days after receipt), who takes it, and what it records.
+Step = tuple[float, str, Action, Callable[["Run"], Any]]
+
+
+class Run:
+    """One demo case on its way: its id, its current version, its people, and its calendar."""
+
+    def __init__(self, case: DemoCase, case_id: int, version: int, received: datetime) -> None:
+        self.case, self.case_id, self.version, self.received = case, case_id, version, received
+        self.people: dict[PersonRole, int] = {}
+        self.check_ids: list[int] = []
+
+    def when(self, day: float) -> datetime:
+        """A step's time: its usual day after receipt, compressed to fit the case's age."""
+        return self.received + timedelta(days=day * _scale(self.case))
+
+
+def _person(run: Run, role: PersonRole) -> int:
+    return run.people.get(role) or run.people[PersonRole.applicant]
+
+
+STEPS: dict[str, Step] = {
+    "start_triage": (0.1, "officer", Action.start_triage, lambda r: schemas.ActionIn(version=r.version)),
+    "complete_triage": (
+        0.5,
+        "officer",
+        Action.complete_triage,
+        lambda r: schemas.TriageIn(
+            version=r.version,
+            immediate_risk=False,
+            in_scope=True,
+            risk_level=r.case.risk if r.case.risk is not RiskLevel.not_assessed else RiskLevel.standard,
+            notes="Applicant spoken to; no immediate risk tonight.",
+        ),
+    ),
+    "applicant_meeting": (
+        6,
+        "officer",
+        Action.record_applicant_meeting,
+        lambda r: schemas.ApplicantMeetingIn(
+            version=r.version,
+            held_on=r.when(6).date(),
+            method=MeetingMethod.in_person,
+            identity_verified=True,
+            documents_seen="Passport; child benefit letter",
+            relationship_verified=True,
+            notes="Applicant describes daily unsupervised contact.",
+        ),
+    ),
+    "identity_not_verified": (
+        5,
+        "officer",
+        Action.identity_not_verified,
+        lambda r: schemas.ReasonIn(
+            version=r.version,
+            reason="Would not give an address or show identification. Told nothing can be shared under the scheme; "
+            "concern passed on as intelligence.",
+        ),
+    ),
+    "escalate": (
+        0.05,
+        "officer",
+        Action.escalate,
+        lambda r: schemas.EscalateIn(
+            version=r.version,
+            agency="Children's social care out-of-hours team (MASH)",
+            referral_reference="MASH-2026-1187",
+            notes="Patrol attended 02:40; child safe with grandmother.",
+        ),
+    ),
+    "complete_checks": (10, "officer", Action.complete_checks, lambda r: schemas.ActionIn(version=r.version)),
+    "recommend": (
+        12,
+        "officer",
+        Action.recommend,
+        lambda r: schemas.RecommendIn(
+            version=r.version,
+            decision=r.case.decision,
+            criteria=[]
+            if r.case.decision.value == "do_not_disclose"
+            else [
+                Criterion.child_sexual_convictions,
+                Criterion.risk_of_harm,
+                Criterion.necessary,
+                Criterion.proportionate,
+            ],
+            rationale="No trace on any check: nothing to disclose."
+            if r.case.decision.value == "do_not_disclose"
+            else "Convictions for a Schedule 34A offence; unsupervised access to the children.",
+            recipient_id=None if r.case.decision.value == "do_not_disclose" else _person(r, r.case.recipient),
+            recipient_reason="" if r.case.decision.value == "do_not_disclose" else "Best placed to stop the access.",
+            subject_told=r.case.decision.value == "disclose",
+            subject_told_reason="To manage the risk of the disclosure coming to light another way."
+            if r.case.decision.value == "disclose"
+            else "",
+            disclosure_wording=""
+            if r.case.decision.value == "do_not_disclose"
+            else "Convicted in 2012 of sexual activity with a child; was a registered sex offender until 2019.",
+        ),
+    ),
+    "authorise": (
+        19,
+        "supervisor",
+        Action.authorise,
+        lambda r: schemas.DecisionIn(version=r.version, rationale="Agreed: necessary and proportionate."),
+    ),
+    "schedule": (
+        20,
+        "officer",
+        Action.schedule_disclosure_meeting,
+        lambda r: schemas.ScheduleMeetingIn(
+            version=r.version,
+            scheduled_for=r.when(23),
+            location="Eastbridge police station, family room",
+            officers="DC Sam Patel 4471, PC Alex Morgan 2210",
+            identity_recheck="Passport seen again at the start of the meeting",
+            language=r.case.language,  # type: ignore[arg-type]  # "en" or "cy" in the scenarios
+        ),
+    ),
+    "generate": (21, "officer", Action.generate_undertaking, lambda r: schemas.ActionIn(version=r.version)),
+    "hold": (
+        23,
+        "officer",
+        Action.record_disclosure_meeting,
+        lambda r: schemas.DisclosureMeetingIn(
+            version=r.version,
+            held_at=r.when(23),
+            purpose_explained=True,
+            confidentiality_explained=True,
+            legal_warning_given=True,
+            safety_advice_given=True,
+            support_given=True,
+            what_was_disclosed="Convicted in 2012 of sexual activity with a child.",
+            subject_told=True,
+        ),
+    ),
+    "signed": (
+        23.01,
+        "officer",
+        Action.undertaking_signed,
+        lambda r: schemas.SignedIn(version=r.version, happened_at=r.when(23.01), witness="DC Sam Patel 4471"),
+    ),
+    "refused": (
+        23.01,
+        "officer",
+        Action.undertaking_refused,
+        lambda r: schemas.RefusedIn(
+            version=r.version,
+            happened_at=r.when(23.01),
+            reason="Refused to sign anything from the police.",
+            recipient_words="I'm not signing anything from the police, I'll tell who I like.",
+        ),
+    ),
+    "review_withhold": (
+        23.5,
+        "supervisor",
+        Action.review_refusal,
+        lambda r: schemas.ReviewIn(
+            version=r.version,
+            decision="withhold",
+            rationale="Threats posted about the subject: disclosure would put him and others at risk. Referral to "
+            "children's social care instead; warning to the subject recorded.",
+        ),
+    ),
+    "disclosed": (
+        23.02,
+        "officer",
+        Action.record_disclosure_made,
+        lambda r: schemas.DisclosureMadeIn(version=r.version, made_at=r.when(23.02), subject_told=True),
+    ),
+    "told_by_letter": (
+        20,
+        "officer",
+        Action.record_applicant_told,
+        lambda r: schemas.ApplicantToldIn(
+            version=r.version,
+            told_at=r.when(20),
+            method="letter",
+            safeguarding_advice="Do not let anyone you are unsure of give your daughter lifts; talk to the school.",
+        ),
+    ),
+    "close_disclosed": (
+        27,
+        "officer",
+        Action.close,
+        lambda r: schemas.CloseIn(version=r.version, outcome=Outcome.disclosed_child_sex_convictions),
+    ),
+    "close_no_trace": (
+        21,
+        "officer",
+        Action.close,
+        lambda r: schemas.CloseIn(version=r.version, outcome=Outcome.no_trace),
+    ),
+}
+
+_TO_RECOMMENDATION = ["start_triage", "complete_triage", "applicant_meeting", "checks", "complete_checks"]
+_DISCLOSURE = [*_TO_RECOMMENDATION, "recommend", "authorise", "schedule", "generate", "hold"]
+PATHS: dict[str, list[str]] = {
+    "received": [],
+    "initial_triage": ["start_triage"],
+    "applicant_meeting": ["start_triage", "complete_triage"],
+    "identity_not_verified": ["start_triage", "complete_triage", "identity_not_verified"],
+    "escalated": ["escalate"],
+    "risk_assessment": ["start_triage", "complete_triage", "applicant_meeting", "request_checks"],
+    "recommendation": _TO_RECOMMENDATION,
+    "authorisation": [*_TO_RECOMMENDATION, "recommend"],
+    "disclosure_arranged": [*_TO_RECOMMENDATION, "recommend", "authorise", "schedule", "generate"],
+    "undertaking_review": [*_DISCLOSURE, "refused"],
+    "closed_withheld": [*_DISCLOSURE, "refused", "review_withhold"],
+    "closed_disclosed": [*_DISCLOSURE, "signed", "disclosed", "close_disclosed"],
+    "closed_no_trace": [*_TO_RECOMMENDATION, "recommend", "authorise", "told_by_letter", "close_no_trace"],
+}
+LAST_DAY = {"request_checks": 6.2, "checks": 9}
 
 
 async def load(keys: Keys, now: datetime | None = None) -> list[str]:
@@ -26,17 +251,25 @@ async def load(keys: Keys, now: datetime | None = None) -> list[str]:
     now = now or datetime.now(UTC)
     lines: list[str] = []
     password_hash = await passwords.hash_password(DEMO_PASSWORD)
-    async with db.transaction() as conn:
-        for demo in DEMO_FORCES:
+    for demo in DEMO_FORCES:
+        async with db.transaction() as conn:
             force_id = await _force(demo)
             users = await _users(demo, force_id)
             await _enrol(conn, users, keys, password_hash)
-            created = await _cases(demo, force_id, users, now)
-            lines.append(
-                f"{demo.name} ({demo.code}): {len(users)} users, "
-                + (f"{created} demo cases loaded" if created else "demo cases already present")
-            )
+            fresh = not await Application.exists().where(Application.force == force_id)
+        if fresh:
+            principals = {
+                u.username: _principal(u.username, u.display_name, u.role, users, force_id) for u in demo.users
+            }
+            for case in demo.cases:
+                await _case(case, principals, now)
+        summary = f"{len(demo.cases)} demo cases loaded" if fresh else "demo cases already present"
+        lines.append(f"{demo.name} ({demo.code}): {len(users)} users, {summary}")
     return lines
+
+
+def _principal(username: str, name: str, role: str, users: dict[str, int], force_id: int) -> Principal:
+    return Principal(0, users[username], force_id, username, name, Role(role), SessionStage.mfa, None, None)
 
 
 async def _force(demo: DemoForce) -> int:
@@ -80,57 +313,90 @@ async def _enrol(conn: asyncpg.Connection[Any], users: dict[str, int], keys: Key
         )
 
 
-async def _cases(demo: DemoForce, force_id: int, users: dict[str, int], now: datetime) -> int:
-    if await Application.exists().where(Application.force == force_id):
-        return 0
-    creator = next(iter(users.values()))
-    for number, case in enumerate(demo.cases, start=1):
-        await _case(case, force_id, f"{demo.code}-{now.year}-{number:05d}", users=users, creator=creator, now=now)
-    return len(demo.cases)
+async def _case(case: DemoCase, principals: dict[str, Principal], now: datetime) -> None:
+    received = now - timedelta(days=case.received_days_ago)
+    officer = principals[case.assigned_to or next(iter(principals))]
+    supervisor = next(p for p in principals.values() if p.role is Role.supervisor)
+    people = {p.role: p for p in case.people}
+    data = schemas.NewApplicationIn(
+        route=case.route,
+        channel=case.channel,
+        received_at=received,
+        concern=case.concern,
+        applicant=_person_in(people[PersonRole.applicant]),
+        subject=_person_in(people[PersonRole.subject]),
+        children=[_person_in(p) for p in case.people if p.role is PersonRole.child],
+    )
+    done = await service.create_application(officer, data, META, now=received + timedelta(minutes=20))
+    run = Run(case, done.case_id, done.version, received)
+    async with db.transaction(force_id=officer.force_id) as conn:
+        for extra in case.people:
+            if extra.role not in (PersonRole.applicant, PersonRole.subject, PersonRole.child):
+                await insert_person(
+                    conn,
+                    force_id=officer.force_id,
+                    case_id=run.case_id,
+                    role=extra.role,
+                    person=_person_in(extra),
+                    now=received,
+                )
+        rows = await conn.fetch("SELECT id, role FROM case_person WHERE application = $1 ORDER BY id", run.case_id)
+        run.people = {PersonRole(r["role"]): r["id"] for r in reversed(rows)}
+        if case.assigned_to is None:
+            await conn.execute("UPDATE application SET assigned_to = NULL WHERE id = $1", run.case_id)
+    for name in PATHS[case.path]:
+        if name in ("request_checks", "checks"):
+            await _checks(run, officer, results=name == "checks")
+            continue
+        day, who, action, make = STEPS[name]
+        actor = supervisor if who == "supervisor" else officer
+        result = await service.act(actor, run.case_id, action, make(run), META, now=run.when(day))
+        run.version = result.version
 
 
-async def _case(
-    case: DemoCase, force_id: int, reference: str, *, users: dict[str, int], creator: int, now: datetime
-) -> None:
-    received_at = now - timedelta(days=case.received_days_ago)
-    due = deadlines(Scheme.csods, received_at)
-    closed = case.stage is Stage.closed
-    rows = await Application.insert(
-        Application(
-            force=force_id,
-            reference=reference,
-            scheme=Scheme.csods.value,
-            route=case.route.value,
-            channel=case.channel.value,
-            received_at=received_at,
-            stage=case.stage.value,
-            outcome=case.outcome.value if case.outcome else None,
-            risk_level=case.risk.value,
-            concern=case.concern,
-            assigned_to=users.get(case.assigned_to) if case.assigned_to else None,
-            created_by=creator,
-            triage_due_at=due.triage_due_at,
-            meeting_due_at=due.meeting_due_at,
-            due_at=due.due_at,
-            closed_at=now if closed else None,
+async def _checks(run: Run, officer: Principal, *, results: bool) -> None:
+    if not run.check_ids:
+        for source, _, _ in run.case.checks:
+            request = schemas.CheckIn(version=run.version, source=source, requested_on=run.when(6.2).date())
+            run.version = (
+                await service.act(officer, run.case_id, Action.add_check, request, META, now=run.when(6.2))
+            ).version
+        async with db.transaction(force_id=officer.force_id) as conn:
+            run.check_ids = [
+                r["id"]
+                for r in await conn.fetch("SELECT id FROM case_check WHERE application = $1 ORDER BY id", run.case_id)
+            ]
+    if not results:
+        return
+    for check_id, (_, result, summary) in zip(run.check_ids, run.case.checks, strict=True):
+        data = schemas.CheckResultIn(
+            version=run.version,
+            check_id=check_id,
+            returned_on=run.when(9).date(),
+            result=result,
+            summary=summary,
         )
-    ).returning(Application.id)
-    application_id = rows[0]["id"]
-    await CasePerson.insert(
-        *(
-            CasePerson(
-                force=force_id,
-                application=application_id,
-                role=person.role.value,
-                full_name=person.full_name,
-                date_of_birth=person.date_of_birth,
-                address=person.address,
-                relationship_to_child=person.relationship_to_child,
-                contact_with_child=person.contact_with_child,
-                safe_contact=person.safe_contact,
-                preferred_language=person.preferred_language,
-                occupation=person.occupation,
-            )
-            for person in case.people
-        )
+        run.version = (
+            await service.act(officer, run.case_id, Action.record_check_result, data, META, now=run.when(9))
+        ).version
+
+
+def _scale(case: DemoCase) -> float:
+    """Compress a path into the case's age, so nothing happens in the future."""
+    days = [STEPS[name][0] if name in STEPS else LAST_DAY[name] for name in PATHS[case.path]]
+    latest = max(days, default=0)
+    return 1.0 if latest == 0 else min(1.0, case.received_days_ago * 0.9 / latest)
+
+
+def _person_in(person: Any) -> schemas.PersonIn:
+    return schemas.PersonIn(
+        full_name=person.full_name,
+        date_of_birth=person.date_of_birth,
+        address=person.address,
+        relationship_to_child=person.relationship_to_child,
+        contact_with_child=person.contact_with_child,
+        safe_contact=person.safe_contact,
+        preferred_language=person.preferred_language,
+        occupation=person.occupation,
+        letters_ok=person.letters_ok,
     )

@@ -5,10 +5,18 @@ Times are relative to when the demo is loaded, so some cases are always due soon
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from disclosure_service.cases.vocabulary import Channel, Outcome, PersonRole, RiskLevel, Route, Stage
+from disclosure_service.cases.vocabulary import (
+    Channel,
+    CheckResult,
+    CheckSource,
+    PersonRole,
+    Recommendation,
+    RiskLevel,
+    Route,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +30,7 @@ class DemoPerson:
     safe_contact: str = ""
     preferred_language: str = "English"
     occupation: str = ""
+    letters_ok: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,17 +42,24 @@ class DemoUser:
 
 @dataclass(frozen=True, slots=True)
 class DemoCase:
+    """A case and how far along its path the demo takes it (see `demo.loader.PATHS`)."""
+
     title: str
     route: Route
     channel: Channel
     received_days_ago: float
-    stage: Stage
+    path: str
     concern: str
     people: tuple[DemoPerson, ...]
     risk: RiskLevel = RiskLevel.standard
-    outcome: Outcome | None = None
     assigned_to: str | None = "demo.officer"
-    tags: tuple[str, ...] = field(default=())
+    checks: tuple[tuple[CheckSource, CheckResult, str], ...] = (
+        (CheckSource.pnc, CheckResult.child_sexual_offence_convictions, "2012: sexual activity with a child"),
+        (CheckSource.visor, CheckResult.child_sexual_offence_convictions, "Registered sex offender until 2019"),
+    )
+    decision: Recommendation = Recommendation.disclose
+    recipient: PersonRole = PersonRole.applicant
+    language: str = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +101,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         Route.right_to_ask,
         Channel.phone_101,
         19,
-        Stage.authorisation,
+        "authorisation",
         "My partner of three months now babysits my two children. A friend said he was in trouble with "
         "the police years ago for something to do with a child.",
         _mother_and_partner(
@@ -100,7 +116,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         Route.right_to_ask,
         Channel.station,
         12,
-        Stage.recommendation,
+        "recommendation",
         "My daughter's new boyfriend is alone with my grandson a lot. I have heard he was cautioned for "
         "something involving a child.",
         (
@@ -129,13 +145,17 @@ DEMO_CASES: tuple[DemoCase, ...] = (
             DemoPerson(PersonRole.child, "Tobias Okafor", date(2020, 9, 12), "22 Brook Street, Westford, WF1 3AB"),
         ),
         risk=RiskLevel.medium,
+        checks=(
+            (CheckSource.pnc, CheckResult.child_sexual_offence_convictions, "2016: caution, offence against a child"),
+        ),
+        recipient=PersonRole.parent_carer,
     ),
     DemoCase(
         "No trace",
         Route.right_to_ask,
         Channel.online,
         17,
-        Stage.closed,
+        "closed_no_trace",
         "A neighbour keeps offering my daughter lifts to school. I would like to know if there is any reason to worry.",
         (
             DemoPerson(
@@ -145,6 +165,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 "9 Orchard Row, Northam, NM3 5DE",
                 "Father",
                 safe_contact="Email or phone any time",
+                letters_ok=True,
             ),
             DemoPerson(
                 PersonRole.subject,
@@ -156,15 +177,19 @@ DEMO_CASES: tuple[DemoCase, ...] = (
             ),
             DemoPerson(PersonRole.child, "Freya Lindqvist", date(2014, 2, 28), "9 Orchard Row, Northam, NM3 5DE"),
         ),
-        outcome=Outcome.no_trace,
         risk=RiskLevel.standard,
+        checks=(
+            (CheckSource.pnc, CheckResult.no_trace, "No record"),
+            (CheckSource.local_records, CheckResult.no_trace, "Nothing held"),
+        ),
+        decision=Recommendation.do_not_disclose,
     ),
     DemoCase(
         "Immediate risk at night",
         Route.right_to_ask,
         Channel.phone_101,
         0.1,
-        Stage.closed,
+        "escalated",
         "Call at 02:10. My partner was released from prison last week and is alone with my baby tonight. "
         "I believe he has offended before.",
         (
@@ -191,7 +216,6 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 "Flat 4, 60 Station Road, Eastbridge, EB1 1RS",
             ),
         ),
-        outcome=Outcome.escalated_child_protection,
         risk=RiskLevel.immediate,
     ),
     DemoCase(
@@ -199,7 +223,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         Route.right_to_ask,
         Channel.phone_101,
         24,
-        Stage.undertaking_review,
+        "undertaking_review",
         "My new partner looks after my son after school. I want to be sure he is safe.",
         _mother_and_partner("Leanne Carver", "Stuart Pell", (("Jayden Carver", date(2018, 3, 3)),)),
         risk=RiskLevel.high,
@@ -210,7 +234,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         Route.right_to_ask,
         Channel.online,
         30,
-        Stage.undertaking_review,
+        "closed_withheld",
         "The man who moved in next door talks to my kids over the fence. People online say he is a paedophile.",
         (
             DemoPerson(
@@ -239,7 +263,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         Route.right_to_ask,
         Channel.phone_101,
         9,
-        Stage.closed,
+        "identity_not_verified",
         "I want to know about a man at my child's football club. I will not give my address.",
         (
             DemoPerson(
@@ -259,8 +283,8 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 "Coaches the under-10s",
                 occupation="Football coach (volunteer)",
             ),
+            DemoPerson(PersonRole.child, "Child not named by the caller (under-10s team)"),
         ),
-        outcome=Outcome.identity_not_verified,
         risk=RiskLevel.standard,
     ),
     DemoCase(
@@ -268,7 +292,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         Route.right_to_ask,
         Channel.station,
         14,
-        Stage.applicant_meeting,
+        "applicant_meeting",
         "My ex-partner's new boyfriend has the children every other weekend.",
         (
             DemoPerson(
@@ -297,7 +321,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         Route.right_to_ask,
         Channel.online,
         2,
-        Stage.received,
+        "received",
         "My sister's new husband has a past. I am worried about my niece.",
         (
             DemoPerson(
@@ -325,7 +349,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         Route.right_to_know,
         Channel.police_initiated,
         21,
-        Stage.authorisation,
+        "authorisation",
         "Intelligence shows a registered sex offender has formed a relationship with a mother of two.",
         _mother_and_partner(
             "Natalie Birch",
@@ -339,7 +363,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         Route.right_to_ask,
         Channel.referral,
         6,
-        Stage.risk_assessment,
+        "risk_assessment",
         "Referral from the health visitor: the mother's new partner has mentioned a conviction.",
         (
             DemoPerson(
@@ -374,7 +398,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         Route.right_to_ask,
         Channel.phone_101,
         0.6,
-        Stage.initial_triage,
+        "initial_triage",
         "The man my ex lets stay over with our son was on the news years ago.",
         (
             DemoPerson(
@@ -396,6 +420,77 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         ),
         risk=RiskLevel.not_assessed,
     ),
+    DemoCase(
+        "Disclosure made and the undertaking signed",
+        Route.right_to_ask,
+        Channel.phone_101,
+        40,
+        "closed_disclosed",
+        "My partner wants to take my daughter on holiday on his own. Someone told me to ask you first.",
+        (
+            DemoPerson(
+                PersonRole.applicant, "Joanne Castell", date(1988, 2, 2), "3 Beacon Way, Northam, NM2 4RR", "Mother"
+            ),
+            DemoPerson(
+                PersonRole.subject,
+                "Paul Remnant",
+                date(1979, 11, 11),
+                "3 Beacon Way, Northam, NM2 4RR",
+                "Mother's partner",
+                "Lives in the household",
+            ),
+            DemoPerson(PersonRole.child, "Amber Castell", date(2017, 6, 6), "3 Beacon Way, Northam, NM2 4RR"),
+        ),
+        risk=RiskLevel.high,
+    ),
+    DemoCase(
+        "Overdue meeting: officer on leave (2)",
+        Route.right_to_ask,
+        Channel.online,
+        13,
+        "applicant_meeting",
+        "My childminder's husband is always at the house now. I want to know he is safe to be around.",
+        (
+            DemoPerson(
+                PersonRole.applicant, "Aisha Rahman", date(1993, 8, 19), "12 Cedar Road, Westford, WF5 2JJ", "Mother"
+            ),
+            DemoPerson(
+                PersonRole.subject,
+                "Keith Dolan",
+                date(1969, 1, 27),
+                "19 Alder Close, Westford, WF5 3KK",
+                "Childminder's husband",
+                "At the childminder's most days",
+            ),
+            DemoPerson(PersonRole.child, "Idris Rahman", date(2023, 4, 4), "12 Cedar Road, Westford, WF5 2JJ"),
+        ),
+        risk=RiskLevel.standard,
+        assigned_to="demo.officer3",
+    ),
+    DemoCase(
+        "Overdue meeting: officer on leave (3)",
+        Route.right_to_ask,
+        Channel.station,
+        11.5,
+        "applicant_meeting",
+        "My son's new stepfather was in prison. I don't know what for.",
+        (
+            DemoPerson(
+                PersonRole.applicant, "Gareth Mills", date(1985, 5, 30), "1 Tannery Lane, Southby, SB1 8TT", "Father"
+            ),
+            DemoPerson(
+                PersonRole.subject,
+                "Vince Harker",
+                date(1982, 9, 9),
+                "27 Ropewalk, Southby, SB1 9UU",
+                "Mother's husband",
+                "Lives with the child",
+            ),
+            DemoPerson(PersonRole.child, "Ethan Mills", date(2015, 12, 12), "27 Ropewalk, Southby, SB1 9UU"),
+        ),
+        risk=RiskLevel.high,
+        assigned_to="demo.officer3",
+    ),
 )
 
 WELSH_CASES: tuple[DemoCase, ...] = (
@@ -404,7 +499,7 @@ WELSH_CASES: tuple[DemoCase, ...] = (
         Route.right_to_ask,
         Channel.phone_101,
         20,
-        Stage.disclosure,
+        "disclosure_arranged",
         "Mae fy mhartner newydd yn gofalu am fy merch. My new partner looks after my daughter and I want to check.",
         (
             DemoPerson(
@@ -433,6 +528,7 @@ WELSH_CASES: tuple[DemoCase, ...] = (
         ),
         risk=RiskLevel.high,
         assigned_to="wales.officer",
+        language="cy",
     ),
 )
 
