@@ -221,6 +221,12 @@ def _labels() -> dict[str, Any]:
         "method": of(v.MeetingMethod),
         "outcome": of(v.Outcome),
         "action": {a.value: a.label for a in Action},
+        "event": {
+            "case.created": "Application recorded",
+            "case.assign": "Assigned",
+            "document.downloaded": "Document downloaded",
+        }
+        | {f"case.{a.value}": a.label for a in Action},
     }
 
 

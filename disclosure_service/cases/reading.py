@@ -135,12 +135,27 @@ async def justify(
     now: datetime | None = None,
 ) -> str:
     """Why this user may see this case now, or ReasonNeededError if they must say first."""
-    found = relationship(principal, application) or await _given_reason(
-        conn, principal, application["id"], reason, now or datetime.now(UTC)
+    found = (
+        relationship(principal, application)
+        or await _decided_on(conn, principal, application["id"])
+        or await _given_reason(conn, principal, application["id"], reason, now or datetime.now(UTC))
     )
     if found is None:
         raise ReasonNeededError(application["reference"])
     return found
+
+
+async def _decided_on(conn: asyncpg.Connection[Any], principal: Principal, case_id: int) -> str | None:
+    """A supervisor who has decided something on the case stays on it."""
+    if principal.role is not Role.supervisor:
+        return None
+    decided = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM authorisation_decision WHERE application = $1 AND decided_by = $2) "
+        "OR EXISTS (SELECT 1 FROM refusal_review WHERE application = $1 AND decided_by = $2)",
+        case_id,
+        principal.user_id,
+    )
+    return "supervisor who decided on the case" if decided else None
 
 
 async def _given_reason(

@@ -1,0 +1,192 @@
+"""An application from receipt to an authorised decision, then the disclosure meeting, a refused
+undertaking, the supervisor's review and closure, in a real browser with axe on every page."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.conftest import LiveServer
+from tests.e2e.test_sign_in_and_enrolment import sign_in
+
+
+def answer(page: Page, group: str, option: str) -> None:
+    """Tick a radio by its question (a fieldset legend) and its label."""
+    page.get_by_role("group", name=group).get_by_label(option, exact=True).check()
+
+
+def fill_date(page: Page, field_id: str, day: str, month: str, year: str, *, time: str | None = None) -> None:
+    page.locator(f"#{field_id}-day").fill(day)
+    page.locator(f"#{field_id}-month").fill(month)
+    page.locator(f"#{field_id}-year").fill(year)
+    if time is not None:
+        page.locator(f"#{field_id}-time").fill(time)
+
+
+def act(page: Page, link: str) -> None:
+    page.get_by_role("link", name=link).click()
+    assert_accessible(page)
+
+
+def saved(page: Page) -> None:
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_an_application_from_receipt_to_an_authorised_decision(
+    page: Page, live_server: LiveServer, browser: Browser
+) -> None:
+    sign_in(page, live_server, "demo.officer3")
+    page.get_by_role("link", name="Cases", exact=True).click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Record an application").click()
+    assert_accessible(page)
+
+    # A mistake first: the page comes back with what was typed and says what is wrong.
+    answer(page, "Route", "Right to Ask")
+    page.get_by_label("The concern, in the applicant’s words").fill("My ex's new partner looks after our son.")
+    page.get_by_role("button", name="Record application").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    expect(page.get_by_label("The concern, in the applicant’s words")).to_have_value(
+        "My ex's new partner looks after our son."
+    )
+    assert_accessible(page)
+
+    answer(page, "How it came in", "Telephone (101)")
+    page.locator("#applicant-full-name").fill("Owen Treharne")
+    page.locator("#applicant-safe-contact").fill("Mobile any time")
+    answer(page, "Have they agreed to be written to?", "Yes")
+    page.locator("#subject-full-name").fill("Lee Gaskell")
+    page.locator("#children-0-full-name").fill("Noah Treharne")
+    page.get_by_role("button", name="Record application").click()
+    saved(page)
+    reference = page.locator("h1").inner_text()
+    assert re.fullmatch(r"DEMO-\d{4}-\d{5}", reference)
+
+    page.get_by_role("button", name="Start triage").click()
+    saved(page)
+    act(page, "Record the triage")
+    answer(page, "Is the child at immediate risk?", "No")
+    answer(page, "Is the application in scope of the scheme?", "Yes")
+    answer(page, "Risk level", "Medium")
+    page.get_by_role("button", name="Save").click()
+    saved(page)
+
+    act(page, "Record the meeting with the applicant")
+    fill_date(page, "held-on", "1", "1", "2026")
+    answer(page, "How was it held?", "In person")
+    answer(page, "Was the applicant's identity verified?", "Yes")
+    page.get_by_label("Documents seen (optional)").fill("Driving licence; council tax bill")
+    answer(page, "Was their relationship to the child verified?", "Yes")
+    page.get_by_role("button", name="Save").click()
+    saved(page)
+
+    act(page, "Request a check")
+    answer(page, "Source", "Police National Computer (PNC)")
+    fill_date(page, "requested-on", "2", "1", "2026")
+    page.get_by_role("button", name="Request check").click()
+    saved(page)
+    act(page, "Record a check's result")
+    page.get_by_label("Check").select_option(label="Police National Computer (PNC)")
+    fill_date(page, "returned-on", "3", "1", "2026")
+    answer(page, "Result", "Convictions for child sexual offences (including cautions)")
+    page.get_by_role("button", name="Save").click()
+    saved(page)
+    page.get_by_role("button", name="Finish the checks").click()
+    saved(page)
+
+    act(page, "Make a recommendation")
+    answer(page, "Recommendation", "Disclose")
+    for criterion in ("The subject poses a risk of harm to the child", "Disclosure is necessary to protect the child"):
+        page.get_by_label(criterion).check()
+    page.get_by_label("Rationale").fill("Conviction for a Schedule 34A offence; he looks after the child alone.")
+    page.get_by_label("Who should receive the disclosure? (optional)").select_option(label="Owen Treharne (applicant)")
+    page.get_by_label("Why they are best placed (optional)").fill("The father, who shares care.")
+    answer(page, "Will the subject be told of the disclosure?", "Yes")
+    page.get_by_label("What exactly will be disclosed (optional)").fill(
+        "A 2014 conviction for an offence against a child."
+    )
+    page.get_by_role("button", name="Send for authorisation").click()
+    saved(page)
+    expect(page.get_by_text("Awaiting authorisation")).to_be_visible()
+
+    supervisor = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(supervisor, live_server, "demo.supervisor")
+    supervisor.goto("/cases?queue=authorisation")
+    assert_accessible(supervisor)
+    supervisor.get_by_role("link", name=reference).click()
+    assert_accessible(supervisor)
+    act(supervisor, "Authorise the recommendation")
+    supervisor.get_by_label("Rationale").fill("Presumption to disclose applies; necessary and proportionate.")
+    supervisor.get_by_role("button", name="Authorise").click()
+    saved(supervisor)
+    expect(supervisor.get_by_text("Disclosure", exact=True)).to_be_visible()
+    expect(supervisor.get_by_role("heading", name="Authorised")).to_be_visible()
+
+
+def test_a_refused_undertaking_is_reviewed_and_the_case_closed(
+    page: Page, live_server: LiveServer, browser: Browser
+) -> None:
+    sign_in(page, live_server, "demo.officer2")
+    page.goto("/cases?q=Sowerby")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile(r"DEMO-")).first.click()
+    assert_accessible(page)
+    case_url = page.url
+
+    act(page, "Record the disclosure meeting")
+    fill_date(page, "held-at", "27", "11", "2026", time="10:30")
+    for question in (
+        "Was the recipient told the information may only be used to safeguard children?",
+        "Were they told it is confidential and must not be passed on?",
+        "Were they told legal proceedings could follow a breach?",
+        "Was safety advice given?",
+        "Was support offered?",
+        "Has the subject been, or will they be, told?",
+    ):
+        answer(page, question, "Yes")
+    page.get_by_label("Exactly what was disclosed").fill("Convicted in 2009 of an offence against a child.")
+    page.get_by_role("button", name="Save the meeting").click()
+    saved(page)
+
+    act(page, "Generate the undertaking")
+    page.get_by_role("button", name="Generate undertaking").click()
+    saved(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Word document 2").click()
+    assert download.value.suggested_filename.endswith(".docx")
+
+    act(page, "Record that the undertaking was refused")
+    fill_date(page, "happened-at", "27", "11", "2026", time="10:45")
+    page.get_by_label("Why they refused").fill("Will not sign anything from the police.")
+    page.get_by_label("What they said, in their own words (optional)").fill("I'll tell who I like.")
+    page.get_by_role("button", name="Record refusal").click()
+    saved(page)
+    expect(page.get_by_text("Undertaking refused: review")).to_be_visible()
+    expect(page.get_by_role("link", name="Record the disclosure as made")).to_have_count(0)
+    expect(page.get_by_role("link", name="Close the case")).to_have_count(0)
+
+    supervisor = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(supervisor, live_server, "demo.supervisor2")
+    supervisor.goto("/cases?queue=review")
+    assert_accessible(supervisor)
+    supervisor.goto(case_url)
+    act(supervisor, "Decide on the refused undertaking")
+    answer(supervisor, "Should the disclosure still take place?", "Proceed with the disclosure anyway")
+    supervisor.get_by_label("Rationale").fill("The child's safety outweighs the risk of onward sharing.")
+    supervisor.get_by_role("button", name="Record decision").click()
+    saved(supervisor)
+
+    page.goto(case_url)
+    act(page, "Record the disclosure as made")
+    fill_date(page, "made-at", "27", "11", "2026", time="11:00")
+    answer(page, "Has the subject been told?", "Yes")
+    page.get_by_role("button", name="Save").click()
+    saved(page)
+    act(page, "Close the case")
+    answer(page, "Outcome", "Disclosure of child-sex-offence convictions")
+    page.get_by_role("button", name="Close the case").click()
+    saved(page)
+    expect(page.get_by_text("Closed: Disclosure of child-sex-offence convictions")).to_be_visible()
