@@ -118,7 +118,7 @@ async def test_enrolment_pages_show_a_qr_code_then_recovery_codes(api: Api, admi
     assert done.status_code == 200
     assert "save your recovery codes" in done.text
     assert len(re.findall(r"<li>[a-z2-9]{5}-[a-z2-9]{5}</li>", done.text)) == 10
-    assert (await api.http.get("/")).status_code == 200
+    assert (await api.http.get("/cases")).status_code == 200
 
 
 async def test_the_sign_in_pages_keep_the_username_and_explain_a_mistake(api: Api, officer: TestUser) -> None:
