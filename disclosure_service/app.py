@@ -27,6 +27,7 @@ from disclosure_service.database import engine as db
 from disclosure_service.database.setup import resolve_urls
 from disclosure_service.disclosures import pages as disclosure_pages
 from disclosure_service.paths import STATIC_DIR
+from disclosure_service.reports import pages as report_pages
 from disclosure_service.settings import Settings, configure_logging, get_settings
 from disclosure_service.web import errors, headers, health, pages, templating
 from disclosure_service.web.origin import SameOriginMiddleware
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             *cases_pages.ROUTES,
             *audit_pages.ROUTES,
             *disclosure_pages.ROUTES,
+            *report_pages.ROUTES,
             health.healthz,
             api,
             static,

@@ -1,0 +1,1 @@
+"""Statistics and oversight: the figures a unit, its supervisors and the Home Office need."""

@@ -1,0 +1,297 @@
+"""The statistics and oversight pages, their CSV exports, and the same figures as JSON."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, Response, get
+from litestar.exceptions import ValidationException
+from litestar.params import QueryParameter
+from litestar.response import Template
+
+from disclosure_service.accounts.roles import Role
+from disclosure_service.audit.vocabulary import Operation
+from disclosure_service.audit.writer import record
+from disclosure_service.auth import access
+from disclosure_service.auth.middleware import request_meta
+from disclosure_service.auth.principal import Principal
+from disclosure_service.cases.vocabulary import CHANNEL_LABELS, OUTCOME_LABELS, Outcome, Route
+from disclosure_service.database import engine as db
+from disclosure_service.reports import figures
+from disclosure_service.reports.charts import bar_chart
+from disclosure_service.reports.periods import Period, financial_year, financial_year_of, parse
+from disclosure_service.web.formatting import LONDON
+
+READERS = access.opt((Role.supervisor, Role.auditor))
+REVIEW_LABELS = {
+    "proceed": "Proceeded anyway",
+    "other_recipient": "Disclosed to another person",
+    "withhold": "Withheld; other safeguarding action",
+    "retry": "Tried again",
+}
+
+
+def _principal(request: Request[Any, Any, Any]) -> Principal:
+    principal = access.principal_of(request)
+    assert principal is not None  # noqa: S101  # the route's access rule guarantees it
+    return principal
+
+
+def _period(request: Request[Any, Any, Any]) -> tuple[Period, list[str]]:
+    today = datetime.now(LONDON).date()
+    return parse(request.query_params.get("from"), request.query_params.get("to"), today)
+
+
+async def _figures(request: Request[Any, Any, Any], period: Period, event: str) -> figures.Statistics:
+    principal = _principal(request)
+    async with db.transaction(force_id=principal.force_id) as conn:
+        stats = await figures.statistics(conn, principal.force_id, period, datetime.now(UTC))
+        # Aggregates name nobody, but looking at them is still a look at the force's records.
+        await record(
+            conn,
+            actor=principal.actor,
+            operation=Operation.consultation,
+            event=event,
+            meta=request_meta(request),
+            justification="statistics",
+            details={"from": period.first.isoformat(), "to": period.last.isoformat()},
+        )
+    return stats
+
+
+def _label(mapping: dict[Any, str], key: str) -> str:
+    return next((text for member, text in mapping.items() if member == key), key)
+
+
+def _charts(stats: figures.Statistics) -> dict[str, Any]:
+    route_rows = [(_label({r: r.label for r in Route}, k), v) for k, v in stats.by_route.items()]
+    channel_rows = [(_label(CHANNEL_LABELS, k), v) for k, v in stats.by_channel.items()]
+    outcome_rows = [
+        ("Still open" if k == "open" else _label(OUTCOME_LABELS, k), v)
+        for k, v in sorted(stats.by_outcome.items(), key=lambda item: -item[1])
+    ]
+    age_rows = list(stats.open_by_age.items())
+    return {
+        "route": (route_rows, bar_chart("chart-route", "Applications by route", route_rows)),
+        "channel": (channel_rows, bar_chart("chart-channel", "Applications by how they came in", channel_rows)),
+        "outcome": (outcome_rows, bar_chart("chart-outcome", "Applications by outcome", outcome_rows)),
+        "age": (age_rows, bar_chart("chart-age", "Open cases by age", age_rows)),
+    }
+
+
+@get("/statistics", opt=READERS)
+async def statistics_page(request: Request[Any, Any, Any]) -> Template:
+    period, problems = _period(request)
+    stats = await _figures(request, period, "statistics.viewed")
+    return Template(
+        "reports/statistics.html",
+        context={
+            "page_title": "Statistics",
+            "stats": stats,
+            "charts": _charts(stats),
+            "review_labels": REVIEW_LABELS,
+            "period": period,
+            "error_list": [{"text": p, "href": "#from"} for p in problems],
+            "financial_year": financial_year_of(period.first),
+        },
+    )
+
+
+@get("/statistics/oversight", opt=READERS)
+async def oversight_page(request: Request[Any, Any, Any]) -> Template:
+    principal = _principal(request)
+    period, problems = _period(request)
+    async with db.transaction(force_id=principal.force_id) as conn:
+        loads = await figures.oversight(conn, principal.force_id, period, datetime.now(UTC))
+        await record(
+            conn,
+            actor=principal.actor,
+            operation=Operation.consultation,
+            event="statistics.oversight_viewed",
+            meta=request_meta(request),
+            justification="oversight",
+        )
+    return Template(
+        "reports/oversight.html",
+        context={
+            "page_title": "Oversight",
+            "loads": loads,
+            "period": period,
+            "outcome_labels": {o.value: o.label for o in Outcome},
+            "error_list": [{"text": p, "href": "#from"} for p in problems],
+        },
+    )
+
+
+def _csv(rows: list[list[Any]], filename: str) -> Response[bytes]:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return Response(
+        buffer.getvalue().encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+async def _export_audited(request: Request[Any, Any, Any], event: str, details: dict[str, Any]) -> None:
+    principal = _principal(request)
+    async with db.transaction(force_id=principal.force_id) as conn:
+        await record(
+            conn,
+            actor=principal.actor,
+            operation=Operation.disclosure,
+            event=event,
+            meta=request_meta(request),
+            justification="statistics export",
+            recipients=principal.username,
+            details=details,
+        )
+
+
+@get("/statistics/home-office-return.csv", opt=READERS)
+async def home_office_return(
+    request: Request[Any, Any, Any], year: Annotated[int | None, QueryParameter(ge=2008, le=2100)] = None
+) -> Response[bytes]:
+    """The yearly return (1 April to 31 March): applications, how many related to registered sex
+    offenders, how many led to a disclosure; by route too."""
+    starting = year or financial_year_of(datetime.now(LONDON).date()) - 1
+    period = financial_year(starting)
+    stats = await _figures(request, period, "statistics.viewed")
+    await _export_audited(request, "statistics.home_office_return_exported", {"year": starting})
+    rows: list[list[Any]] = [
+        ["Measure", "Value"],
+        ["Reporting year", f"{starting}-{(starting + 1) % 100:02d}"],
+        ["Applications received", stats.applications],
+        ["Applications relating to registered sex offenders", stats.related_to_rso],
+        ["Applications that led to a disclosure", stats.disclosures],
+    ]
+    rows += [[f"Applications: {Route(k).label}", v] for k, v in sorted(stats.by_route.items())]
+    return _csv(rows, f"home-office-return-{starting}-{(starting + 1) % 100:02d}.csv")
+
+
+@get("/statistics/cases.csv", opt=READERS)
+async def case_export(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """One row per application in the period: references only, never names or what was disclosed."""
+    principal = _principal(request)
+    period, problems = _period(request)
+    if problems:
+        raise ValidationException("; ".join(problems))
+    async with db.transaction(force_id=principal.force_id) as conn:
+        rows = await figures.case_rows(conn, principal.force_id, period)
+    await _export_audited(
+        request, "statistics.cases_exported", {"from": period.first.isoformat(), "to": period.last.isoformat()}
+    )
+    header = [
+        "reference",
+        "route",
+        "channel",
+        "received",
+        "stage",
+        "outcome",
+        "risk_level",
+        "related_to_rso",
+        "disclosed",
+        "extended",
+        "triage_days",
+        "meeting_days",
+        "total_days",
+    ]
+    body = [
+        [
+            r["reference"],
+            r["route"],
+            r["channel"],
+            r["received_at"].astimezone(LONDON).date().isoformat(),
+            r["stage"],
+            r["outcome"],
+            r["risk_level"],
+            r["rso"],
+            r["disclosed"],
+            r["extended"],
+            r["triage_days"],
+            r["meeting_days"],
+            r["total_days"],
+        ]
+        for r in rows
+    ]
+    return _csv([header, *body], f"cases-{period.first.isoformat()}-to-{period.last.isoformat()}.csv")
+
+
+class TimelinessOut(msgspec.Struct):
+    clock: str
+    done: int
+    median_days: float | None
+    p90_days: float | None
+    within_clock: int
+    within_clock_share: float | None
+
+
+class StatisticsOut(msgspec.Struct):
+    first_day: str
+    last_day: str
+    applications: int
+    by_route: dict[str, int]
+    by_channel: dict[str, int]
+    by_outcome: dict[str, int]
+    related_to_rso: int
+    disclosures: int
+    extended: int
+    undertakings_refused: int
+    refusal_reviews: dict[str, int]
+    timeliness: list[TimelinessOut]
+    open_by_age: dict[str, int]
+
+
+@get("/api/v1/statistics", opt=READERS)
+async def statistics_api(request: Request[Any, Any, Any]) -> StatisticsOut:
+    """The statistics page's figures for the period `from`..`to` (YYYY-MM-DD, London days;
+    default: this financial year so far). The cohort is the applications received in the period."""
+    period, problems = _period(request)
+    if problems:
+        raise ValidationException("; ".join(problems))
+    stats = await _figures(request, period, "statistics.viewed")
+    return StatisticsOut(
+        first_day=period.first.isoformat(),
+        last_day=period.last.isoformat(),
+        applications=stats.applications,
+        by_route=stats.by_route,
+        by_channel=stats.by_channel,
+        by_outcome=stats.by_outcome,
+        related_to_rso=stats.related_to_rso,
+        disclosures=stats.disclosures,
+        extended=stats.extended,
+        undertakings_refused=stats.refusals,
+        refusal_reviews=stats.reviews,
+        timeliness=[
+            TimelinessOut(t.clock, t.done, t.median_days, t.p90_days, t.within, t.within_share)
+            for t in stats.timeliness
+        ],
+        open_by_age=stats.open_by_age,
+    )
+
+
+class OfficerLoadOut(msgspec.Struct):
+    name: str
+    open: int
+    overdue: int
+    outcomes: dict[str, int]
+
+
+@get("/api/v1/statistics/oversight", opt=READERS)
+async def oversight_api(request: Request[Any, Any, Any]) -> list[OfficerLoadOut]:
+    """Per officer: open and overdue cases now, and the outcomes of the period's cases."""
+    principal = _principal(request)
+    period, problems = _period(request)
+    if problems:
+        raise ValidationException("; ".join(problems))
+    async with db.transaction(force_id=principal.force_id) as conn:
+        loads = await figures.oversight(conn, principal.force_id, period, datetime.now(UTC))
+    return [OfficerLoadOut(**dataclasses.asdict(load)) for load in loads]
+
+
+ROUTES = [statistics_page, oversight_page, home_office_return, case_export, statistics_api, oversight_api]
