@@ -82,6 +82,11 @@ async def officer(forces: dict[str, int], keys: Keys, transaction: None) -> Test
 
 
 @pytest.fixture
+async def supervisor(forces: dict[str, int], keys: Keys, transaction: None) -> TestUser:
+    return await make_user(force_id=forces["ALPHA"], keys=keys, role=Role.supervisor)
+
+
+@pytest.fixture
 async def admin(forces: dict[str, int], keys: Keys, transaction: None) -> TestUser:
     return await make_user(force_id=forces["ALPHA"], keys=keys, role=Role.admin)
 

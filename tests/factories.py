@@ -47,14 +47,15 @@ async def make_user(
     role: Role = Role.officer,
     username: str | None = None,
     status: str = "active",
+    team: str = "",
 ) -> TestUser:
     """An enrolled user (password and authenticator set up) in `force_id`."""
     username = username or f"{role.value}.{next(_numbers)}"
     secret = totp.new_secret()
     async with db.transaction(force_id=force_id) as conn:
         user_id: int = await conn.fetchval(
-            'INSERT INTO app_user ("force", username, display_name, role, status, password_hash, '
-            "failed_attempts, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, now(), now()) "
+            'INSERT INTO app_user ("force", username, display_name, role, status, password_hash, team, '
+            "failed_attempts, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, now(), now()) "
             "RETURNING id",
             force_id,
             username,
@@ -62,6 +63,7 @@ async def make_user(
             role.value,
             status,
             password_hash(),
+            team,
         )
         await conn.execute(
             "UPDATE app_user SET totp_secret_encrypted = $2 WHERE id = $1",

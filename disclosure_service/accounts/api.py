@@ -25,6 +25,7 @@ class UserOut(msgspec.Struct):
     id: int
     username: str
     display_name: str
+    team: str
     role: str
     status: str
     locked: bool
@@ -37,6 +38,11 @@ class NewUserIn(msgspec.Struct, forbid_unknown_fields=True):
     username: Annotated[str, msgspec.Meta(min_length=3, max_length=64)]
     role: Role
     display_name: Annotated[str, msgspec.Meta(max_length=120)] = ""
+    team: Annotated[str, msgspec.Meta(max_length=64)] = ""
+
+
+class TeamIn(msgspec.Struct, forbid_unknown_fields=True):
+    team: Annotated[str, msgspec.Meta(max_length=64)]
 
 
 class RoleIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -54,6 +60,7 @@ def user_out(user: service.UserSummary) -> UserOut:
         id=user.id,
         username=user.username,
         display_name=user.display_name,
+        team=user.team,
         role=user.role.value,
         status=user.status.value,
         locked=user.locked,
@@ -101,6 +108,7 @@ class UsersApi(Controller):
                     username=data.username,
                     display_name=data.display_name,
                     role=data.role,
+                    team=data.team,
                     actor=admin.actor,
                     meta=request_meta(request),
                     now=now,
@@ -134,6 +142,13 @@ class UsersApi(Controller):
         self, request: Request[Any, Any, Any], user_id: FromPath[int], data: JSONBody[RoleIn]
     ) -> UserOut:
         return await _change(request, user_id, service.set_role, role=data.role)
+
+    @post("/{user_id:int}/team", opt=ADMIN_CHANGE, status_code=200)
+    async def set_team(
+        self, request: Request[Any, Any, Any], user_id: FromPath[int], data: JSONBody[TeamIn]
+    ) -> UserOut:
+        """The team the user works in, for the oversight figures; an empty string clears it."""
+        return await _change(request, user_id, service.set_team, team=data.team)
 
     @post("/{user_id:int}/reset-2fa", opt=ADMIN_CHANGE, status_code=200)
     async def reset_two_factor(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> EnrolmentLinkOut:

@@ -60,6 +60,7 @@ def register(commands: Any, run_as_owner: Runner) -> None:
     create_user.add_argument("--username", required=True, help="lower-case letters, digits, dots, dashes")
     create_user.add_argument("--role", required=True, choices=[r.value for r in Role], help="what they may do")
     create_user.add_argument("--name", default="", help="name shown on screens (defaults to the username)")
+    create_user.add_argument("--team", default="", help="the team or unit they work in, for the oversight figures")
     create_user.set_defaults(handler=handler(_create_user))
 
     list_users = user_commands.add_parser("list", help="list a force's users", description="List a force's users.")
@@ -110,6 +111,7 @@ async def _create_user(conn: asyncpg.Connection[Any], args: argparse.Namespace, 
         username=args.username,
         display_name=args.name,
         role=Role(args.role),
+        team=args.team,
         actor=_actor(force_id),
         now=_now(),
     )

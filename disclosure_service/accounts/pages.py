@@ -30,6 +30,7 @@ DONE_MESSAGES = {
     "disabled": "The account is disabled and its sessions have ended.",
     "enabled": "The account is enabled.",
     "role": "The role has been changed. It applies from the user’s next click.",
+    "team": "The team has been changed.",
 }
 
 
@@ -90,6 +91,7 @@ async def create_user(request: AnyRequest) -> Template:
                 username=form["username"],
                 display_name=form["display_name"],
                 role=Role(form["role"]),
+                team=form.get("team", ""),
                 actor=admin.actor,
                 meta=request_meta(request),
                 now=datetime.now(UTC),
@@ -127,8 +129,10 @@ def _user_page(
     request: AnyRequest,
     user: service.UserSummary,
     errors: FormErrors,
+    *,
     done: str | None = None,
     action: str | None = None,
+    form: dict[str, str] | None = None,
 ) -> Template:
     return Template(
         "accounts/user.html",
@@ -138,6 +142,7 @@ def _user_page(
             "roles": list(Role),
             "done": done,
             "action": action,
+            "form": form or {},
             "needs_code": step_up.needs_code(request),
             "is_self": user.id == _admin(request).user_id,
             "back_link": "/admin/users",
@@ -160,6 +165,7 @@ ACTIONS: dict[str, tuple[Change, str]] = {
     "disable": (service.disable, "disabled"),
     "enable": (service.enable, "enabled"),
     "role": (service.set_role, "role"),
+    "team": (service.set_team, "team"),
 }
 
 
@@ -179,10 +185,12 @@ async def change_user(request: AnyRequest, user_id: FromPath[int], action: FromP
                 errors.add("role", "Choose a role")
             else:
                 extra["role"] = Role(form["role"])
+        if action == "team":
+            extra["team"] = form.get("team", "")
         if not errors and (problem := await step_up.confirm(request, form)):
             errors.add("code", problem, anchor=f"{action}-code")
         if errors:
-            return _user_page(request, user, errors, action=action)
+            return _user_page(request, user, errors, action=action, form=form)
         meta = request_meta(request)
         try:
             if action == "reset-2fa":
@@ -192,7 +200,7 @@ async def change_user(request: AnyRequest, user_id: FromPath[int], action: FromP
             await change(conn, user=user, actor=admin.actor, meta=meta, now=now, **extra)
         except service.AccountError as exc:
             errors.add(exc.field or "action", str(exc), anchor=f"{action}-code")
-            return _user_page(request, user, errors, action=action)
+            return _user_page(request, user, errors, action=action, form=form)
     return Redirect(f"/admin/users/{user_id}?done={done}", status_code=HTTP_303_SEE_OTHER)
 
 

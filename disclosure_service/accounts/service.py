@@ -47,6 +47,7 @@ class UserSummary:
     force_id: int
     username: str
     display_name: str
+    team: str
     role: Role
     status: UserStatus
     locked: bool
@@ -56,7 +57,7 @@ class UserSummary:
 
 
 _USER_COLUMNS = (
-    'id, "force", username, display_name, role, status, failed_attempts, locked_until, last_login_at, created_at'
+    'id, "force", username, display_name, team, role, status, failed_attempts, locked_until, last_login_at, created_at'
 )
 
 
@@ -66,6 +67,7 @@ def _summary(row: asyncpg.Record, now: datetime) -> UserSummary:
         force_id=row["force"],
         username=row["username"],
         display_name=row["display_name"],
+        team=row["team"],
         role=Role(row["role"]),
         status=UserStatus(row["status"]),
         locked=row["locked_until"] is not None and row["locked_until"] > now,
@@ -83,6 +85,13 @@ def check_username(username: str) -> str:
             "username",
         )
     return normalised
+
+
+def check_team(team: str) -> str:
+    team = " ".join(team.split())
+    if len(team) > 64:
+        raise AccountError("Team must be 64 characters or fewer", "team")
+    return team
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,6 +170,7 @@ async def create_user(
     username: str,
     display_name: str,
     role: Role,
+    team: str = "",
     actor: Actor,
     meta: RequestMeta | None = None,
     now: datetime,
@@ -170,14 +180,16 @@ async def create_user(
     display_name = display_name.strip() or username
     if len(display_name) > 120:
         raise AccountError("Name must be 120 characters or fewer", "display_name")
+    team = check_team(team)
     async with conn.transaction():  # a savepoint: a taken username must not spoil the caller's transaction
         try:
             user_id: int = await conn.fetchval(
-                'INSERT INTO app_user ("force", username, display_name, role, status, failed_attempts, '
-                "created_at, updated_at) VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5) RETURNING id",
+                'INSERT INTO app_user ("force", username, display_name, team, role, status, failed_attempts, '
+                "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6) RETURNING id",
                 force_id,
                 username,
                 display_name,
+                team,
                 role.value,
                 now,
             )
@@ -191,7 +203,7 @@ async def create_user(
         event="user.created",
         user_id=user_id,
         force_id=force_id,
-        details={"username": username, "role": role.value},
+        details={"username": username, "role": role.value, "team": team},
     )
     return user_id, link
 
@@ -297,6 +309,28 @@ async def set_role(
         user_id=user.id,
         force_id=user.force_id,
         details={"from": user.role.value, "to": role.value},
+    )
+
+
+async def set_team(
+    conn: asyncpg.Connection[Any],
+    *,
+    user: UserSummary,
+    team: str,
+    actor: Actor,
+    meta: RequestMeta | None = None,
+    now: datetime,
+) -> None:
+    team = check_team(team)
+    await conn.execute("UPDATE app_user SET team = $2, updated_at = $3 WHERE id = $1", user.id, team, now)
+    await _audit(
+        conn,
+        actor,
+        meta=meta,
+        event="user.team_changed",
+        user_id=user.id,
+        force_id=user.force_id,
+        details={"from": user.team, "to": team},
     )
 
 

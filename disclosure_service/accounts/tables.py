@@ -27,6 +27,8 @@ class User(Table, tablename="app_user"):
     force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
     username = Varchar(length=64, unique=True)
     display_name = Varchar(length=120)
+    # The unit or team the person works in, for the oversight figures; empty when not set.
+    team = Varchar(length=64, default="")
     role = Varchar(length=16, choices=Role)
     status = Varchar(length=16, choices=UserStatus, default=UserStatus.pending.value)
     password_hash = Varchar(length=255, null=True, default=None, secret=True)

@@ -38,14 +38,21 @@ Step = tuple[float, str, Action, Callable[["Run"], Any]]
 class Run:
     """One demo case on its way: its id, its current version, its people, and its calendar."""
 
-    def __init__(self, case: DemoCase, case_id: int, version: int, received: datetime) -> None:
+    def __init__(
+        self, case: DemoCase, case_id: int, version: int, received: datetime, *, path: list[str], days: dict[str, float]
+    ) -> None:
         self.case, self.case_id, self.version, self.received = case, case_id, version, received
+        self.path = path
+        self.now = received
+        self.days: dict[str, float] = {
+            name: days.get(name, STEPS[name][0] if name in STEPS else LAST_DAY[name]) for name in path
+        }
         self.people: dict[PersonRole, int] = {}
         self.check_ids: list[int] = []
 
     def when(self, day: float) -> datetime:
         """A step's time: its usual day after receipt, compressed to fit the case's age."""
-        return self.received + timedelta(days=day * _scale(self.case))
+        return self.received + timedelta(days=day * _scale(self.case, self.days))
 
 
 def _person(run: Run, role: PersonRole) -> int:
@@ -72,7 +79,7 @@ STEPS: dict[str, Step] = {
         Action.record_applicant_meeting,
         lambda r: schemas.ApplicantMeetingIn(
             version=r.version,
-            held_on=r.when(6).date(),
+            held_on=r.now.date(),
             method=MeetingMethod.in_person,
             identity_verified=True,
             documents_seen="Passport; child benefit letter",
@@ -100,6 +107,18 @@ STEPS: dict[str, Step] = {
             referral_reference="MASH-2026-1187",
             notes="Patrol attended 02:40; child safe with grandmother.",
         ),
+    ),
+    "withdraw": (
+        3,
+        "officer",
+        Action.withdraw,
+        lambda r: schemas.ReasonIn(version=r.version, reason="Applicant asked us to stop: they have left the partner."),
+    ),
+    "extend": (
+        40,
+        "supervisor",
+        Action.extend,
+        lambda r: schemas.ExtendIn(version=r.version, days=14, reason="Probation's records are late from elsewhere."),
     ),
     "complete_checks": (10, "officer", Action.complete_checks, lambda r: schemas.ActionIn(version=r.version)),
     "recommend": (
@@ -143,7 +162,7 @@ STEPS: dict[str, Step] = {
         Action.schedule_disclosure_meeting,
         lambda r: schemas.ScheduleMeetingIn(
             version=r.version,
-            scheduled_for=r.when(23),
+            scheduled_for=r.when(r.days.get("hold", 23)),
             location="Eastbridge police station, family room",
             officers="DC Sam Patel 4471, PC Alex Morgan 2210",
             identity_recheck="Passport seen again at the start of the meeting",
@@ -157,7 +176,7 @@ STEPS: dict[str, Step] = {
         Action.record_disclosure_meeting,
         lambda r: schemas.DisclosureMeetingIn(
             version=r.version,
-            held_at=r.when(23),
+            held_at=r.now,
             purpose_explained=True,
             confidentiality_explained=True,
             legal_warning_given=True,
@@ -171,7 +190,7 @@ STEPS: dict[str, Step] = {
         23.01,
         "officer",
         Action.undertaking_signed,
-        lambda r: schemas.SignedIn(version=r.version, happened_at=r.when(23.01), witness="DC Sam Patel 4471"),
+        lambda r: schemas.SignedIn(version=r.version, happened_at=r.now, witness="DC Sam Patel 4471"),
     ),
     "refused": (
         23.01,
@@ -179,7 +198,7 @@ STEPS: dict[str, Step] = {
         Action.undertaking_refused,
         lambda r: schemas.RefusedIn(
             version=r.version,
-            happened_at=r.when(23.01),
+            happened_at=r.now,
             reason="Refused to sign anything from the police.",
             recipient_words="I'm not signing anything from the police, I'll tell who I like.",
         ),
@@ -199,7 +218,7 @@ STEPS: dict[str, Step] = {
         23.02,
         "officer",
         Action.record_disclosure_made,
-        lambda r: schemas.DisclosureMadeIn(version=r.version, made_at=r.when(23.02), subject_told=True),
+        lambda r: schemas.DisclosureMadeIn(version=r.version, made_at=r.now, subject_told=True),
     ),
     "told_by_letter": (
         20,
@@ -207,7 +226,7 @@ STEPS: dict[str, Step] = {
         Action.record_applicant_told,
         lambda r: schemas.ApplicantToldIn(
             version=r.version,
-            told_at=r.when(20),
+            told_at=r.now,
             method="letter",
             safeguarding_advice="Do not let anyone you are unsure of give your daughter lifts; talk to the school.",
         ),
@@ -259,17 +278,19 @@ async def load(keys: Keys, now: datetime | None = None) -> list[str]:
             fresh = not await Application.exists().where(Application.force == force_id)
         if fresh:
             principals = {
-                u.username: _principal(u.username, u.display_name, u.role, users, force_id) for u in demo.users
+                u.username: principal_for(users[u.username], force_id, u.username, u.display_name, Role(u.role))
+                for u in demo.users
             }
             for case in demo.cases:
-                await _case(case, principals, now)
+                await drive_case(case, principals, now)
         summary = f"{len(demo.cases)} demo cases loaded" if fresh else "demo cases already present"
         lines.append(f"{demo.name} ({demo.code}): {len(users)} users, {summary}")
     return lines
 
 
-def _principal(username: str, name: str, role: str, users: dict[str, int], force_id: int) -> Principal:
-    return Principal(0, users[username], force_id, username, name, Role(role), SessionStage.mfa, None, None)
+def principal_for(user_id: int, force_id: int, username: str, name: str, role: Role) -> Principal:
+    """Someone acting as if signed in with both factors: the loader acts through the real service."""
+    return Principal(0, user_id, force_id, username, name, role, SessionStage.mfa, None, None)
 
 
 async def _force(demo: DemoForce) -> int:
@@ -292,6 +313,7 @@ async def _users(demo: DemoForce, force_id: int) -> dict[str, int]:
                 force=force_id,
                 username=user.username,
                 display_name=user.display_name,
+                team=user.team,
                 role=user.role,
                 status=UserStatus.pending.value,
                 failed_attempts=0,
@@ -313,10 +335,19 @@ async def _enrol(conn: asyncpg.Connection[Any], users: dict[str, int], keys: Key
         )
 
 
-async def _case(case: DemoCase, principals: dict[str, Principal], now: datetime) -> None:
+async def drive_case(
+    case: DemoCase,
+    principals: dict[str, Principal],
+    now: datetime,
+    *,
+    path: list[str] | None = None,
+    days: dict[str, float] | None = None,
+) -> int:
+    """Record the case, then take it along its path (or `path`, names from STEPS) through the
+    service; `days` moves steps from their usual day after receipt. Returns the case's id."""
     received = now - timedelta(days=case.received_days_ago)
     officer = principals[case.assigned_to or next(iter(principals))]
-    supervisor = next(p for p in principals.values() if p.role is Role.supervisor)
+    supervisor = next((p for p in principals.values() if p.role is Role.supervisor), officer)
     people = {p.role: p for p in case.people}
     data = schemas.NewApplicationIn(
         route=case.route,
@@ -328,7 +359,9 @@ async def _case(case: DemoCase, principals: dict[str, Principal], now: datetime)
         children=[_person_in(p) for p in case.people if p.role is PersonRole.child],
     )
     done = await service.create_application(officer, data, META, now=received + timedelta(minutes=20))
-    run = Run(case, done.case_id, done.version, received)
+    run = Run(
+        case, done.case_id, done.version, received, path=PATHS[case.path] if path is None else path, days=days or {}
+    )
     async with db.transaction(force_id=officer.force_id) as conn:
         for extra in case.people:
             if extra.role not in (PersonRole.applicant, PersonRole.subject, PersonRole.child):
@@ -344,14 +377,16 @@ async def _case(case: DemoCase, principals: dict[str, Principal], now: datetime)
         run.people = {PersonRole(r["role"]): r["id"] for r in reversed(rows)}
         if case.assigned_to is None:
             await conn.execute("UPDATE application SET assigned_to = NULL WHERE id = $1", run.case_id)
-    for name in PATHS[case.path]:
+    for name in run.path:
         if name in ("request_checks", "checks"):
             await _checks(run, officer, results=name == "checks")
             continue
-        day, who, action, make = STEPS[name]
+        _, who, action, make = STEPS[name]
         actor = supervisor if who == "supervisor" else officer
-        result = await service.act(actor, run.case_id, action, make(run), META, now=run.when(day))
+        run.now = run.when(run.days[name])
+        result = await service.act(actor, run.case_id, action, make(run), META, now=run.now)
         run.version = result.version
+    return run.case_id
 
 
 async def _checks(run: Run, officer: Principal, *, results: bool) -> None:
@@ -381,10 +416,9 @@ async def _checks(run: Run, officer: Principal, *, results: bool) -> None:
         ).version
 
 
-def _scale(case: DemoCase) -> float:
+def _scale(case: DemoCase, days: dict[str, float]) -> float:
     """Compress a path into the case's age, so nothing happens in the future."""
-    days = [STEPS[name][0] if name in STEPS else LAST_DAY[name] for name in PATHS[case.path]]
-    latest = max(days, default=0)
+    latest = max(days.values(), default=0)
     return 1.0 if latest == 0 else min(1.0, case.received_days_ago * 0.9 / latest)
 
 

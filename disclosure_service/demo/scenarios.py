@@ -38,6 +38,7 @@ class DemoUser:
     username: str
     display_name: str
     role: str
+    team: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,7 @@ class DemoForce:
     cases: tuple[DemoCase, ...]
 
 
-def _mother_and_partner(mother: str, partner: str, children: tuple[tuple[str, date], ...]) -> tuple[DemoPerson, ...]:
+def mother_and_partner(mother: str, partner: str, children: tuple[tuple[str, date], ...]) -> tuple[DemoPerson, ...]:
     return (
         DemoPerson(
             PersonRole.applicant,
@@ -104,7 +105,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         "authorisation",
         "My partner of three months now babysits my two children. A friend said he was in trouble with "
         "the police years ago for something to do with a child.",
-        _mother_and_partner(
+        mother_and_partner(
             "Hannah Whitfield",
             "Craig Dunmore",
             (("Maisie Whitfield", date(2022, 5, 9)), ("Leo Whitfield", date(2019, 1, 23))),
@@ -225,7 +226,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         24,
         "undertaking_review",
         "My new partner looks after my son after school. I want to be sure he is safe.",
-        _mother_and_partner("Leanne Carver", "Stuart Pell", (("Jayden Carver", date(2018, 3, 3)),)),
+        mother_and_partner("Leanne Carver", "Stuart Pell", (("Jayden Carver", date(2018, 3, 3)),)),
         risk=RiskLevel.high,
         assigned_to="demo.officer2",
     ),
@@ -351,7 +352,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         21,
         "authorisation",
         "Intelligence shows a registered sex offender has formed a relationship with a mother of two.",
-        _mother_and_partner(
+        mother_and_partner(
             "Natalie Birch",
             "Gary Wolstenholme",
             (("Alfie Birch", date(2021, 2, 14)), ("Poppy Birch", date(2017, 12, 25))),
@@ -568,11 +569,11 @@ DEMO_FORCES: tuple[DemoForce, ...] = (
         "Demo Constabulary",
         False,
         (
-            DemoUser("demo.officer", "PC Alex Morgan", "officer"),
-            DemoUser("demo.officer2", "DC Sam Patel", "officer"),
-            DemoUser("demo.officer3", "PC Chris Lowe", "officer"),
-            DemoUser("demo.supervisor", "DS Jo Clarke", "supervisor"),
-            DemoUser("demo.supervisor2", "DI Priya Shah", "supervisor"),
+            DemoUser("demo.officer", "PC Alex Morgan", "officer", "PPU North"),
+            DemoUser("demo.officer2", "DC Sam Patel", "officer", "PPU North"),
+            DemoUser("demo.officer3", "PC Chris Lowe", "officer", "PPU South"),
+            DemoUser("demo.supervisor", "DS Jo Clarke", "supervisor", "PPU North"),
+            DemoUser("demo.supervisor2", "DI Priya Shah", "supervisor", "PPU South"),
             DemoUser("demo.admin", "Terry Nolan (systems administrator)", "admin"),
             DemoUser("demo.auditor", "Helen Ward (information assurance)", "auditor"),
         ),
@@ -583,8 +584,8 @@ DEMO_FORCES: tuple[DemoForce, ...] = (
         "Heddlu Demo Cymru – Demo Wales Police",
         True,
         (
-            DemoUser("wales.officer", "PC Gethin Rowlands", "officer"),
-            DemoUser("wales.supervisor", "DS Sian Llewellyn", "supervisor"),
+            DemoUser("wales.officer", "PC Gethin Rowlands", "officer", "PPU West"),
+            DemoUser("wales.supervisor", "DS Sian Llewellyn", "supervisor", "PPU West"),
         ),
         WELSH_CASES,
     ),

@@ -1,10 +1,17 @@
 """The statistics, computed in PostgreSQL from the records themselves (never kept as counters).
 
-The cohort is the applications *received* in the period: a case received in March and closed in
-May counts in March's year, with everything that later happened to it. Timeliness measures each
-clock against the case's own deadline, so an authorised extension moves the deadline it is
-measured against. A case "relates to a registered sex offender" when a ViSOR check returned a
-record.
+Definitions, which the tests pin down and docs/statistics.md explains:
+
+- The cohort is the applications *received* in the period (London days): a case received in
+  March and closed in May counts in March's year, with everything that later happened to it.
+- A case "relates to a registered sex offender" when a ViSOR check on it returned a record.
+- A case "led to a disclosure" when a disclosure was recorded as made.
+- Timeliness measures each clock against the case's own deadline, so an authorised extension
+  moves the deadline the case is measured against. Days are counted from receipt. A case is late
+  on a clock if it reached that point after the deadline, or is still open, short of it, with the
+  deadline passed. The whole-case clock leaves out withdrawn and transferred cases: they ended
+  by the applicant's choice or in another force, not by this force's work.
+- Open cases by age are a snapshot of every open case now, whenever it was received.
 """
 
 from __future__ import annotations
@@ -20,10 +27,11 @@ from disclosure_service.reports.periods import Period
 _COHORT = """
 WITH cohort AS (
     SELECT a.id, a.reference, a.route, a.channel, a.stage, a.outcome, a.risk_level, a.received_at, a.closed_at,
-           a.triage_due_at, a.meeting_due_at, a.due_at, a.next_due_at, a.assigned_to,
+           a.triage_due_at, a.meeting_due_at, a.due_at, a.assigned_to,
            COALESCE((SELECT t.recorded_at FROM triage t WHERE t.application = a.id),
                     (SELECT min(e.recorded_at) FROM escalation e WHERE e.application = a.id)) AS triaged_at,
            (SELECT min(m.recorded_at) FROM applicant_meeting m WHERE m.application = a.id) AS met_at,
+           CASE WHEN a.outcome NOT IN ('withdrawn', 'transferred') THEN a.closed_at END AS completed_at,
            EXISTS (SELECT 1 FROM case_check c WHERE c.application = a.id AND c.source = 'visor'
                    AND c.result IS NOT NULL AND c.result <> 'no_trace') AS rso,
            EXISTS (SELECT 1 FROM disclosure d WHERE d.application = a.id) AS disclosed,
@@ -33,10 +41,11 @@ WITH cohort AS (
 )
 """
 
+# (label, the column saying when the point was reached, the column holding its deadline)
 CLOCKS = (
     ("Initial triage", "triaged_at", "triage_due_at"),
     ("Meeting the applicant", "met_at", "meeting_due_at"),
-    ("Whole case", "closed_at", "due_at"),
+    ("Whole case", "completed_at", "due_at"),
 )
 AGE_BUCKETS = (
     (0, 10, "Under 10 days"),
@@ -49,14 +58,24 @@ AGE_BUCKETS = (
 @dataclass(frozen=True, slots=True)
 class Timeliness:
     clock: str
-    done: int
+    reached: int
     median_days: float | None
     p90_days: float | None
     within: int
+    late: int
 
     @property
     def within_share(self) -> float | None:
-        return self.within / self.done if self.done else None
+        measured = self.within + self.late
+        return self.within / measured if measured else None
+
+
+@dataclass(frozen=True, slots=True)
+class RouteFigures:
+    route: str
+    applications: int
+    related_to_rso: int
+    disclosures: int
 
 
 @dataclass(slots=True)
@@ -77,69 +96,87 @@ class Statistics:
 
 async def statistics(conn: asyncpg.Connection[Any], force_id: int, period: Period, now: datetime) -> Statistics:
     args = (force_id, period.start, period.end)
-    totals = await conn.fetchrow(
-        _COHORT + "SELECT count(*) AS applications, count(*) FILTER (WHERE rso) AS rso, "  # noqa: S608  # fixed SQL fragments
-        "count(*) FILTER (WHERE disclosed) AS disclosures, count(*) FILTER (WHERE extended) AS extended FROM cohort",
-        *args,
-    )
     stats = Statistics(period)
-    if totals is None:
-        return stats
-    stats.applications, stats.related_to_rso = totals["applications"], totals["rso"]
-    stats.disclosures, stats.extended = totals["disclosures"], totals["extended"]
+    routes = await by_route(conn, force_id, period)
+    stats.applications = sum(r.applications for r in routes)
+    stats.related_to_rso = sum(r.related_to_rso for r in routes)
+    stats.disclosures = sum(r.disclosures for r in routes)
+    stats.by_route = {r.route: r.applications for r in routes}
     groups = await conn.fetch(
-        _COHORT + "SELECT 'route' AS kind, route AS value, count(*) AS n FROM cohort GROUP BY route "  # noqa: S608  # fixed SQL fragments
-        "UNION ALL SELECT 'channel', channel, count(*) FROM cohort GROUP BY channel "
-        "UNION ALL SELECT 'outcome', COALESCE(outcome, 'open'), count(*) FROM cohort GROUP BY 2",
+        _COHORT + "SELECT 'channel' AS kind, channel AS value, count(*) AS n FROM cohort GROUP BY channel "  # noqa: S608  # fixed SQL fragments
+        "UNION ALL SELECT 'outcome', COALESCE(outcome, 'open'), count(*) FROM cohort GROUP BY 2 "
+        "UNION ALL SELECT 'extended', '', count(*) FROM cohort WHERE extended "
+        "UNION ALL SELECT 'refused', '', count(*) FROM undertaking_outcome u JOIN cohort c ON c.id = u.application "
+        "WHERE u.outcome = 'refused' "
+        "UNION ALL SELECT 'review', r.decision, count(*) FROM refusal_review r JOIN cohort c ON c.id = r.application "
+        "GROUP BY r.decision",
         *args,
     )
     for row in groups:
-        {"route": stats.by_route, "channel": stats.by_channel, "outcome": stats.by_outcome}[row["kind"]][
-            row["value"]
-        ] = row["n"]
-    stats.timeliness = [await _timeliness(conn, args, clock, done, due) for clock, done, due in CLOCKS]
-    undertakings = await conn.fetch(
-        _COHORT  # noqa: S608  # fixed SQL fragments
-        + "SELECT 'refused' AS kind, count(*) AS n FROM undertaking_outcome u JOIN cohort c ON c.id = u.application "
-        "WHERE u.outcome = 'refused' UNION ALL SELECT 'review:' || r.decision, count(*) FROM refusal_review r "
-        "JOIN cohort c ON c.id = r.application GROUP BY r.decision",
-        *args,
-    )
-    for row in undertakings:
-        if row["kind"] == "refused":
+        if row["kind"] == "extended":
+            stats.extended = row["n"]
+        elif row["kind"] == "refused":
             stats.refusals = row["n"]
         else:
-            stats.reviews[row["kind"].removeprefix("review:")] = row["n"]
-    ages = await conn.fetchrow(
-        _COHORT  # noqa: S608  # fixed SQL fragments
-        + "SELECT "
-        + ", ".join(
-            f"count(*) FILTER (WHERE stage <> 'closed' AND $4 - received_at >= interval '{low} days'"
-            + (f" AND $4 - received_at < interval '{high} days'" if high else "")
-            + f") AS b{index}"
-            for index, (low, high, _) in enumerate(AGE_BUCKETS)
-        )
-        + " FROM cohort",
-        *args,
-        now,
-    )
-    stats.open_by_age = {label: ages[f"b{i}"] if ages else 0 for i, (_, _, label) in enumerate(AGE_BUCKETS)}
+            {"channel": stats.by_channel, "outcome": stats.by_outcome, "review": stats.reviews}[row["kind"]][
+                row["value"]
+            ] = row["n"]
+    stats.timeliness = [await _timeliness(conn, (*args, now), clock, done, due) for clock, done, due in CLOCKS]
+    stats.open_by_age = await open_by_age(conn, force_id, now)
     return stats
+
+
+async def by_route(conn: asyncpg.Connection[Any], force_id: int, period: Period) -> list[RouteFigures]:
+    """The Home Office return's figures: applications, those about registered sex offenders, and
+    those that led to a disclosure, for each route."""
+    rows = await conn.fetch(
+        _COHORT + "SELECT route, count(*) AS n, count(*) FILTER (WHERE rso) AS rso, "  # noqa: S608  # fixed SQL fragments
+        "count(*) FILTER (WHERE disclosed) AS disclosed FROM cohort GROUP BY route ORDER BY route",
+        force_id,
+        period.start,
+        period.end,
+    )
+    return [RouteFigures(r["route"], r["n"], r["rso"], r["disclosed"]) for r in rows]
 
 
 async def _timeliness(
     conn: asyncpg.Connection[Any], args: tuple[Any, ...], clock: str, done: str, due: str
 ) -> Timeliness:
+    days = f"extract(epoch FROM {done} - received_at) / 86400"
     row = await conn.fetchrow(
-        _COHORT + f"SELECT count({done}) AS done, "  # noqa: S608  # column names from CLOCKS, not input
-        f"percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM {done} - received_at) / 86400) AS median, "
-        f"percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM {done} - received_at) / 86400) AS p90, "
-        f"count(*) FILTER (WHERE {done} <= {due}) AS within FROM cohort WHERE {done} IS NOT NULL",
+        _COHORT + f"SELECT count({done}) AS reached, "  # noqa: S608  # column names from CLOCKS, not input
+        f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {days}) AS median, "
+        f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {days}) AS p90, "
+        f"count(*) FILTER (WHERE {done} <= {due}) AS within, "
+        f"count(*) FILTER (WHERE {done} > {due} OR ({done} IS NULL AND stage <> 'closed' AND {due} < $4)) AS late "
+        "FROM cohort",
         *args,
     )
-    if row is None or not row["done"]:
-        return Timeliness(clock, 0, None, None, 0)
-    return Timeliness(clock, row["done"], round(float(row["median"]), 1), round(float(row["p90"]), 1), row["within"])
+    assert row is not None  # noqa: S101  # an aggregate without GROUP BY returns one row
+    return Timeliness(
+        clock,
+        row["reached"],
+        None if row["median"] is None else round(float(row["median"]), 1),
+        None if row["p90"] is None else round(float(row["p90"]), 1),
+        row["within"],
+        row["late"],
+    )
+
+
+async def open_by_age(conn: asyncpg.Connection[Any], force_id: int, now: datetime) -> dict[str, int]:
+    buckets = ", ".join(
+        f"count(*) FILTER (WHERE $2 - received_at >= interval '{low} days'"
+        + (f" AND $2 - received_at < interval '{high} days'" if high else "")
+        + f") AS b{index}"
+        for index, (low, high, _) in enumerate(AGE_BUCKETS)
+    )
+    row = await conn.fetchrow(
+        f"SELECT {buckets} FROM application WHERE \"force\" = $1 AND stage <> 'closed'",  # noqa: S608  # fixed buckets
+        force_id,
+        now,
+    )
+    assert row is not None  # noqa: S101  # an aggregate without GROUP BY returns one row
+    return {label: row[f"b{index}"] for index, (_, _, label) in enumerate(AGE_BUCKETS)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,30 +207,66 @@ class OfficerLoad:
     outcomes: dict[str, int]
 
 
-async def oversight(conn: asyncpg.Connection[Any], force_id: int, period: Period, now: datetime) -> list[OfficerLoad]:
-    """Per officer: open and overdue cases now, and how the period's cases of theirs ended."""
-    rows = await conn.fetch(
-        "SELECT COALESCE(u.display_name, 'Unassigned') AS name, "
-        "count(*) FILTER (WHERE a.stage <> 'closed') AS open, "
-        "count(*) FILTER (WHERE a.stage <> 'closed' AND a.next_due_at < $4) AS overdue "
-        'FROM application a LEFT JOIN app_user u ON u.id = a.assigned_to WHERE a."force" = $1 '
-        "AND (a.stage <> 'closed' OR (a.received_at >= $2 AND a.received_at < $3)) "
-        "GROUP BY u.display_name ORDER BY count(*) FILTER (WHERE a.stage <> 'closed' AND a.next_due_at < $4) DESC, "
-        "u.display_name NULLS FIRST",
-        force_id,
-        period.start,
-        period.end,
-        now,
-    )
-    mixes = await conn.fetch(
-        "SELECT COALESCE(u.display_name, 'Unassigned') AS name, a.outcome, count(*) AS n FROM application a "
-        'LEFT JOIN app_user u ON u.id = a.assigned_to WHERE a."force" = $1 AND a.outcome IS NOT NULL '
-        "AND a.received_at >= $2 AND a.received_at < $3 GROUP BY 1, 2",
-        force_id,
-        period.start,
-        period.end,
-    )
-    outcomes: dict[str, dict[str, int]] = {}
-    for mix in mixes:
-        outcomes.setdefault(mix["name"], {})[mix["outcome"]] = mix["n"]
-    return [OfficerLoad(r["name"], r["open"], r["overdue"], outcomes.get(r["name"], {})) for r in rows]
+@dataclass(frozen=True, slots=True)
+class TeamLoad:
+    team: str
+    officers: list[OfficerLoad]
+
+    @property
+    def open(self) -> int:
+        return sum(officer.open for officer in self.officers)
+
+    @property
+    def overdue(self) -> int:
+        return sum(officer.overdue for officer in self.officers)
+
+    @property
+    def outcomes(self) -> dict[str, int]:
+        total: dict[str, int] = {}
+        for officer in self.officers:
+            for outcome, n in officer.outcomes.items():
+                total[outcome] = total.get(outcome, 0) + n
+        return total
+
+
+UNASSIGNED = "Not assigned"
+NO_TEAM = "No team"
+
+# Everyone who works cases is listed, idle or not: a supervisor reassigning work needs to see who
+# has room. Outcomes are of the period's cases; open and overdue are as of now, whenever received.
+_OVERSIGHT = """
+SELECT u.id, u.display_name AS name, u.team,
+       count(a.id) AS open, count(a.id) FILTER (WHERE a.next_due_at < $2) AS overdue
+FROM app_user u LEFT JOIN application a ON a.assigned_to = u.id AND a.stage <> 'closed'
+WHERE u."force" = $1 AND (u.role IN ('officer', 'supervisor') AND u.status = 'active' OR a.id IS NOT NULL)
+GROUP BY u.id
+UNION ALL
+SELECT NULL, NULL, NULL, count(*), count(*) FILTER (WHERE next_due_at < $2)
+FROM application WHERE "force" = $1 AND assigned_to IS NULL AND stage <> 'closed'
+"""
+_OUTCOMES = """
+SELECT assigned_to AS id, outcome, count(*) AS n FROM application
+WHERE "force" = $1 AND outcome IS NOT NULL AND received_at >= $2 AND received_at < $3
+GROUP BY 1, 2
+"""
+
+
+async def oversight(conn: asyncpg.Connection[Any], force_id: int, period: Period, now: datetime) -> list[TeamLoad]:
+    """Per team, and per officer within it: open and overdue cases now, and how the period's cases
+    ended. Teams with overdue work come first; cases nobody holds are a team of their own."""
+    rows = await conn.fetch(_OVERSIGHT, force_id, now)
+    outcomes: dict[int | None, dict[str, int]] = {}
+    for mix in await conn.fetch(_OUTCOMES, force_id, period.start, period.end):
+        outcomes.setdefault(mix["id"], {})[mix["outcome"]] = mix["n"]
+    teams: dict[str, list[OfficerLoad]] = {}
+    for row in rows:
+        if row["id"] is None and not row["open"] and None not in outcomes:
+            continue
+        team = UNASSIGNED if row["id"] is None else row["team"] or NO_TEAM
+        name = UNASSIGNED if row["id"] is None else row["name"]
+        teams.setdefault(team, []).append(OfficerLoad(name, row["open"], row["overdue"], outcomes.get(row["id"], {})))
+    loads = [
+        TeamLoad(team, sorted(officers, key=lambda o: (-o.overdue, -o.open, o.name)))
+        for team, officers in teams.items()
+    ]
+    return sorted(loads, key=lambda t: (-t.overdue, -t.open, t.team))

@@ -8,6 +8,7 @@ import io
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import asyncpg
 import msgspec
 from litestar import Request, Response, get
 from litestar.exceptions import ValidationException
@@ -102,10 +103,8 @@ async def statistics_page(request: Request[Any, Any, Any]) -> Template:
     )
 
 
-@get("/statistics/oversight", opt=READERS)
-async def oversight_page(request: Request[Any, Any, Any]) -> Template:
+async def _oversight(request: Request[Any, Any, Any], period: Period) -> list[figures.TeamLoad]:
     principal = _principal(request)
-    period, problems = _period(request)
     async with db.transaction(force_id=principal.force_id) as conn:
         loads = await figures.oversight(conn, principal.force_id, period, datetime.now(UTC))
         await record(
@@ -115,12 +114,19 @@ async def oversight_page(request: Request[Any, Any, Any]) -> Template:
             event="statistics.oversight_viewed",
             meta=request_meta(request),
             justification="oversight",
+            details={"from": period.first.isoformat(), "to": period.last.isoformat()},
         )
+    return loads
+
+
+@get("/statistics/oversight", opt=READERS)
+async def oversight_page(request: Request[Any, Any, Any]) -> Template:
+    period, problems = _period(request)
     return Template(
         "reports/oversight.html",
         context={
             "page_title": "Oversight",
-            "loads": loads,
+            "loads": await _oversight(request, period),
             "period": period,
             "outcome_labels": {o.value: o.label for o in Outcome},
             "error_list": [{"text": p, "href": "#from"} for p in problems],
@@ -138,19 +144,21 @@ def _csv(rows: list[list[Any]], filename: str) -> Response[bytes]:
     )
 
 
-async def _export_audited(request: Request[Any, Any, Any], event: str, details: dict[str, Any]) -> None:
+async def _audit_export(
+    conn: asyncpg.Connection[Any], request: Request[Any, Any, Any], event: str, details: dict[str, Any]
+) -> None:
+    """A download leaves the system: it is recorded as a disclosure to the person downloading."""
     principal = _principal(request)
-    async with db.transaction(force_id=principal.force_id) as conn:
-        await record(
-            conn,
-            actor=principal.actor,
-            operation=Operation.disclosure,
-            event=event,
-            meta=request_meta(request),
-            justification="statistics export",
-            recipients=principal.username,
-            details=details,
-        )
+    await record(
+        conn,
+        actor=principal.actor,
+        operation=Operation.disclosure,
+        event=event,
+        meta=request_meta(request),
+        justification="statistics export",
+        recipients=principal.username,
+        details=details,
+    )
 
 
 @get("/statistics/home-office-return.csv", opt=READERS)
@@ -161,16 +169,21 @@ async def home_office_return(
     offenders, how many led to a disclosure; by route too."""
     starting = year or financial_year_of(datetime.now(LONDON).date()) - 1
     period = financial_year(starting)
-    stats = await _figures(request, period, "statistics.viewed")
-    await _export_audited(request, "statistics.home_office_return_exported", {"year": starting})
+    principal = _principal(request)
+    async with db.transaction(force_id=principal.force_id) as conn:
+        routes = await figures.by_route(conn, principal.force_id, period)
+        await _audit_export(conn, request, "statistics.home_office_return_exported", {"year": starting})
     rows: list[list[Any]] = [
-        ["Measure", "Value"],
-        ["Reporting year", f"{starting}-{(starting + 1) % 100:02d}"],
-        ["Applications received", stats.applications],
-        ["Applications relating to registered sex offenders", stats.related_to_rso],
-        ["Applications that led to a disclosure", stats.disclosures],
+        ["Reporting year", f"{starting}-{(starting + 1) % 100:02d}", "", ""],
+        ["Route", "Applications", "Relating to registered sex offenders", "Led to a disclosure"],
+        *([Route(r.route).label, r.applications, r.related_to_rso, r.disclosures] for r in routes),
+        [
+            "All applications",
+            sum(r.applications for r in routes),
+            sum(r.related_to_rso for r in routes),
+            sum(r.disclosures for r in routes),
+        ],
     ]
-    rows += [[f"Applications: {Route(k).label}", v] for k, v in sorted(stats.by_route.items())]
     return _csv(rows, f"home-office-return-{starting}-{(starting + 1) % 100:02d}.csv")
 
 
@@ -183,9 +196,12 @@ async def case_export(request: Request[Any, Any, Any]) -> Response[bytes]:
         raise ValidationException("; ".join(problems))
     async with db.transaction(force_id=principal.force_id) as conn:
         rows = await figures.case_rows(conn, principal.force_id, period)
-    await _export_audited(
-        request, "statistics.cases_exported", {"from": period.first.isoformat(), "to": period.last.isoformat()}
-    )
+        await _audit_export(
+            conn,
+            request,
+            "statistics.cases_exported",
+            {"from": period.first.isoformat(), "to": period.last.isoformat(), "rows": len(rows)},
+        )
     header = [
         "reference",
         "route",
@@ -224,10 +240,11 @@ async def case_export(request: Request[Any, Any, Any]) -> Response[bytes]:
 
 class TimelinessOut(msgspec.Struct):
     clock: str
-    done: int
+    reached: int
     median_days: float | None
     p90_days: float | None
     within_clock: int
+    late: int
     within_clock_share: float | None
 
 
@@ -268,7 +285,7 @@ async def statistics_api(request: Request[Any, Any, Any]) -> StatisticsOut:
         undertakings_refused=stats.refusals,
         refusal_reviews=stats.reviews,
         timeliness=[
-            TimelinessOut(t.clock, t.done, t.median_days, t.p90_days, t.within, t.within_share)
+            TimelinessOut(t.clock, t.reached, t.median_days, t.p90_days, t.within, t.late, t.within_share)
             for t in stats.timeliness
         ],
         open_by_age=stats.open_by_age,
@@ -282,16 +299,31 @@ class OfficerLoadOut(msgspec.Struct):
     outcomes: dict[str, int]
 
 
+class TeamLoadOut(msgspec.Struct):
+    team: str
+    open: int
+    overdue: int
+    outcomes: dict[str, int]
+    officers: list[OfficerLoadOut]
+
+
 @get("/api/v1/statistics/oversight", opt=READERS)
-async def oversight_api(request: Request[Any, Any, Any]) -> list[OfficerLoadOut]:
-    """Per officer: open and overdue cases now, and the outcomes of the period's cases."""
-    principal = _principal(request)
+async def oversight_api(request: Request[Any, Any, Any]) -> list[TeamLoadOut]:
+    """Per team and per officer: open and overdue cases now, and the outcomes of the period's cases."""
     period, problems = _period(request)
     if problems:
         raise ValidationException("; ".join(problems))
-    async with db.transaction(force_id=principal.force_id) as conn:
-        loads = await figures.oversight(conn, principal.force_id, period, datetime.now(UTC))
-    return [OfficerLoadOut(**dataclasses.asdict(load)) for load in loads]
+    loads = await _oversight(request, period)
+    return [
+        TeamLoadOut(
+            team=team.team,
+            open=team.open,
+            overdue=team.overdue,
+            outcomes=team.outcomes,
+            officers=[OfficerLoadOut(**dataclasses.asdict(officer)) for officer in team.officers],
+        )
+        for team in loads
+    ]
 
 
 ROUTES = [statistics_page, oversight_page, home_office_return, case_export, statistics_api, oversight_api]

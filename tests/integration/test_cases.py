@@ -5,19 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-
-from disclosure_service.accounts.roles import Role
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from tests import cases
 from tests.factories import TestUser, make_user, next_time_step
 from tests.http import Api
-
-
-@pytest.fixture
-async def supervisor(forces: dict[str, int], keys: Keys, transaction: None) -> TestUser:
-    return await make_user(force_id=forces["ALPHA"], keys=keys, role=Role.supervisor)
 
 
 async def audit_rows(case_id: int, force_id: int, event: str | None = None) -> list[Any]:

@@ -13,12 +13,10 @@ from typing import Any
 import pytest
 from docx import Document
 
-from disclosure_service.accounts.roles import Role
-from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from disclosure_service.disclosures import documents
 from tests import cases
-from tests.factories import TestUser, make_user
+from tests.factories import TestUser
 from tests.http import Api
 
 NASTY_NAME = '<b>&"{{7*7}}'
@@ -27,11 +25,6 @@ WARNINGS = (
     "agreeing that the information is confidential and that you will not disclose it further",
     "legal proceedings could result if this confidentiality is breached",
 )
-
-
-@pytest.fixture
-async def supervisor(forces: dict[str, int], keys: Keys, transaction: None) -> TestUser:
-    return await make_user(force_id=forces["ALPHA"], keys=keys, role=Role.supervisor)
 
 
 def moment(hours: float = 0) -> str:

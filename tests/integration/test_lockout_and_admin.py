@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from disclosure_service.accounts.roles import Role
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
@@ -133,3 +135,22 @@ async def test_the_admin_form_asks_for_a_code_and_keeps_what_was_typed(api: Api,
     accepted = await api.form("/admin/users/new", {**typed, "code": admin.code()})
     assert accepted.status_code == 200
     assert "/enrol/" in accepted.text
+
+
+async def test_a_user_belongs_to_a_team_an_admin_can_change(api: Api, admin: TestUser, officer: TestUser) -> None:
+    await api.sign_in(admin)
+    created = await api.post("/api/v1/users", {"username": "team.member", "role": "officer", "team": " PPU  North "})
+    assert created.json()["user"]["team"] == "PPU North"
+
+    moved = await api.post(f"/api/v1/users/{officer.id}/team", {"team": "PPU South"})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["team"] == "PPU South"
+    too_long = await api.post(f"/api/v1/users/{officer.id}/team", {"team": "x" * 65})
+    assert too_long.status_code == 400
+    async with db.transaction(force_id=admin.force_id) as conn:
+        details = await conn.fetchval(
+            "SELECT details FROM audit_event WHERE event = 'user.team_changed' AND \"user\" = $1", admin.id
+        )
+    assert json.loads(details) == {"from": "", "to": "PPU South"}
+    page = await api.get(f"/admin/users/{officer.id}")
+    assert "PPU South" in page.text
