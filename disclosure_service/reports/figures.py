@@ -89,6 +89,7 @@ class Statistics:
     disclosures: int = 0
     extended: int = 0
     refusals: int = 0
+    awaiting_review: int = 0
     reviews: dict[str, int] = field(default_factory=dict)
     timeliness: list[Timeliness] = field(default_factory=list)
     open_by_age: dict[str, int] = field(default_factory=dict)
@@ -108,6 +109,8 @@ async def statistics(conn: asyncpg.Connection[Any], force_id: int, period: Perio
         "UNION ALL SELECT 'extended', '', count(*) FROM cohort WHERE extended "
         "UNION ALL SELECT 'refused', '', count(*) FROM undertaking_outcome u JOIN cohort c ON c.id = u.application "
         "WHERE u.outcome = 'refused' "
+        "UNION ALL SELECT 'awaiting', '', count(*) FROM undertaking_outcome u JOIN cohort c ON c.id = u.application "
+        "WHERE u.outcome = 'refused' AND NOT EXISTS (SELECT 1 FROM refusal_review r WHERE r.refusal = u.id) "
         "UNION ALL SELECT 'review', r.decision, count(*) FROM refusal_review r JOIN cohort c ON c.id = r.application "
         "GROUP BY r.decision",
         *args,
@@ -117,6 +120,8 @@ async def statistics(conn: asyncpg.Connection[Any], force_id: int, period: Perio
             stats.extended = row["n"]
         elif row["kind"] == "refused":
             stats.refusals = row["n"]
+        elif row["kind"] == "awaiting":
+            stats.awaiting_review = row["n"]
         else:
             {"channel": stats.by_channel, "outcome": stats.by_outcome, "review": stats.reviews}[row["kind"]][
                 row["value"]

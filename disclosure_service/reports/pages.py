@@ -259,6 +259,7 @@ class StatisticsOut(msgspec.Struct):
     disclosures: int
     extended: int
     undertakings_refused: int
+    refusals_awaiting_review: int
     refusal_reviews: dict[str, int]
     timeliness: list[TimelinessOut]
     open_by_age: dict[str, int]
@@ -283,6 +284,7 @@ async def statistics_api(request: Request[Any, Any, Any]) -> StatisticsOut:
         disclosures=stats.disclosures,
         extended=stats.extended,
         undertakings_refused=stats.refusals,
+        refusals_awaiting_review=stats.awaiting_review,
         refusal_reviews=stats.reviews,
         timeliness=[
             TimelinessOut(t.clock, t.reached, t.median_days, t.p90_days, t.within, t.late, t.within_share)

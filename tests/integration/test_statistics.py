@@ -136,7 +136,7 @@ async def test_the_years_figures_count_each_case_once_in_the_year_it_was_receive
     assert stats.related_to_rso == 2  # DISCLOSED and WITHHELD; EXTENDED's ViSOR check found nothing
     assert stats.disclosures == 1
     assert stats.extended == 1
-    assert stats.refusals == 1
+    assert (stats.refusals, stats.awaiting_review) == (1, 0)
     assert stats.reviews == {"withhold": 1}
 
 
@@ -341,3 +341,16 @@ async def test_oversight_through_the_api(api: Api, known_cases: dict[str, int], 
     [team] = response.json()
     assert (team["team"], team["open"], team["overdue"], team["outcomes"]["no_trace"]) == ("No team", 2, 2, 1)
     assert [o["open"] for o in team["officers"]] == [2, 0]
+
+
+async def test_a_refusal_not_yet_reviewed_is_counted_as_waiting(officer: TestUser, supervisor: TestUser) -> None:
+    principals = {
+        "officer": principal_for(officer.id, officer.force_id, officer.username, "PC Test", Role.officer),
+        "supervisor": principal_for(
+            supervisor.id, supervisor.force_id, supervisor.username, "DS Test", Role.supervisor
+        ),
+    }
+    await drive_case(_case(datetime(2024, 6, 3, 9, tzinfo=UTC)), principals, NOW, path=PATHS["undertaking_review"])
+    stats = await _statistics(officer.force_id, financial_year(2024))
+
+    assert (stats.refusals, stats.awaiting_review, stats.reviews) == (1, 1, {})

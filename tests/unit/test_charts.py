@@ -15,8 +15,15 @@ def test_each_bar_is_scaled_to_the_largest_and_labelled_with_its_value() -> None
 
     widths = [int(rect.attrib["width"]) for rect in svg.iter(f"{SVG}rect")]
     assert widths == [BAR_WIDTH, BAR_WIDTH // 4]
-    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    texts = ["".join(t.itertext()) for t in svg.iter(f"{SVG}text")]
     assert texts == ["Right to Ask", "40", "Right to Know", "10"]
+
+
+def test_a_long_label_wraps_onto_lines_of_its_own() -> None:
+    svg = ET.fromstring(str(bar_chart("c", "Outcomes", [("Immediate risk: escalated to child protection", 1)])))
+
+    lines = [span.text for span in svg.iter(f"{SVG}tspan")]
+    assert lines == ["Immediate risk: escalated", "to child protection"]
 
 
 def test_a_screen_reader_gets_the_title_and_every_figure() -> None:
