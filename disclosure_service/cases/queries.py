@@ -217,14 +217,13 @@ async def possible_duplicates(conn: asyncpg.Connection[Any], case: CaseFile) -> 
     for person in case.people:
         if person["role"] not in (PersonRole.subject.value, PersonRole.applicant.value):
             continue
+        # A function, so that the name index is used under row-level security (see its migration).
         rows = await conn.fetch(
-            "SELECT DISTINCT a.reference FROM case_person p JOIN application a ON a.id = p.application "
-            "WHERE lower(p.full_name) = lower($1) AND p.role = $2 AND p.application <> $3 "
-            "AND ($4::date IS NULL OR p.date_of_birth IS NULL OR p.date_of_birth = $4) ORDER BY a.reference",
+            "SELECT case_same_person AS reference FROM case_same_person($1, $2, $3, $4)",
             person["full_name"],
             person["role"],
-            case.id,
             person["date_of_birth"],
+            case.id,
         )
         role = PersonRole(person["role"]).label.lower()
         found.extend((row["reference"], f"same {role}: {person['full_name']}") for row in rows)
@@ -300,11 +299,12 @@ async def queue_counts(conn: asyncpg.Connection[Any], *, user_id: int, now: date
 async def search(conn: asyncpg.Connection[Any], text: str, *, limit: int = 50) -> list[Record]:
     """By reference, or by the name of anyone on the case (any part of either)."""
     pattern = f"%{_escape_like(text.strip().lower())}%"
+    # A function finds the ids, so that the trigram indexes are used under row-level security.
     rows = await conn.fetch(
         f"SELECT {_QUEUE_COLUMNS} FROM application a LEFT JOIN app_user assignee ON assignee.id = a.assigned_to "  # noqa: S608
-        "WHERE lower(a.reference) LIKE $1 OR a.id IN (SELECT application FROM case_person "
-        f"WHERE lower(full_name) LIKE $1) ORDER BY a.received_at DESC LIMIT {int(limit)}",
+        "WHERE a.id IN (SELECT case_search($1, $2)) ORDER BY a.received_at DESC, a.id DESC",
         pattern,
+        limit,
     )
     return list(rows)
 

@@ -32,7 +32,11 @@ TABLE_PRIVILEGES: dict[str, str] = {
     "audit_chain": "SELECT, UPDATE",
 }
 # SECURITY DEFINER functions the runtime role may call (see the migrations).
-FUNCTIONS = ("auth_login_lookup(text)",)
+FUNCTIONS = (
+    "auth_login_lookup(text)",
+    "case_search(text, integer)",
+    "case_same_person(text, text, date, integer)",
+)
 DEFAULT_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 
 

@@ -24,19 +24,26 @@ import asyncpg
 
 from disclosure_service.reports.periods import Period
 
+# Joins to each fact, grouped once, rather than a lookup per case: a year's cohort is tens of
+# thousands of cases.
 _COHORT = """
 WITH cohort AS (
     SELECT a.id, a.reference, a.route, a.channel, a.stage, a.outcome, a.risk_level, a.received_at, a.closed_at,
            a.triage_due_at, a.meeting_due_at, a.due_at, a.assigned_to,
-           COALESCE((SELECT t.recorded_at FROM triage t WHERE t.application = a.id),
-                    (SELECT min(e.recorded_at) FROM escalation e WHERE e.application = a.id)) AS triaged_at,
-           (SELECT min(m.recorded_at) FROM applicant_meeting m WHERE m.application = a.id) AS met_at,
+           COALESCE(t.recorded_at, e.first_at) AS triaged_at, m.first_at AS met_at,
            CASE WHEN a.outcome NOT IN ('withdrawn', 'transferred') THEN a.closed_at END AS completed_at,
-           EXISTS (SELECT 1 FROM case_check c WHERE c.application = a.id AND c.source = 'visor'
-                   AND c.result IS NOT NULL AND c.result <> 'no_trace') AS rso,
-           EXISTS (SELECT 1 FROM disclosure d WHERE d.application = a.id) AS disclosed,
-           EXISTS (SELECT 1 FROM extension x WHERE x.application = a.id) AS extended
+           v.application IS NOT NULL AS rso, d.application IS NOT NULL AS disclosed,
+           x.application IS NOT NULL AS extended
     FROM application a
+    LEFT JOIN triage t ON t.application = a.id
+    LEFT JOIN (SELECT application, min(recorded_at) AS first_at FROM escalation GROUP BY application) e
+        ON e.application = a.id
+    LEFT JOIN (SELECT application, min(recorded_at) AS first_at FROM applicant_meeting GROUP BY application) m
+        ON m.application = a.id
+    LEFT JOIN (SELECT DISTINCT application FROM case_check WHERE source = 'visor' AND result <> 'no_trace') v
+        ON v.application = a.id
+    LEFT JOIN (SELECT DISTINCT application FROM disclosure) d ON d.application = a.id
+    LEFT JOIN (SELECT DISTINCT application FROM extension) x ON x.application = a.id
     WHERE a."force" = $1 AND a.received_at >= $2 AND a.received_at < $3
 )
 """
@@ -82,6 +89,7 @@ class RouteFigures:
 class Statistics:
     period: Period
     applications: int = 0
+    routes: list[RouteFigures] = field(default_factory=list)
     by_route: dict[str, int] = field(default_factory=dict)
     by_channel: dict[str, int] = field(default_factory=dict)
     by_outcome: dict[str, int] = field(default_factory=dict)
@@ -96,76 +104,74 @@ class Statistics:
 
 
 async def statistics(conn: asyncpg.Connection[Any], force_id: int, period: Period, now: datetime) -> Statistics:
-    args = (force_id, period.start, period.end)
+    """Every figure of the period, in one statement over one pass of the cohort."""
     stats = Statistics(period)
-    routes = await by_route(conn, force_id, period)
-    stats.applications = sum(r.applications for r in routes)
-    stats.related_to_rso = sum(r.related_to_rso for r in routes)
-    stats.disclosures = sum(r.disclosures for r in routes)
-    stats.by_route = {r.route: r.applications for r in routes}
-    groups = await conn.fetch(
-        _COHORT + "SELECT 'channel' AS kind, channel AS value, count(*) AS n FROM cohort GROUP BY channel "  # noqa: S608  # fixed SQL fragments
-        "UNION ALL SELECT 'outcome', COALESCE(outcome, 'open'), count(*) FROM cohort GROUP BY 2 "
-        "UNION ALL SELECT 'extended', '', count(*) FROM cohort WHERE extended "
-        "UNION ALL SELECT 'refused', '', count(*) FROM undertaking_outcome u JOIN cohort c ON c.id = u.application "
-        "WHERE u.outcome = 'refused' "
-        "UNION ALL SELECT 'awaiting', '', count(*) FROM undertaking_outcome u JOIN cohort c ON c.id = u.application "
-        "WHERE u.outcome = 'refused' AND NOT EXISTS (SELECT 1 FROM refusal_review r WHERE r.refusal = u.id) "
-        "UNION ALL SELECT 'review', r.decision, count(*) FROM refusal_review r JOIN cohort c ON c.id = r.application "
-        "GROUP BY r.decision",
-        *args,
-    )
-    for row in groups:
-        if row["kind"] == "extended":
-            stats.extended = row["n"]
-        elif row["kind"] == "refused":
-            stats.refusals = row["n"]
-        elif row["kind"] == "awaiting":
-            stats.awaiting_review = row["n"]
+    for row in await conn.fetch(_FIGURES, force_id, period.start, period.end, now):
+        kind, value, n = row["kind"], row["value"], row["n"]
+        if kind == "route":
+            stats.routes.append(RouteFigures(value, n, row["rso"], row["disclosed"]))
+        elif kind == "clock":
+            median, p90 = row["median"], row["p90"]
+            stats.timeliness.append(
+                Timeliness(
+                    value,
+                    n,
+                    None if median is None else round(median, 1),
+                    None if p90 is None else round(p90, 1),
+                    row["within"],
+                    row["late"],
+                )
+            )
+        elif kind in _SINGLE_FIGURES:
+            setattr(stats, _SINGLE_FIGURES[kind], n)
         else:
-            {"channel": stats.by_channel, "outcome": stats.by_outcome, "review": stats.reviews}[row["kind"]][
-                row["value"]
-            ] = row["n"]
-    stats.timeliness = [await _timeliness(conn, (*args, now), clock, done, due) for clock, done, due in CLOCKS]
+            {"channel": stats.by_channel, "outcome": stats.by_outcome, "review": stats.reviews}[kind][value] = n
+    stats.routes.sort(key=lambda r: r.route)
+    stats.timeliness.sort(key=lambda t: [label for label, _, _ in CLOCKS].index(t.clock))
+    stats.applications = sum(r.applications for r in stats.routes)
+    stats.related_to_rso = sum(r.related_to_rso for r in stats.routes)
+    stats.disclosures = sum(r.disclosures for r in stats.routes)
+    stats.by_route = {r.route: r.applications for r in stats.routes}
     stats.open_by_age = await open_by_age(conn, force_id, now)
     return stats
 
 
-async def by_route(conn: asyncpg.Connection[Any], force_id: int, period: Period) -> list[RouteFigures]:
-    """The Home Office return's figures: applications, those about registered sex offenders, and
-    those that led to a disclosure, for each route."""
-    rows = await conn.fetch(
-        _COHORT + "SELECT route, count(*) AS n, count(*) FILTER (WHERE rso) AS rso, "  # noqa: S608  # fixed SQL fragments
-        "count(*) FILTER (WHERE disclosed) AS disclosed FROM cohort GROUP BY route ORDER BY route",
-        force_id,
-        period.start,
-        period.end,
-    )
-    return [RouteFigures(r["route"], r["n"], r["rso"], r["disclosed"]) for r in rows]
+_SINGLE_FIGURES = {"extended": "extended", "refused": "refusals", "awaiting": "awaiting_review"}
 
 
-async def _timeliness(
-    conn: asyncpg.Connection[Any], args: tuple[Any, ...], clock: str, done: str, due: str
-) -> Timeliness:
+def _clock(label: str, done: str, due: str) -> str:
     days = f"extract(epoch FROM {done} - received_at) / 86400"
-    row = await conn.fetchrow(
-        _COHORT + f"SELECT count({done}) AS reached, "  # noqa: S608  # column names from CLOCKS, not input
-        f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {days}) AS median, "
-        f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {days}) AS p90, "
-        f"count(*) FILTER (WHERE {done} <= {due}) AS within, "
-        f"count(*) FILTER (WHERE {done} > {due} OR ({done} IS NULL AND stage <> 'closed' AND {due} < $4)) AS late "
-        "FROM cohort",
-        *args,
+    return (
+        f"SELECT 'clock', '{label}', count({done}), NULL, NULL, "  # noqa: S608  # names from CLOCKS, not input
+        f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {days}), percentile_cont(0.9) WITHIN GROUP (ORDER BY {days}), "
+        f"count(*) FILTER (WHERE {done} <= {due}), "
+        f"count(*) FILTER (WHERE {done} > {due} OR ({done} IS NULL AND stage <> 'closed' AND {due} < $4)) "
+        "FROM cohort"
     )
-    assert row is not None  # noqa: S101  # an aggregate without GROUP BY returns one row
-    return Timeliness(
-        clock,
-        row["reached"],
-        None if row["median"] is None else round(float(row["median"]), 1),
-        None if row["p90"] is None else round(float(row["p90"]), 1),
-        row["within"],
-        row["late"],
-    )
+
+
+# One row per figure: (kind, value, n, rso, disclosed, median, p90, within, late), unused columns
+# NULL. MATERIALIZED: the cohort is worked out once, however many figures read it.
+_FIGURES = (
+    _COHORT.replace("WITH cohort AS (", "WITH cohort AS MATERIALIZED (")  # noqa: S608  # fixed fragments, no input
+    + """
+SELECT 'route' AS kind, route AS value, count(*) AS n, count(*) FILTER (WHERE rso) AS rso,
+       count(*) FILTER (WHERE disclosed) AS disclosed, NULL::float8 AS median, NULL::float8 AS p90,
+       NULL::bigint AS within, NULL::bigint AS late FROM cohort GROUP BY route
+UNION ALL SELECT 'channel', channel, count(*), NULL, NULL, NULL, NULL, NULL, NULL FROM cohort GROUP BY channel
+UNION ALL SELECT 'outcome', COALESCE(outcome, 'open'), count(*), NULL, NULL, NULL, NULL, NULL, NULL
+    FROM cohort GROUP BY 2
+UNION ALL SELECT 'extended', '', count(*), NULL, NULL, NULL, NULL, NULL, NULL FROM cohort WHERE extended
+UNION ALL SELECT 'refused', '', count(*), NULL, NULL, NULL, NULL, NULL, NULL
+    FROM undertaking_outcome u JOIN cohort c ON c.id = u.application WHERE u.outcome = 'refused'
+UNION ALL SELECT 'awaiting', '', count(*), NULL, NULL, NULL, NULL, NULL, NULL
+    FROM undertaking_outcome u JOIN cohort c ON c.id = u.application
+    WHERE u.outcome = 'refused' AND NOT EXISTS (SELECT 1 FROM refusal_review r WHERE r.refusal = u.id)
+UNION ALL SELECT 'review', r.decision, count(*), NULL, NULL, NULL, NULL, NULL, NULL
+    FROM refusal_review r JOIN cohort c ON c.id = r.application GROUP BY r.decision
+"""
+    + "".join(f"UNION ALL {_clock(*clock)}\n" for clock in CLOCKS)
+)
 
 
 async def open_by_age(conn: asyncpg.Connection[Any], force_id: int, now: datetime) -> dict[str, int]:

@@ -171,7 +171,7 @@ async def home_office_return(
     period = financial_year(starting)
     principal = _principal(request)
     async with db.transaction(force_id=principal.force_id) as conn:
-        routes = await figures.by_route(conn, principal.force_id, period)
+        routes = (await figures.statistics(conn, principal.force_id, period, datetime.now(UTC))).routes
         await _audit_export(conn, request, "statistics.home_office_return_exported", {"year": starting})
     rows: list[list[Any]] = [
         ["Reporting year", f"{starting}-{(starting + 1) % 100:02d}", "", ""],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from disclosure_service.accounts.roles import Role
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from tests import cases
@@ -303,3 +304,20 @@ async def test_authorising_a_disclosure_needs_a_fresh_code(api: Api, officer: Te
     assert (await api.post("/api/v1/auth/step-up", {"code": supervisor.code()})).status_code == 204
     await cases.do(api, case, "authorise", rationale="Necessary and proportionate.")
     assert case["stage"] == "disclosure"
+
+
+async def test_search_and_duplicates_never_reach_another_force(
+    api: Api, officer: TestUser, forces: dict[str, int], keys: Keys
+) -> None:
+    elsewhere = await make_user(force_id=forces["BRAVO"], keys=keys, role=Role.officer)
+    await api.sign_in(elsewhere)
+    theirs = await cases.create(api)
+    await api.post("/api/v1/auth/logout")
+    await api.sign_in(officer)
+
+    ours = await cases.create(api)
+    assert ours["possible_duplicates"] == []
+    found = (await api.get("/api/v1/applications", params={"q": "dunmore"})).json()
+    assert [row["id"] for row in found] == [ours["id"]] != [theirs["id"]]
+    async with db.transaction() as conn:  # no force set: the functions find nothing at all
+        assert await conn.fetchval("SELECT count(*) FROM case_search('%dunmore%', 50)") == 0
