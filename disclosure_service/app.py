@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
         openapi_config=OpenAPIConfig(
             title="disclosure-service API",
             version=__version__,
+            use_handler_docstrings=True,
             render_plugins=[JsonRenderPlugin()],
             # The API's description is for signed-in users like the API itself.
             openapi_router=Router(path="/schema", route_handlers=[], opt=access.opt(access.SIGNED_IN)),

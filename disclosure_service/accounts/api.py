@@ -90,6 +90,7 @@ class UsersApi(Controller):
 
     @get("/", opt=ADMIN)
     async def list_users(self, request: Request[Any, Any, Any]) -> list[UserOut]:
+        """Every user of the administrator's force."""
         admin = _admin(request)
         async with db.transaction(force_id=admin.force_id) as conn:
             users = await service.list_users(conn, admin.force_id, datetime.now(UTC))
@@ -121,26 +122,31 @@ class UsersApi(Controller):
 
     @get("/{user_id:int}", opt=ADMIN)
     async def get_user(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> UserOut:
+        """One user of the administrator's force (another force's user is a 404)."""
         admin = _admin(request)
         async with db.transaction(force_id=admin.force_id) as conn:
             return user_out(await _user(conn, user_id, admin))
 
     @post("/{user_id:int}/unlock", opt=ADMIN_CHANGE, status_code=200)
     async def unlock(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> UserOut:
+        """Lift a lockout after failed sign-ins and reset the count."""
         return await _change(request, user_id, service.unlock)
 
     @post("/{user_id:int}/disable", opt=ADMIN_CHANGE, status_code=200)
     async def disable(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> UserOut:
+        """Switch the account off; its sessions end at once. Not your own."""
         return await _change(request, user_id, service.disable)
 
     @post("/{user_id:int}/enable", opt=ADMIN_CHANGE, status_code=200)
     async def enable(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> UserOut:
+        """Switch a disabled account back on."""
         return await _change(request, user_id, service.enable)
 
     @post("/{user_id:int}/role", opt=ADMIN_CHANGE, status_code=200)
     async def set_role(
         self, request: Request[Any, Any, Any], user_id: FromPath[int], data: JSONBody[RoleIn]
     ) -> UserOut:
+        """Change the user's role; it applies from their next request. Not your own."""
         return await _change(request, user_id, service.set_role, role=data.role)
 
     @post("/{user_id:int}/team", opt=ADMIN_CHANGE, status_code=200)

@@ -217,6 +217,9 @@ async def reset_two_factor(
     now: datetime,
 ) -> EnrolmentLink:
     """Start again: password, authenticator and recovery codes are cleared and a new link issued."""
+    if actor.user_id == user.id:
+        # The link would let whoever holds this session choose new credentials for the account.
+        raise AccountError("You cannot reset your own sign-in: ask another administrator")
     if user.status is UserStatus.disabled:
         raise AccountError("Enable this account before resetting it")
     await conn.execute(

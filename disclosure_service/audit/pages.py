@@ -158,7 +158,7 @@ async def export_csv(request: Request[Any, Any, Any]) -> Response[bytes]:
     principal = _principal(request)
     search, _, problems = search_from(request.query_params)
     if problems:
-        return Response("; ".join(problems).encode(), status_code=400, media_type="text/plain; charset=utf-8")
+        return Response("; ".join(problems).encode(), status_code=400, media_type="text/plain")
     async with db.transaction(force_id=principal.force_id) as conn:
         rows = await queries.search(conn, search, limit=EXPORT_LIMIT)
         await record(
@@ -180,7 +180,7 @@ async def export_csv(request: Request[Any, Any, Any]) -> Response[bytes]:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return Response(
         buffer.getvalue().encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
         headers={"content-disposition": f'attachment; filename="audit-{stamp}.csv"'},
     )
 

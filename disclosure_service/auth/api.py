@@ -151,9 +151,11 @@ class AuthApi(Controller):
 
     @post("/logout", opt=access.opt(access.SIGNED_IN), status_code=204)
     async def logout(self, request: Request[Any, Any, Any]) -> Response[None]:
+        """End this session (on the server, not only the cookie)."""
         await service.sign_out(_principal(request), request_meta(request), datetime.now(UTC))
         return Response(None, status_code=204, cookies=[sessions.cleared_session_cookie()])
 
     @get("/me", opt=access.opt(access.SIGNED_IN))
     async def me(self, request: Request[Any, Any, Any]) -> UserOut:
+        """Who is signed in: name, role and force."""
         return user_out(_principal(request))

@@ -34,6 +34,11 @@ CODE_FAILED = (
     "That code did not work. Enter the newest code from your authenticator app, or one of your "
     "recovery codes. After 5 wrong attempts your account is locked for 30 minutes."
 )
+# Where only the authenticator app will do (stepping up, confirming a new authenticator).
+FRESH_CODE_FAILED = (
+    "That code did not work. Enter the newest code from your authenticator app. After 5 wrong attempts "
+    "your account is locked for 30 minutes."
+)
 ENROLMENT_LINK_FAILED = (
     "This enrolment link has expired or has already been used. Ask an administrator of your force for a new one."
 )
@@ -197,7 +202,9 @@ async def _check_code(
     elif event != "code.ok":
         # Attempts while locked count too: the count is every consecutive failure, never fewer.
         await _count_failure(conn, principal.actor, event, meta, now)
-    return None if event in ("code.ok", "recovery_code.used") else CODE_FAILED
+    if event in ("code.ok", "recovery_code.used"):
+        return None
+    return CODE_FAILED if allow_recovery else FRESH_CODE_FAILED
 
 
 async def _use_totp(conn: asyncpg.Connection[Any], user_id: int, secret: str, code: str, now: datetime) -> str:

@@ -26,8 +26,8 @@ class CaseConflictError(Exception):
     """Someone else changed the case since the user loaded it; nothing was saved."""
 
     message = (
-        "Someone else changed this case while you were working on it. Nothing you entered has been saved "
-        "yet: check their change below, then submit again."
+        "Someone else changed this case while you were working on it, so nothing was saved. Look at the "
+        "case as it is now, then make your change again."
     )
 
 

@@ -10,7 +10,7 @@ Reading a case you are not on needs `reason` and `reason_detail` query parameter
 
 import json
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from litestar import Request, Response, Router, get, post
@@ -140,14 +140,29 @@ async def list_applications(
     ]
 
 
+BodyT = TypeVar("BodyT", bound=msgspec.Struct)
+
+
+def _with_idempotency_key(request: Request[Any, Any, Any], data: BodyT) -> BodyT:
+    """An `Idempotency-Key` header stands for `submission_key` when the body has none."""
+    key = request.headers.get("idempotency-key")
+    if not key or getattr(data, "submission_key", None) is not None:
+        return data
+    try:
+        return msgspec.convert({**msgspec.to_builtins(data), "submission_key": key}, type(data))
+    except msgspec.ValidationError:
+        raise ValidationException(
+            "Idempotency-Key must be 8 to 64 letters, digits, dashes or underscores",
+            extra=[{"key": "Idempotency-Key", "message": "8 to 64 letters, digits, dashes or underscores"}],
+        ) from None
+
+
 @post("/", opt=CASEWORK, status_code=201)
 async def create_application(
     request: Request[Any, Any, Any], data: JSONBody[schemas.NewApplicationIn]
 ) -> schemas.CaseOut:
     """Record an application with its applicant, subject and children."""
-    key = request.headers.get("idempotency-key")
-    if key and data.submission_key is None:
-        data = msgspec.structs.replace(data, submission_key=key[:64])
+    data = _with_idempotency_key(request, data)
     try:
         done = await service.create_application(_principal(request), data, request_meta(request))
     except actions.ActionRefusedError as exc:
@@ -177,9 +192,7 @@ def _action_handler(action: Action, body: type[Any]) -> HTTPRouteHandler:
         case_id: FromPath[int],
         data: JSONBody[body],  # type: ignore[valid-type]
     ) -> schemas.ActionOut:
-        key = request.headers.get("idempotency-key")
-        if key and getattr(data, "submission_key", None) is None:
-            data = msgspec.structs.replace(data, submission_key=key[:64])
+        data = _with_idempotency_key(request, data)
         try:
             done = await service.act(_principal(request), case_id, action, data, request_meta(request))
         except actions.CaseNotFoundError:

@@ -32,6 +32,8 @@ Text = Annotated[str, msgspec.Meta(max_length=10_000)]
 Required = Annotated[str, msgspec.Meta(min_length=1, max_length=10_000)]
 Reference = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Version = Annotated[int, msgspec.Meta(ge=1)]
+# A moment must say its offset from UTC ("Z" or "+01:00"): a bare local time is ambiguous.
+Moment = Annotated[datetime, msgspec.Meta(tz=True)]
 Key = Annotated[str, msgspec.Meta(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -67,7 +69,7 @@ class NewPersonIn(PersonIn, kw_only=True):
 class NewApplicationIn(Strict, kw_only=True):
     route: Route
     channel: Channel
-    received_at: datetime
+    received_at: Moment
     concern: Required
     applicant: PersonIn
     subject: PersonIn
@@ -241,7 +243,7 @@ class ActionOut(msgspec.Struct):
 
 
 class ScheduleMeetingIn(ActionIn, kw_only=True):
-    scheduled_for: datetime
+    scheduled_for: Moment
     location: Required
     officers: Required
     identity_recheck: Required
@@ -250,7 +252,7 @@ class ScheduleMeetingIn(ActionIn, kw_only=True):
 
 
 class DisclosureMeetingIn(ActionIn, kw_only=True):
-    held_at: datetime
+    held_at: Moment
     purpose_explained: bool
     confidentiality_explained: bool
     legal_warning_given: bool
@@ -262,7 +264,7 @@ class DisclosureMeetingIn(ActionIn, kw_only=True):
 
 
 class SignedIn(ActionIn, kw_only=True):
-    happened_at: datetime
+    happened_at: Moment
     witness: Name
     # A scan of the signed copy: PDF, JPEG or PNG, base64-encoded (the page uploads a file instead).
     scan_base64: Annotated[str, msgspec.Meta(max_length=14_000_000)] | None = None
@@ -270,7 +272,7 @@ class SignedIn(ActionIn, kw_only=True):
 
 
 class RefusedIn(ActionIn, kw_only=True):
-    happened_at: datetime
+    happened_at: Moment
     reason: Required
     recipient_words: Text = ""
 
@@ -282,13 +284,13 @@ class ReviewIn(ActionIn, kw_only=True):
 
 
 class DisclosureMadeIn(ActionIn, kw_only=True):
-    made_at: datetime
+    made_at: Moment
     subject_told: bool
     notes: Text = ""
 
 
 class ApplicantToldIn(ActionIn, kw_only=True):
-    told_at: datetime
+    told_at: Moment
     method: Literal["in_person", "phone", "letter"]
     safeguarding_advice: Required
 

@@ -53,8 +53,17 @@ async def create_application(
     now = now or datetime.now(UTC)
     if principal.role not in (Role.officer, Role.supervisor):
         raise ActionRefusedError(("Only officers and supervisors record applications",))
+    try:
+        return await _create(principal, data, meta, now)
+    except _SavedMeanwhileError:
+        return await _replay(principal, data.submission_key, case_id=None, action="create")
+
+
+async def _create(principal: Principal, data: schemas.NewApplicationIn, meta: RequestMeta, now: datetime) -> Done:
     async with db.transaction(force_id=principal.force_id) as conn:
-        if data.submission_key and (done := await _already_done(conn, principal, data.submission_key)):
+        if data.submission_key and (
+            done := await _already_done(conn, principal, data.submission_key, case_id=None, action="create")
+        ):
             return done
         reference = await _next_reference(conn, principal.force_id, data.received_at)
         due = deadlines(Scheme(data.scheme), data.received_at)
@@ -114,15 +123,26 @@ async def _next_reference(conn: asyncpg.Connection[Any], force_id: int, received
 # Idempotency: a form submitted twice does its work once
 
 
-async def _already_done(conn: asyncpg.Connection[Any], principal: Principal, key: str) -> Done | None:
+class _SavedMeanwhileError(Exception):
+    """A request with the same key was saved while this one ran: roll this one back."""
+
+
+async def _already_done(
+    conn: asyncpg.Connection[Any], principal: Principal, key: str, *, case_id: int | None, action: str
+) -> Done | None:
+    """The earlier result, if this key was saved before; refused if it was saved for another request."""
     row = await conn.fetchrow(
-        "SELECT s.application, a.version, a.stage FROM submission s JOIN application a ON a.id = s.application "
-        'WHERE s."user" = $1 AND s.key = $2',
+        "SELECT s.application, s.action, a.version, a.stage FROM submission s "
+        'JOIN application a ON a.id = s.application WHERE s."user" = $1 AND s.key = $2',
         principal.user_id,
         key,
     )
     if row is None:
         return None
+    if row["action"] != action or (case_id is not None and row["application"] != case_id):
+        raise ActionRefusedError(
+            ("This submission key was already used for a different request: send a new key with each new request",)
+        )
     return Done(
         int(row["application"]),
         "That was already saved: it has not been saved twice",
@@ -130,6 +150,14 @@ async def _already_done(conn: asyncpg.Connection[Any], principal: Principal, key
         row["stage"],
         repeated=True,
     )
+
+
+async def _replay(principal: Principal, key: str | None, *, case_id: int | None, action: str) -> Done:
+    async with db.transaction(force_id=principal.force_id) as conn:
+        done = await _already_done(conn, principal, key or "", case_id=case_id, action=action)
+    if done is None:  # pragma: no cover - the key was seen saved a moment ago
+        raise CaseConflictError()
+    return done
 
 
 async def _remember(
@@ -143,9 +171,11 @@ async def _remember(
 ) -> None:
     if key is None:
         return
-    await conn.execute(
+    # A second request with the same key, running at the same moment, waits here for the first to
+    # commit, then finds the key taken.
+    saved = await conn.fetchval(
         'INSERT INTO submission ("force", "user", key, application, action, created_at) '
-        "VALUES ($1, $2, $3, $4, $5, $6)",
+        'VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT ("user", key) DO NOTHING RETURNING id',
         principal.force_id,
         principal.user_id,
         key,
@@ -153,6 +183,8 @@ async def _remember(
         action,
         now,
     )
+    if saved is None:
+        raise _SavedMeanwhileError()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,15 +204,31 @@ async def act(
 ) -> Done:
     """Carry out `action`: check the rules and the version, record it, move the stage, audit it."""
     now = now or datetime.now(UTC)
-    handler, payload_type = HANDLERS[action]
+    _, payload_type = HANDLERS[action]
     if not isinstance(data, payload_type):
         raise TypeError(f"{action} takes {payload_type.__name__}")
+    try:
+        return await _act(principal, case_id, action, data, meta=meta, now=now)
+    except _SavedMeanwhileError:
+        return await _replay(principal, data.submission_key, case_id=case_id, action=action.value)
+
+
+async def _act(
+    principal: Principal, case_id: int, action: Action, data: Versioned, *, meta: RequestMeta, now: datetime
+) -> Done:
+    handler, _ = HANDLERS[action]
     async with db.transaction(force_id=principal.force_id) as conn:
-        if data.submission_key and (done := await _already_done(conn, principal, data.submission_key)):
+        if data.submission_key and (
+            done := await _already_done(conn, principal, data.submission_key, case_id=case_id, action=action.value)
+        ):
             return done
         case = await queries.case_file(conn, case_id)
         if case is None:
             raise CaseNotFoundError(case_id)
+        if case.application["version"] != data.version:
+            # Someone changed the case since this person loaded it: say so before judging the
+            # request against a state they have not seen.
+            raise CaseConflictError()
         verdict = evaluate(action, case.facts(), actor_of(principal))
         if not verdict.allowed:
             raise ActionRefusedError(verdict.reasons, forbidden=verdict.forbidden)

@@ -141,6 +141,14 @@ class Verdict:
 
 
 Requirement = Callable[[CaseFacts, Actor], str | None]
+NOT_YOUR_CASE = "Only the officer the case is assigned to can change it: take the case first, or ask a supervisor"
+
+
+def _holds_the_case(facts: CaseFacts, actor: Actor) -> str | None:
+    """Reading a case someone else holds needs a reason; changing it needs the case (or a supervisor)."""
+    if actor.role is Role.officer and facts.assigned_to != actor.user_id:
+        return NOT_YOUR_CASE
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +161,8 @@ class Rule:
     requires: tuple[Requirement, ...] = ()
     # Requirements about the person acting rather than the case (four eyes).
     who: tuple[Requirement, ...] = ()
+    # Officers act only on cases they hold (supervisors on any); taking a case is how they get one.
+    holder_only: bool = True
     outcome: Outcome | None = None
     not_at: str = ""  # why, in words, when the case is at another stage
 
@@ -241,7 +251,7 @@ RULES: dict[Action, Rule] = {
         not_at="There is no recommendation waiting for authorisation",
     ),
     Action.extend: Rule(OPEN_STAGES, roles=SUPERVISORS),
-    Action.assign: Rule(OPEN_STAGES),
+    Action.assign: Rule(OPEN_STAGES, holder_only=False),
     Action.add_person: Rule(OPEN_STAGES),
     Action.withdraw: Rule(OPEN_STAGES, Stage.closed, outcome=Outcome.withdrawn),
     Action.out_of_scope: Rule(
@@ -345,7 +355,8 @@ def evaluate(action: Action, facts: CaseFacts, actor: Actor) -> Verdict:
     if facts.stage not in rule.stages:
         where = f"this case is at: {facts.stage.label}"
         return Verdict(False, reasons=(f"{rule.not_at or 'Not possible at this stage'} ({where})",))
-    not_you = tuple(reason for check in rule.who if (reason := check(facts, actor)) is not None)
+    checks = (_holds_the_case, *rule.who) if rule.holder_only else rule.who
+    not_you = tuple(reason for check in checks if (reason := check(facts, actor)) is not None)
     if not_you:
         return Verdict(False, reasons=not_you, forbidden=True)
     reasons = tuple(reason for check in rule.requires if (reason := check(facts, actor)) is not None)

@@ -139,7 +139,7 @@ def _csv(rows: list[list[Any]], filename: str) -> Response[bytes]:
     csv.writer(buffer).writerows(rows)
     return Response(
         buffer.getvalue().encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
         headers={"content-disposition": f'attachment; filename="{filename}"'},
     )
 

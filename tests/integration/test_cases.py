@@ -321,3 +321,63 @@ async def test_search_and_duplicates_never_reach_another_force(
     assert [row["id"] for row in found] == [ours["id"]] != [theirs["id"]]
     async with db.transaction() as conn:  # no force set: the functions find nothing at all
         assert await conn.fetchval("SELECT count(*) FROM case_search('%dunmore%', 50)") == 0
+
+
+async def test_a_key_used_for_one_request_is_refused_for_another(api: Api, officer: TestUser) -> None:
+    await api.sign_in(officer)
+    first = await api.post("/api/v1/applications", cases.new_application(), headers={"idempotency-key": "key-one-1234"})
+    second = await cases.create(api)
+    reused = await api.post(
+        f"/api/v1/applications/{second['id']}/start-triage",
+        {"version": second["version"]},
+        headers={"idempotency-key": "key-one-1234"},
+    )
+    assert first.status_code == 201
+    assert reused.status_code == 422
+    assert "already used for a different request" in reused.json()["detail"]
+    async with db.transaction(force_id=officer.force_id) as conn:
+        assert await conn.fetchval("SELECT stage FROM application WHERE id = $1", second["id"]) == "received"
+
+
+async def test_an_idempotency_key_must_look_like_one(api: Api, officer: TestUser) -> None:
+    await api.sign_in(officer)
+    response = await api.post("/api/v1/applications", cases.new_application(), headers={"idempotency-key": "abc"})
+
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["detail"]
+
+
+async def test_a_time_without_its_offset_is_refused_not_guessed(api: Api, officer: TestUser) -> None:
+    await api.sign_in(officer)
+    response = await api.post("/api/v1/applications", cases.new_application(received_at="2026-11-28T10:00:00"))
+
+    assert response.status_code == 400
+    assert "received_at" in response.text
+
+
+async def test_a_stale_copy_hears_about_the_change_before_the_rules(api: Api, officer: TestUser) -> None:
+    await api.sign_in(officer)
+    case = await cases.create(api)
+    stale_version = case["version"]
+    await cases.do(api, case, "start_triage")
+    await cases.do(api, case, "complete_triage", immediate_risk=False, in_scope=True, risk_level="medium")
+    # Starting triage again is no longer possible, but the first thing to say is that the case moved on.
+    response = await api.post(f"/api/v1/applications/{case['id']}/start-triage", {"version": stale_version})
+
+    assert response.status_code == 409
+
+
+async def test_an_officer_cannot_change_a_case_someone_else_holds(
+    api: Api, officer: TestUser, forces: dict[str, int], keys: Keys
+) -> None:
+    colleague = await make_user(force_id=forces["ALPHA"], keys=keys, role=Role.officer)
+    await api.sign_in(colleague)
+    case = await cases.create(api)
+    await api.post("/api/v1/auth/logout")
+    await api.sign_in(officer)
+
+    refused = await api.post(f"/api/v1/applications/{case['id']}/withdraw", {"version": 1, "reason": "No reason"})
+    assert refused.status_code == 403
+    assert "assigned" in refused.json()["detail"]
+    taken = await api.post(f"/api/v1/applications/{case['id']}/assign", {"version": 1, "user_id": officer.id})
+    assert taken.status_code == 200, taken.text

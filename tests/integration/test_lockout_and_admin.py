@@ -101,6 +101,7 @@ async def test_an_admin_cannot_disable_themselves_or_change_their_own_role(api: 
     await api.sign_in(admin)
     assert (await api.post(f"/api/v1/users/{admin.id}/disable")).status_code == 400
     assert (await api.post(f"/api/v1/users/{admin.id}/role", {"role": "officer"})).status_code == 400
+    assert (await api.post(f"/api/v1/users/{admin.id}/reset-2fa")).status_code == 400
 
 
 async def test_a_role_change_applies_at_the_next_request(

@@ -251,6 +251,7 @@ async def test_the_home_office_return_counts_by_route_and_is_audited_as_a_disclo
 
     assert response.status_code == 200
     assert 'filename="home-office-return-2025-26.csv"' in response.headers["content-disposition"]
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.text)))
     assert rows == [
         ["Reporting year", "2025-26", "", ""],

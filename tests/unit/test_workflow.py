@@ -54,6 +54,7 @@ ALLOWED_AT: dict[Action, set[Stage]] = {
 # Facts that satisfy each action's own requirements, so that only the stage decides.
 READY = CaseFacts(
     stage=Stage.received,
+    assigned_to=OFFICER.user_id,
     has_applicant=True,
     has_subject=True,
     has_child=True,
@@ -140,7 +141,7 @@ def test_officers_cannot_authorise_or_extend() -> None:
 
 
 def test_triage_says_which_people_are_missing() -> None:
-    facts = CaseFacts(stage=Stage.received, has_applicant=True)
+    facts = CaseFacts(assigned_to=OFFICER.user_id, stage=Stage.received, has_applicant=True)
     verdict = evaluate(Action.complete_triage, facts, OFFICER)
     assert len(verdict.reasons) == 2
     assert "subject" in verdict.reasons[0]
@@ -186,3 +187,15 @@ def test_refusals_about_who_is_asking_are_marked_forbidden() -> None:
     wrong_stage = evaluate(Action.authorise, dataclasses.replace(own, stage=Stage.recommendation), SUPERVISOR)
     assert not wrong_stage.allowed
     assert not wrong_stage.forbidden
+
+
+def test_an_officer_changes_only_the_cases_they_hold() -> None:
+    someone_elses = dataclasses.replace(READY, assigned_to=OFFICER.user_id + 1)
+    unassigned = dataclasses.replace(READY, assigned_to=None)
+
+    for facts in (someone_elses, unassigned):
+        verdict = evaluate(Action.withdraw, facts, OFFICER)
+        assert verdict.forbidden
+        assert "assigned" in verdict.reasons[0]
+        assert evaluate(Action.assign, facts, OFFICER).allowed  # but they may take it
+    assert evaluate(Action.withdraw, someone_elses, SUPERVISOR).allowed
