@@ -81,6 +81,7 @@ def case_out(opened: reading.OpenedCase, principal: Principal) -> schemas.CaseOu
         ],
         available_actions=[a.value for a in available(case.facts(), service.actor_of(principal))],
         possible_duplicates=[reference for reference, _ in opened.duplicates],
+        documents=[msgspec.convert(dict(d), schemas.DocumentOut) for d in case.documents],
     )
 
 

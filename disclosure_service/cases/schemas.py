@@ -179,6 +179,18 @@ class CheckOut(msgspec.Struct):
     summary: str
 
 
+class DocumentOut(msgspec.Struct):
+    """A generated document; download it from `documents/{id}` (a fresh code is needed)."""
+
+    id: int
+    kind: str
+    language: str
+    filename: str
+    sha256: str
+    generated_at: datetime
+    template_version: int
+
+
 class RecommendationOut(msgspec.Struct):
     decision: str
     criteria: list[str]
@@ -228,6 +240,7 @@ class CaseOut(msgspec.Struct):
     clocks: list[ClockOut]
     available_actions: list[str]
     possible_duplicates: list[str]
+    documents: list[DocumentOut]
 
 
 class ActionOut(msgspec.Struct):

@@ -151,6 +151,10 @@ def _holds_the_case(facts: CaseFacts, actor: Actor) -> str | None:
     return None
 
 
+def _holds_or_takes_the_case(facts: CaseFacts, actor: Actor) -> str | None:
+    return None if facts.assigned_to is None else _holds_the_case(facts, actor)
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """An action: the stages it starts from, where it leads, who may take it, what must be true."""
@@ -163,6 +167,8 @@ class Rule:
     who: tuple[Requirement, ...] = ()
     # Officers act only on cases they hold (supervisors on any); taking a case is how they get one.
     holder_only: bool = True
+    # An action that takes an unassigned case for whoever does it.
+    takes_case: bool = False
     outcome: Outcome | None = None
     not_at: str = ""  # why, in words, when the case is at another stage
 
@@ -184,7 +190,9 @@ def _after_authorisation(facts: CaseFacts) -> Stage:
 SUPERVISORS = frozenset({Role.supervisor})
 
 RULES: dict[Action, Rule] = {
-    Action.start_triage: Rule(frozenset({Stage.received}), Stage.initial_triage, not_at="Triage has already started"),
+    Action.start_triage: Rule(
+        frozenset({Stage.received}), Stage.initial_triage, not_at="Triage has already started", takes_case=True
+    ),
     Action.complete_triage: Rule(
         TRIAGE_STAGES,
         Stage.applicant_meeting,
@@ -355,7 +363,8 @@ def evaluate(action: Action, facts: CaseFacts, actor: Actor) -> Verdict:
     if facts.stage not in rule.stages:
         where = f"this case is at: {facts.stage.label}"
         return Verdict(False, reasons=(f"{rule.not_at or 'Not possible at this stage'} ({where})",))
-    checks = (_holds_the_case, *rule.who) if rule.holder_only else rule.who
+    holder = _holds_or_takes_the_case if rule.takes_case else _holds_the_case
+    checks = (holder, *rule.who) if rule.holder_only else rule.who
     not_you = tuple(reason for check in checks if (reason := check(facts, actor)) is not None)
     if not_you:
         return Verdict(False, reasons=not_you, forbidden=True)

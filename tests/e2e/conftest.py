@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import time
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 T = TypeVar("T")
+_LAST_STEP: dict[str, int] = {}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 
 
@@ -67,7 +69,14 @@ class LiveServer:
     env: dict[str, str]
 
     def code(self, username: str) -> str:
-        """The demo user's current code, as their authenticator app would show it."""
+        """The demo user's current code, as their authenticator app would show it.
+
+        A code is accepted once: a user signed in again within the same 30 seconds waits for
+        the next code, as a person would."""
+        step = int(time.time() // 30)
+        if _LAST_STEP.get(username) == step:
+            time.sleep(30 - time.time() % 30 + 0.5)
+        _LAST_STEP[username] = int(time.time() // 30)
         result = cli.run("demo-code", username, env=self.env)
         assert result.returncode == 0, result.stderr
         return result.stdout.strip()

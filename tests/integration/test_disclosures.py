@@ -87,11 +87,10 @@ async def generate(api: Api, case: dict[str, Any]) -> bytes:
 
 
 async def _latest_document(api: Api, case: dict[str, Any]) -> int:
-    page = (await api.get(f"/cases/{case['id']}")).text
-    marker = f"/cases/{case['id']}/documents/"
-    ids = [int(part.split("/", 1)[0]) for part in page.split(marker)[1:]]
-    assert ids, "no document link on the case page"
-    return max(ids)
+    documents = (await api.get(f"/api/v1/applications/{case['id']}")).json()["documents"]
+    assert documents, "the case lists no documents"
+    latest: int = documents[-1]["id"]
+    return latest
 
 
 async def test_the_undertaking_names_the_recipient_the_reference_and_the_three_warnings(

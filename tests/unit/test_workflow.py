@@ -199,3 +199,7 @@ def test_an_officer_changes_only_the_cases_they_hold() -> None:
         assert "assigned" in verdict.reasons[0]
         assert evaluate(Action.assign, facts, OFFICER).allowed  # but they may take it
     assert evaluate(Action.withdraw, someone_elses, SUPERVISOR).allowed
+    # Starting the triage of a case nobody holds takes it; of someone else's, it does not.
+    fresh = dataclasses.replace(unassigned, stage=Stage.received)
+    assert evaluate(Action.start_triage, fresh, OFFICER).allowed
+    assert not evaluate(Action.start_triage, dataclasses.replace(fresh, assigned_to=99), OFFICER).allowed
