@@ -61,10 +61,11 @@ def report(label: str, milliseconds: list[float]) -> None:
 
 
 def server_env(created: database.TestDatabase, data_dir: str) -> dict[str, str]:
-    """The environment for `disclosure-service serve` on the benchmark's database, with the same
-    keys this process encrypted the benchmark users' authenticator secrets with."""
+    """The environment for `disclosure-service serve --no-migrate` on the benchmark's database, set
+    up as in production, with the keys this process encrypted the users' authenticator secrets with."""
     return cli.environment(
-        DATABASE_URL=created.owner_url,
+        APP_ENV="production",
+        PUBLIC_URL="https://disclosure.example.police.uk",
         APP_DATABASE_URL=created.app_url,
         DATA_DIR=data_dir,
         SECRET_KEY=SETTINGS.secret_key,

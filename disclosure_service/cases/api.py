@@ -119,11 +119,14 @@ async def list_applications(
     request: Request[Any, Any, Any],
     queue: Annotated[str | None, QueryParameter()] = None,
     q: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
 ) -> list[schemas.QueueItemOut]:
-    """A work queue (mine, unassigned, due_soon, overdue, authorisation) or a search by reference or name."""
+    """A page (50 cases, most urgent first) of a work queue (mine, unassigned, due_soon, overdue,
+    authorisation, review), or the 50 most recently recorded cases matching a search by reference
+    or name (`q`; `page` is ignored)."""
     if queue is not None and queue not in queries.QUEUES:
         raise ValidationException(f"queue must be one of {', '.join(queries.QUEUES)}")
-    rows = await reading.list_cases(_principal(request), request_meta(request), queue=queue, search=q)
+    rows = await reading.list_cases(_principal(request), request_meta(request), queue=queue, search=q, page=page)
     now = datetime.now(UTC)
     return [
         schemas.QueueItemOut(

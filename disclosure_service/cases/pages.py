@@ -30,6 +30,7 @@ from disclosure_service.disclosures.handlers import MAX_SCAN_BYTES
 from disclosure_service.web.formatting import to_london
 from disclosure_service.web.forms import FormErrors, read_form_lists
 from disclosure_service.web.formspec import Field, Section, parse
+from disclosure_service.web.navigation import pagination
 
 AnyRequest = Request[Any, Any, Any]
 CASEWORK = access.opt(access.CASEWORK)
@@ -61,8 +62,13 @@ async def cases_page(request: AnyRequest) -> Template:
     queue = request.query_params.get("queue", default)
     if queue not in queries.QUEUES:
         queue = default
-    rows = await reading.list_cases(principal, request_meta(request), queue=None if search else queue, search=search)
+    page_number = _page_number(request)
+    rows = await reading.list_cases(
+        principal, request_meta(request), queue=None if search else queue, search=search, page=page_number
+    )
     counts = await reading.counts(principal)
+    total = len(rows) if search else counts.get(queue, 0)
+    pages = max(1, -(-total // queries.PAGE_SIZE))
     staff = await _staff(principal) if principal.role is Role.supervisor else []
     return Template(
         "cases/list.html",
@@ -81,8 +87,18 @@ async def cases_page(request: AnyRequest) -> Template:
             "staff": staff,
             "stage_labels": {s.value: s.label for s in Stage},
             "done": request.query_params.get("done"),
+            "pages": pages,
+            "pagination": pagination(f"/cases?queue={queue}&page=", page_number, pages),
+            "first_shown": (page_number - 1) * queries.PAGE_SIZE + 1,
+            "page_size": queries.PAGE_SIZE,
+            "total": total,
         },
     )
+
+
+def _page_number(request: AnyRequest) -> int:
+    given = request.query_params.get("page", "1")
+    return min(int(given), 10_000) if given.isdigit() and int(given) >= 1 else 1
 
 
 @post("/cases/reassign", opt=access.opt(access.SUPERVISORS))

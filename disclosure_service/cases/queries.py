@@ -255,9 +255,13 @@ _QUEUE_ORDER = (
 )
 
 
+PAGE_SIZE = 50
+
+
 async def queue(
-    conn: asyncpg.Connection[Any], name: str, *, user_id: int, now: datetime, limit: int = 200
+    conn: asyncpg.Connection[Any], name: str, *, user_id: int, now: datetime, page: int = 1
 ) -> list[Record]:
+    """One page of the queue, most urgent first."""
     conditions: dict[str, tuple[str, list[Any]]] = {
         "mine": ("a.assigned_to = $1", [user_id]),
         "unassigned": ("a.assigned_to IS NULL AND $1::int IS NOT NULL", [user_id]),
@@ -274,7 +278,7 @@ async def queue(
     where, args = conditions[name]
     rows = await conn.fetch(
         f"SELECT {_QUEUE_COLUMNS} FROM application a LEFT JOIN app_user assignee ON assignee.id = a.assigned_to "  # noqa: S608
-        f"WHERE a.stage <> 'closed' AND {where} {_QUEUE_ORDER} LIMIT {int(limit)}",
+        f"WHERE a.stage <> 'closed' AND {where} {_QUEUE_ORDER} LIMIT {PAGE_SIZE} OFFSET {PAGE_SIZE * (page - 1)}",
         *args,
     )
     return list(rows)
@@ -296,15 +300,16 @@ async def queue_counts(conn: asyncpg.Connection[Any], *, user_id: int, now: date
     return dict(row) if row else {}
 
 
-async def search(conn: asyncpg.Connection[Any], text: str, *, limit: int = 50) -> list[Record]:
-    """By reference, or by the name of anyone on the case (any part of either)."""
+async def search(conn: asyncpg.Connection[Any], text: str) -> list[Record]:
+    """By reference, or by the name of anyone on the case (any part of either): the most recently
+    recorded PAGE_SIZE matches."""
     pattern = f"%{_escape_like(text.strip().lower())}%"
     # A function finds the ids, so that the trigram indexes are used under row-level security.
     rows = await conn.fetch(
         f"SELECT {_QUEUE_COLUMNS} FROM application a LEFT JOIN app_user assignee ON assignee.id = a.assigned_to "  # noqa: S608
         "WHERE a.id IN (SELECT case_search($1, $2)) ORDER BY a.received_at DESC, a.id DESC",
         pattern,
-        limit,
+        PAGE_SIZE,
     )
     return list(rows)
 

@@ -193,9 +193,9 @@ async def reference_of(principal: Principal, case_id: int) -> str:
 
 
 async def list_cases(
-    principal: Principal, meta: RequestMeta, *, queue: str | None = None, search: str | None = None
+    principal: Principal, meta: RequestMeta, *, queue: str | None = None, search: str | None = None, page: int = 1
 ) -> list[asyncpg.Record]:
-    """A work queue or search results, logging which cases were shown."""
+    """A page of a work queue, or search results, logging which cases were shown."""
     now = datetime.now(UTC)
     async with db.transaction(force_id=principal.force_id) as conn:
         if search:
@@ -203,7 +203,7 @@ async def list_cases(
             what = "search"
         else:
             name = queue if queue in queries.QUEUES else "mine"
-            rows = await queries.queue(conn, name, user_id=principal.user_id, now=now)
+            rows = await queries.queue(conn, name, user_id=principal.user_id, now=now, page=page)
             what = f"queue:{name}"
         await record(
             conn,
@@ -213,7 +213,12 @@ async def list_cases(
             meta=meta,
             justification=what,
             # The search words too: a name typed into search is how browsing for a neighbour shows up.
-            details={"list": what, "search": search or "", "references": [row["reference"] for row in rows]},
+            details={
+                "list": what,
+                "search": search or "",
+                "page": page,
+                "references": [row["reference"] for row in rows],
+            },
             now=now,
         )
     return rows

@@ -25,3 +25,20 @@ def nav_items(principal: Any, path: str) -> list[dict[str, Any]]:
         {"href": href, "text": text, "current": path == href, "active": href != "/" and path.startswith(href)}
         for href, text in items
     ]
+
+
+def pagination(base: str, page: int, pages: int) -> dict[str, Any]:
+    """GOV.UK pagination: the first, the last and the pages either side of this one, with an
+    ellipsis for each gap."""
+    items: list[dict[str, Any]] = []
+    previous = 0
+    for number in sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1))):
+        if number > previous + 1:
+            items.append({"ellipsis": True})
+        items.append({"number": str(number), "href": f"{base}{number}", "current": number == page})
+        previous = number
+    return {
+        "previous": {"href": f"{base}{page - 1}"} if page > 1 else None,
+        "next": {"href": f"{base}{page + 1}"} if page < pages else None,
+        "items": items,
+    }

@@ -28,6 +28,10 @@ def make_environment(settings: Settings) -> Environment:
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Checking every template file for changes on every page costs dozens of stat() calls a
+        # request; only a developer editing templates needs it.
+        auto_reload=settings.env == "development",
+        cache_size=1000,
     )
     env.filters["long_date"] = formatting.long_date
     env.filters["long_datetime"] = formatting.long_datetime

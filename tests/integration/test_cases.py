@@ -381,3 +381,17 @@ async def test_an_officer_cannot_change_a_case_someone_else_holds(
     assert "assigned" in refused.json()["detail"]
     taken = await api.post(f"/api/v1/applications/{case['id']}/assign", {"version": 1, "user_id": officer.id})
     assert taken.status_code == 200, taken.text
+
+
+async def test_a_long_queue_comes_in_pages_of_fifty(api: Api, officer: TestUser) -> None:
+    await api.sign_in(officer)
+    for _ in range(53):
+        await cases.create(api)
+
+    first = await api.get("/cases", params={"queue": "mine"})
+    assert first.text.count('class="govuk-link app-case-ref"') == 50
+    assert "Showing 1 to 50 of 53" in first.text
+    second = await api.get("/cases", params={"queue": "mine", "page": "2"})
+    assert second.text.count('class="govuk-link app-case-ref"') == 3
+    listed = (await api.get("/api/v1/applications", params={"queue": "mine", "page": 2})).json()
+    assert len(listed) == 3

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from disclosure_service.web.formatting import long_date, long_datetime
+from disclosure_service.web.navigation import pagination
 
 
 def test_dates_are_written_the_british_way() -> None:
@@ -27,3 +28,17 @@ def test_a_utc_time_late_in_the_evening_can_be_the_next_day_in_london() -> None:
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
         long_datetime(datetime(2026, 1, 1, 12, 0))  # noqa: DTZ001
+
+
+def test_pagination_shows_the_ends_and_the_neighbours_with_gaps_marked() -> None:
+    shown = pagination("/cases?queue=mine&page=", 5, 9)
+    labels = [item.get("number", "…") for item in shown["items"]]
+    assert labels == ["1", "…", "4", "5", "6", "…", "9"]
+    assert [item["number"] for item in shown["items"] if item.get("current")] == ["5"]
+    assert shown["previous"] == {"href": "/cases?queue=mine&page=4"}
+    assert shown["next"] == {"href": "/cases?queue=mine&page=6"}
+    assert pagination("/x?page=", 1, 1) == {
+        "previous": None,
+        "next": None,
+        "items": [{"number": "1", "href": "/x?page=1", "current": True}],
+    }
