@@ -55,8 +55,11 @@ async def create_application(
         raise ActionRefusedError(("Only officers and supervisors record applications",))
     try:
         return await _create(principal, data, meta, now)
-    except _SavedMeanwhileError:
-        return await _replay(principal, data.submission_key, case_id=None, action="create")
+    except _SavedMeanwhileError as exc:
+        done = await _replay(principal, data.submission_key, case_id=None, action="create")
+        if done is None:  # pragma: no cover - the key was seen taken a moment ago
+            raise CaseConflictError() from exc
+        return done
 
 
 async def _create(principal: Principal, data: schemas.NewApplicationIn, meta: RequestMeta, now: datetime) -> Done:
@@ -152,12 +155,12 @@ async def _already_done(
     )
 
 
-async def _replay(principal: Principal, key: str | None, *, case_id: int | None, action: str) -> Done:
+async def _replay(principal: Principal, key: str | None, *, case_id: int | None, action: str) -> Done | None:
+    """The earlier result for this key, looked up afresh after this request's own work rolled back."""
+    if not key:
+        return None
     async with db.transaction(force_id=principal.force_id) as conn:
-        done = await _already_done(conn, principal, key or "", case_id=case_id, action=action)
-    if done is None:  # pragma: no cover - the key was seen saved a moment ago
-        raise CaseConflictError()
-    return done
+        return await _already_done(conn, principal, key, case_id=case_id, action=action)
 
 
 async def _remember(
@@ -209,8 +212,13 @@ async def act(
         raise TypeError(f"{action} takes {payload_type.__name__}")
     try:
         return await _act(principal, case_id, action, data, meta=meta, now=now)
-    except _SavedMeanwhileError:
-        return await _replay(principal, data.submission_key, case_id=case_id, action=action.value)
+    except (_SavedMeanwhileError, CaseConflictError) as exc:
+        # The same request sent twice at once: the second waited for the first, then found the key
+        # taken or the version moved on. It answers as a repeat, not as someone else's change.
+        done = await _replay(principal, data.submission_key, case_id=case_id, action=action.value)
+        if done is None:
+            raise CaseConflictError() from exc
+        return done
 
 
 async def _act(

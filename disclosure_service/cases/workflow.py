@@ -92,7 +92,8 @@ ACTION_LABELS: dict[Action, str] = {
 
 
 # Actions that need a fresh code from the authenticator (docs/security.md: step-up).
-STEP_UP_ACTIONS = frozenset({Action.authorise, Action.generate_undertaking})
+# Decisions that let a disclosure go ahead, and producing a document with a person's details on it.
+STEP_UP_ACTIONS = frozenset({Action.authorise, Action.review_refusal, Action.generate_undertaking})
 
 
 class UndertakingStatus(enum.StrEnum):

@@ -22,6 +22,7 @@ import asyncpg
 from docx import Document
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from disclosure_service.paths import DOCUMENT_TEMPLATES_DIR
 
@@ -66,7 +67,9 @@ TITLES = {"undertaking": "Confidentiality undertaking", "non_disclosure_letter":
 
 
 def environment() -> Environment:
-    return Environment(autoescape=True, undefined=StrictUndefined)
+    """A sandbox: an uploaded template is the administrator's text, not code the service runs.
+    Without it a template could reach Python's internals through any value's attributes."""
+    return ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
 
 
 def sample_context(name: str) -> dict[str, str]:

@@ -152,11 +152,13 @@ async def upload_template(request: AnyRequest, name: FromPath[str], language: Fr
     if not isinstance(upload, UploadFile) or not upload.filename:
         errors.add("file", "Choose a .docx file to upload", anchor)
         return await _templates_page(request, errors, status=HTTP_400_BAD_REQUEST)
+    # The code first: nothing from an upload is even looked at for someone who has not just proved who they are.
+    if refused := await step_up.confirm(request, {"code": code if isinstance(code, str) else ""}):
+        errors.add("code", refused, f"{name}-{language}-code")
+        return await _templates_page(request, errors, status=HTTP_400_BAD_REQUEST)
     content = await upload.read()
     for number, reason in enumerate(documents.problems(name, content)):
         errors.add(f"file-{number}", reason, anchor)
-    if not errors and (refused := await step_up.confirm(request, {"code": code if isinstance(code, str) else ""})):
-        errors.add("code", refused, f"{name}-{language}-code")
     if errors:
         return await _templates_page(request, errors, status=HTTP_400_BAD_REQUEST)
     now = datetime.now(UTC)

@@ -379,6 +379,14 @@ async def test_an_officer_cannot_change_a_case_someone_else_holds(
     refused = await api.post(f"/api/v1/applications/{case['id']}/withdraw", {"version": 1, "reason": "No reason"})
     assert refused.status_code == 403
     assert "assigned" in refused.json()["detail"]
+    # Taking it is no way round the reason a read needs: first say why, then take it.
+    skipped = await api.post(f"/api/v1/applications/{case['id']}/assign", {"version": 1, "user_id": officer.id})
+    assert skipped.status_code == 403
+    assert "say why" in skipped.json()["detail"]
+    opened = await api.get(
+        f"/api/v1/applications/{case['id']}", params={"reason": "covering", "reason_detail": "Covering for a colleague"}
+    )
+    assert opened.status_code == 200
     taken = await api.post(f"/api/v1/applications/{case['id']}/assign", {"version": 1, "user_id": officer.id})
     assert taken.status_code == 200, taken.text
 

@@ -16,7 +16,7 @@ from docx import Document
 from disclosure_service.database import engine as db
 from disclosure_service.disclosures import documents
 from tests import cases
-from tests.factories import TestUser
+from tests.factories import TestUser, next_time_step
 from tests.http import Api
 
 NASTY_NAME = '<b>&"{{7*7}}'
@@ -178,6 +178,15 @@ async def test_refused_then_reviewed_then_disclosed_then_closed(
     await cases.do(api, case, "review_refusal", expect=403, decision="proceed", rationale="I decide myself")
     await api.post("/api/v1/auth/logout")
     await api.sign_in(supervisor)
+    # Letting a disclosure go ahead after a refusal needs a code entered in the last few minutes.
+    async with db.transaction(force_id=supervisor.force_id) as conn:
+        await conn.execute(
+            "UPDATE auth_session SET mfa_at = now() - interval '6 minutes' WHERE \"user\" = $1", supervisor.id
+        )
+    stale = await cases.do(api, case, "review_refusal", expect=403, decision="proceed", rationale="Go ahead")
+    assert "code" in stale["detail"]
+    await next_time_step(supervisor)
+    assert (await api.post("/api/v1/auth/step-up", {"code": supervisor.code()})).status_code == 204
     await cases.do(
         api,
         case,

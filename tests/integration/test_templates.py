@@ -67,3 +67,17 @@ async def test_a_bad_upload_is_refused_with_every_reason_and_nothing_changes(api
 async def test_officers_cannot_upload_templates(api: Api, officer: TestUser) -> None:
     await api.sign_in(officer)
     assert (await api.get("/admin/templates")).status_code == 403
+
+
+async def test_nothing_uploaded_is_looked_at_without_a_fresh_code(api: Api, admin: TestUser) -> None:
+    await api.sign_in(admin)
+    async with db.transaction(force_id=admin.force_id) as conn:
+        await conn.execute(
+            "UPDATE auth_session SET mfa_at = now() - interval '6 minutes' WHERE \"user\" = $1", admin.id
+        )
+    # Not even checked: a broken file gets only the request for a code.
+    result = await post_template(api, b"PK\x03\x04 not really a document")
+
+    assert result.startswith("400")
+    assert "Enter a new code" in result
+    assert "not a Word document" not in result

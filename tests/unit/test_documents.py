@@ -90,3 +90,15 @@ def test_user_input_cannot_break_or_inject_into_the_document() -> None:
     text = documents.text_of(documents.render(content, context))
     assert '<b>&"{{7*7}}</w:t>' in text
     assert "49" not in text
+
+
+def test_a_template_cannot_reach_python_through_a_value() -> None:
+    escape = "{{ reference.__class__.__mro__[1].__subclasses__() }}"
+    content = docx_with(
+        "{{ reference }} {{ recipient_name }} {{ meeting_date }} {{ meeting_place }} {{ template_version }}", escape
+    )
+    found = documents.problems("undertaking", content)
+
+    assert len(found) == 1
+    assert found[0].startswith("The template does not render")
+    assert "unsafe" in found[0]
