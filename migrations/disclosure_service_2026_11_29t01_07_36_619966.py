@@ -5,12 +5,16 @@ from piccolo.engine import engine_finder
 
 ID = "2026-11-29T01:07:36:619966"
 VERSION = "1.38.0"
-DESCRIPTION = "users belong to a team; applications by date received, for the statistics"
+DESCRIPTION = "users belong to a team; indexes for the statistics and for audit searches by event"
 
 
-async def index_received():
+async def add_indexes():
     # The statistics' cohort is a force's applications received in a period.
     await engine_finder().run_ddl('CREATE INDEX application_force_received ON application ("force", received_at)')
+    # An auditor looking for one kind of event (account.locked, say) across the whole trail.
+    await engine_finder().run_ddl(
+        'CREATE INDEX audit_event_force_event_time ON audit_event ("force", event, occurred_at DESC)'
+    )
 
 
 async def forwards():
@@ -37,5 +41,5 @@ async def forwards():
         },
         schema=None,
     )
-    manager.add_raw(index_received)
+    manager.add_raw(add_indexes)
     return manager

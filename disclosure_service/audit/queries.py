@@ -71,7 +71,9 @@ async def search(
     if query.until:
         where("e.occurred_at < ?", query.until)
     if before_id:
-        where("e.id < ?", before_id)
+        # The list is in time order, and ids need not be (a request's clock is read before it
+        # commits): page on the pair, so that no row is skipped or shown twice.
+        where("(e.occurred_at, e.id) < (SELECT b.occurred_at, b.id FROM audit_event b WHERE b.id = ?)", before_id)
     args.append(limit)
     rows = await conn.fetch(
         f"SELECT {_COLUMNS} FROM audit_event e WHERE {' AND '.join(conditions)} "  # noqa: S608  # fixed fragments

@@ -53,6 +53,7 @@ EXTRA_INDEXES = (
     "WHERE application_id IS NOT NULL",
     'CREATE INDEX audit_event_user_time ON audit_event ("user", occurred_at DESC)',
     'CREATE INDEX audit_event_force_time ON audit_event ("force", occurred_at DESC)',
+    'CREATE INDEX audit_event_force_event_time ON audit_event ("force", event, occurred_at DESC)',
 )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import asyncpg
 
-from disclosure_service.audit.chain import GENESIS, HASHED_FIELDS, row_hash
+from disclosure_service.audit.chain import CHAIN_COUNT, GENESIS, HASHED_FIELDS, row_hash
 
 _COLUMNS = ", ".join(f'"{name}"' for name in ("id", *HASHED_FIELDS, "hash"))
 
@@ -72,6 +72,7 @@ async def verify(conn: asyncpg.Connection[Any], exported: list[Head] | None = No
     report = Report()
     async with conn.transaction(readonly=True, isolation="repeatable_read"):
         current_heads = await heads(conn)
+        report.breaks += await _check_the_chains_themselves(conn, current_heads)
         for head in current_heads:
             report.chains += 1
             problem = await _verify_chain(conn, head, report)
@@ -82,6 +83,33 @@ async def verify(conn: asyncpg.Connection[Any], exported: list[Head] | None = No
             if problem:
                 report.breaks.append(problem)
     return report
+
+
+async def _check_the_chains_themselves(conn: asyncpg.Connection[Any], current: list[Head]) -> list[Break]:
+    """Every chain has its head, and every row is in a chain: a deleted head would otherwise take
+    its whole chain out of the check, and a row outside the chains would never be checked."""
+    found: list[Break] = []
+    present = {head.chain for head in current}
+    found += [
+        Break(chain, 0, None, "the chain's head is missing from audit_chain")
+        for chain in range(CHAIN_COUNT)
+        if chain not in present
+    ]
+    found += [
+        Break(head.chain, head.seq, None, "audit_chain holds a head for a chain that should not exist")
+        for head in current
+        if not 0 <= head.chain < CHAIN_COUNT
+    ]
+    outside = await conn.fetch(
+        "SELECT chain, count(*) AS n, min(id) AS first_id FROM audit_event "
+        "WHERE chain < 0 OR chain >= $1 GROUP BY chain ORDER BY chain",
+        CHAIN_COUNT,
+    )
+    found += [
+        Break(row["chain"], 0, row["first_id"], f"{row['n']} rows are outside the {CHAIN_COUNT} chains")
+        for row in outside
+    ]
+    return found
 
 
 async def _check_exported(conn: asyncpg.Connection[Any], saved: Head) -> Break | None:

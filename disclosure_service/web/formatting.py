@@ -9,6 +9,11 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
+# Spelt out, not strftime's %B: that follows the server's locale.
+MONTHS = {
+    "en": "January February March April May June July August September October November December".split(),
+    "cy": "Ionawr Chwefror Mawrth Ebrill Mai Mehefin Gorffennaf Awst Medi Hydref Tachwedd Rhagfyr".split(),
+}
 
 
 def to_london(moment: datetime) -> datetime:
@@ -17,18 +22,21 @@ def to_london(moment: datetime) -> datetime:
     return moment.astimezone(LONDON)
 
 
-def long_date(value: date | datetime | None) -> str:
-    """28 November 2026."""
+def long_date(value: date | datetime | None, language: str = "en") -> str:
+    """28 November 2026 (in Welsh, 28 Tachwedd 2026)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = to_london(value).date()
-    return f"{value.day} {value:%B %Y}"
+    return f"{value.day} {MONTHS[language][value.month - 1]} {value.year}"
 
 
-def clock_time(moment: datetime) -> str:
-    """3:04pm, 11am, midday, midnight (GOV.UK style)."""
+def clock_time(moment: datetime, language: str = "en") -> str:
+    """3:04pm, 11am, midday, midnight (GOV.UK style); in Welsh, the 24-hour clock (15:04), which
+    needs no words that could be wrong."""
     local = to_london(moment)
+    if language == "cy":
+        return f"{local.hour:02d}:{local.minute:02d}"
     if local.minute == 0 and local.hour in (0, 12):
         return "midnight" if local.hour == 0 else "midday"
     hour = local.hour % 12 or 12

@@ -303,3 +303,8 @@ async def test_security_headers_have_exact_values(client: httpx.AsyncClient, pat
 
 async def test_pages_are_never_cached(client: httpx.AsyncClient) -> None:
     assert (await client.get("/sign-in")).headers["cache-control"] == "no-store"
+
+
+async def test_the_service_connections_do_not_jit_compile(transaction: None) -> None:
+    async with db.transaction() as conn:
+        assert await conn.fetchval("SHOW jit") == "off"

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from disclosure_service.accounts.roles import Role
+from disclosure_service.audit import queries as audit_queries
+from disclosure_service.audit.vocabulary import Operation
+from disclosure_service.audit.writer import Actor, record
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from tests import cases
@@ -138,3 +142,34 @@ async def test_a_read_that_cannot_be_logged_fails_and_returns_nothing(server_url
             assert await cluster.sql("SELECT count(*) FROM audit_event WHERE event = 'case.viewed'") == views_before
         finally:
             await browser.close()
+
+
+async def test_paging_back_shows_every_row_once_when_ids_and_times_disagree(
+    officer: TestUser, forces: dict[str, int]
+) -> None:
+    start = datetime(2026, 5, 1, 12, tzinfo=UTC)
+    # Written in one order, happened in another: the third row written happened first.
+    minutes = [5, 3, 0, 4, 1, 2, 6]
+    async with db.transaction(force_id=officer.force_id) as conn:
+        for n, minute in enumerate(minutes):
+            await record(
+                conn,
+                actor=Actor(officer.id, officer.force_id, officer.username),
+                operation=Operation.consultation,
+                event="paging.test",
+                reference=f"P-{n}",
+                now=start + timedelta(minutes=minute),
+            )
+        seen: list[str] = []
+        before = None
+        while True:
+            page = await audit_queries.search(
+                conn, audit_queries.Search(event="paging.test"), limit=3, before_id=before
+            )
+            if not page:
+                break
+            seen += [row["reference"] for row in page]
+            before = page[-1]["id"]
+
+    newest_first = [f"P-{n}" for n, _ in sorted(enumerate(minutes), key=lambda item: -item[1])]
+    assert seen == newest_first

@@ -102,6 +102,27 @@ async def test_deleting_a_row_is_found(trail: database.TestDatabase) -> None:
     assert "missing" in broken.problem
 
 
+async def test_a_deleted_chain_head_does_not_take_its_chain_out_of_the_check(trail: database.TestDatabase) -> None:
+    await owner_sql(trail, "DELETE FROM audit_chain WHERE id = 5")
+    report = await check(trail)
+
+    assert not report.ok
+    assert [(b.chain, b.problem) for b in report.breaks] == [(5, "the chain's head is missing from audit_chain")]
+
+
+async def test_a_row_moved_out_of_the_chains_is_found(trail: database.TestDatabase) -> None:
+    await owner_sql(
+        trail,
+        "ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update",
+        "UPDATE audit_event SET chain = 99 WHERE reference = 'REF-4'",
+        "ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_update",
+    )
+    report = await check(trail)
+
+    assert not report.ok
+    assert any(b.chain == 99 and "outside the 16 chains" in b.problem for b in report.breaks)
+
+
 async def test_cutting_rows_off_the_end_is_found_against_exported_heads(trail: database.TestDatabase) -> None:
     conn = await asyncpg.connect(trail.owner_url)
     exported = await verify.heads(conn)

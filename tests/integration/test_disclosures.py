@@ -15,6 +15,7 @@ from docx import Document
 
 from disclosure_service.database import engine as db
 from disclosure_service.disclosures import documents
+from disclosure_service.web.formatting import MONTHS, to_london
 from tests import cases
 from tests.factories import TestUser, next_time_step
 from tests.http import Api
@@ -153,6 +154,10 @@ async def test_a_welsh_meeting_gets_the_welsh_undertaking(api: Api, officer: Tes
     text = documents.text_of(await generate(api, case))
     assert "Ymgymeriad cyfrinachedd" in text
     assert "Cymraeg, fersiwn 1" in text
+    meeting = to_london(datetime.now(UTC) - timedelta(hours=2))
+    welsh_month = MONTHS["cy"][meeting.month - 1]
+    assert f"{meeting.day} {welsh_month} {meeting.year}" in text  # the date in Welsh too
+    assert MONTHS["en"][meeting.month - 1] not in text
 
 
 async def test_refused_then_reviewed_then_disclosed_then_closed(

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from disclosure_service.web.formatting import long_date, long_datetime
+from disclosure_service.web.formatting import clock_time, long_date, long_datetime
 from disclosure_service.web.navigation import pagination
 
 
@@ -42,3 +42,12 @@ def test_pagination_shows_the_ends_and_the_neighbours_with_gaps_marked() -> None
         "next": None,
         "items": [{"number": "1", "href": "/x?page=1", "current": True}],
     }
+
+
+def test_welsh_documents_get_welsh_months_and_the_24_hour_clock() -> None:
+    summer_afternoon = datetime(2026, 7, 1, 14, 5, tzinfo=UTC)  # 3:05pm in London
+
+    assert long_date(summer_afternoon, "cy") == "1 Gorffennaf 2026"
+    assert clock_time(summer_afternoon, "cy") == "15:05"
+    assert long_date(summer_afternoon) == "1 July 2026"
+    assert clock_time(summer_afternoon) == "3:05pm"
