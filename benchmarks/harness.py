@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import statistics
 import time
 from collections.abc import AsyncIterator
@@ -20,6 +21,8 @@ from disclosure_service.settings import Settings
 from tests import cli, database
 
 CSRF_COOKIE = "__Host-csrftoken"
+# One line per request would bury the figures.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 SETTINGS = Settings(env="test", secret_key="bench-secret-" + "s" * 32, totp_encryption_key="bench-totp-" + "t" * 32)
 
