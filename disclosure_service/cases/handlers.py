@@ -12,7 +12,6 @@ from disclosure_service.accounts.roles import Role
 from disclosure_service.cases import reading, schemas
 from disclosure_service.cases.actions import (
     PERSON_FIELDS,
-    ActionRefusedError,
     Context,
     Handler,
     close_record,
@@ -24,22 +23,9 @@ from disclosure_service.cases.workflow import Action
 from disclosure_service.web.formatting import to_london
 
 
-async def _justified_to_take(ctx: Context) -> None:
-    """Holding a case justifies reading it, so taking one needs a justification already: a place
-    on the case, or a reason given when it was opened. Otherwise taking it would skip the reason."""
-    try:
-        await reading.justify(ctx.conn, ctx.principal, ctx.case.application, None, ctx.now)
-    except reading.ReasonNeededError:
-        raise ActionRefusedError(
-            ("Open the case and say why before taking it: taking a case is not a way round giving a reason",),
-            "user_id",
-            forbidden=True,
-        ) from None
-
-
 async def _start_triage(ctx: Context, data: schemas.ActionIn) -> tuple[str, dict[str, Any]]:
     if ctx.case.application["assigned_to"] is None:
-        await _justified_to_take(ctx)
+        await reading.require_justification(ctx.conn, ctx.principal, ctx.case.application, ctx.now, "taking it")
         await ctx.conn.execute(
             "UPDATE application SET assigned_to = $2 WHERE id = $1", ctx.case.id, ctx.principal.user_id
         )
@@ -251,7 +237,7 @@ async def _assign(ctx: Context, data: schemas.AssignIn) -> tuple[str, dict[str, 
     if assignee is None:
         raise refuse("Choose an active officer or supervisor of your force", "user_id")
     if data.user_id == ctx.principal.user_id:
-        await _justified_to_take(ctx)
+        await reading.require_justification(ctx.conn, ctx.principal, ctx.case.application, ctx.now, "taking it")
     await ctx.conn.execute("UPDATE application SET assigned_to = $2 WHERE id = $1", ctx.case.id, data.user_id)
     return f"Assigned to {assignee['display_name']}", {"assigned_to": data.user_id}
 

@@ -111,7 +111,10 @@ async def reassign(request: AnyRequest) -> Redirect:
     queue = (form.get("queue") or ["overdue"])[0]
     if not target.isdigit() or not ids:
         return _see_other(f"/cases?queue={queue}&done=reassign-nothing")
-    moved = await service.reassign(principal, ids, int(target), request_meta(request))
+    try:
+        moved = await service.reassign(principal, ids, int(target), request_meta(request))
+    except actions.ActionRefusedError:
+        return _see_other(f"/cases?queue={queue}&done=reassign-refused")
     return _see_other(f"/cases?queue={queue}&done=reassigned-{moved}")
 
 
@@ -119,7 +122,8 @@ async def _staff(principal: Principal) -> list[tuple[str, str]]:
     async with db.transaction(force_id=principal.force_id) as conn:
         rows = await conn.fetch(
             "SELECT id, display_name, role FROM app_user WHERE status = 'active' "
-            "AND role IN ('officer', 'supervisor') ORDER BY display_name"
+            "AND role IN ('officer', 'supervisor') AND id <> $1 ORDER BY display_name",
+            principal.user_id,
         )
     return [(str(r["id"]), f"{r['display_name']} ({r['role']})") for r in rows]
 

@@ -12,7 +12,7 @@ from disclosure_service.accounts.roles import Role
 from disclosure_service.audit.vocabulary import Operation
 from disclosure_service.audit.writer import RequestMeta, record
 from disclosure_service.auth.principal import Principal
-from disclosure_service.cases import queries, schemas
+from disclosure_service.cases import queries, reading, schemas
 from disclosure_service.cases.actions import (
     ActionRefusedError,
     CaseConflictError,
@@ -258,6 +258,8 @@ async def _act(
         to_stage = result.to_stage or verdict.to_stage or case.stage
         outcome = result.outcome or verdict.outcome
         if principal.role is Role.supervisor and action in SUPERVISOR_DECISIONS:
+            # Deciding makes them the case's supervisor, which justifies reading it from then on.
+            await reading.require_justification(conn, principal, case.application, now, "deciding on it")
             await conn.execute(
                 "UPDATE application SET supervisor = COALESCE(supervisor, $2) WHERE id = $1", case_id, principal.user_id
             )
@@ -316,6 +318,9 @@ async def reassign(principal: Principal, case_ids: list[int], user_id: int, meta
         )
         if assignee is None:
             raise ActionRefusedError(("Choose an active officer or supervisor of your force",), "user_id")
+        if user_id == principal.user_id:
+            # Holding a case justifies reading it: take cases one at a time, from the case, with a reason.
+            raise ActionRefusedError(("Reassign cases to someone else; to take a case yourself, open it first",))
         rows = await conn.fetch(
             "UPDATE application SET assigned_to = $2, version = version + 1, updated_at = $3 "
             "WHERE id = ANY($1::int[]) AND stage <> 'closed' RETURNING id, reference",

@@ -11,9 +11,15 @@ from zoneinfo import ZoneInfo
 LONDON = ZoneInfo("Europe/London")
 # Spelt out, not strftime's %B: that follows the server's locale.
 MONTHS = {
-    "en": "January February March April May June July August September October November December".split(),
-    "cy": "Ionawr Chwefror Mawrth Ebrill Mai Mehefin Gorffennaf Awst Medi Hydref Tachwedd Rhagfyr".split(),
-}
+    "en": [
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ],
+    "cy": [
+        "Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin",
+        "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr",
+    ],
+}  # fmt: skip
 
 
 def to_london(moment: datetime) -> datetime:

@@ -403,3 +403,23 @@ async def test_a_long_queue_comes_in_pages_of_fifty(api: Api, officer: TestUser)
     assert second.text.count('class="govuk-link app-case-ref"') == 3
     listed = (await api.get("/api/v1/applications", params={"queue": "mine", "page": 2})).json()
     assert len(listed) == 3
+
+
+async def test_a_supervisor_cannot_decide_their_way_onto_a_case_without_a_reason(
+    api: Api, officer: TestUser, supervisor: TestUser
+) -> None:
+    await api.sign_in(officer)
+    case = await cases.create(api)
+    await api.post("/api/v1/auth/logout")
+    await api.sign_in(supervisor)
+
+    # An extension would make them the case's supervisor, and so let them read it: reason first.
+    refused = await cases.do(api, case, "extend", expect=403, days=14, reason="Backlog")
+    assert "say why" in refused["detail"]
+    # Nor can they hand a batch of cases to themselves.
+    bulk = await api.form("/cases/reassign", {"case_ids": str(case["id"]), "user_id": str(supervisor.id)})
+    assert bulk.status_code == 303
+    assert "done=reassign-refused" in bulk.headers["location"]
+    async with db.transaction(force_id=officer.force_id) as conn:
+        row = await conn.fetchrow("SELECT assigned_to, supervisor FROM application WHERE id = $1", case["id"])
+    assert (row["assigned_to"], row["supervisor"]) == (officer.id, None)

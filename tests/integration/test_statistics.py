@@ -5,8 +5,8 @@ The set, all in force ALPHA unless said otherwise (days are after receipt):
 - DISCLOSED: right to ask by 101, ViSOR record, triaged at 0.5, met at 6, disclosed, closed at 27.
 - WITHHELD: right to know, ViSOR record, triaged late at 2, met at 6, undertaking refused, the
   review withholds the disclosure: closed at 23.5 with other safeguarding action.
-- EXTENDED: right to ask online, no trace anywhere, met late at 12, deadline extended by 14 days
-  at 40, closed at 52: inside the extended deadline (59), outside the original one (45).
+- EXTENDED: right to ask online, no trace anywhere, met late at 12, authorised at 39, deadline
+  extended by 14 days at 40, closed at 52: inside the extended deadline (59), outside the original one (45).
 - WITHDRAWN: triaged at 0.5, withdrawn at 3.
 - LAST_NIGHT: received at 23:30 on 31 March 2026, London time (22:30 UTC): the year it counts in.
   Triaged at 0.5, never met: open.
@@ -91,8 +91,8 @@ async def _load(officer: TestUser, supervisor: TestUser, bravo: TestUser) -> dic
             ),
             principals,
             NOW,
-            path=[*PATHS["recommendation"], "recommend", "extend", "authorise", "told_by_letter", "close_no_trace"],
-            days={"applicant_meeting": 12, "extend": 40, "authorise": 44, "told_by_letter": 50, "close_no_trace": 52},
+            path=[*PATHS["recommendation"], "recommend", "authorise", "extend", "told_by_letter", "close_no_trace"],
+            days={"applicant_meeting": 12, "authorise": 39, "extend": 40, "told_by_letter": 50, "close_no_trace": 52},
         ),
         "WITHDRAWN": await drive_case(
             _case(datetime(2025, 11, 3, 14, tzinfo=UTC)), principals, NOW, path=[*TO_MEETING, "withdraw"]
