@@ -422,4 +422,5 @@ async def test_a_supervisor_cannot_decide_their_way_onto_a_case_without_a_reason
     assert "done=reassign-refused" in bulk.headers["location"]
     async with db.transaction(force_id=officer.force_id) as conn:
         row = await conn.fetchrow("SELECT assigned_to, supervisor FROM application WHERE id = $1", case["id"])
+    assert row is not None
     assert (row["assigned_to"], row["supervisor"]) == (officer.id, None)
