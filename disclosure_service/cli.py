@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime
@@ -261,6 +262,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.demo:
         print(sign_in_help(settings, base_url))
     print(f"serving on {base_url} with {args.workers} worker(s); Ctrl+C stops")
+    # uvicorn stops cleanly on SIGTERM, then raises the signal again; with the default action the
+    # process would die there, before the embedded PostgreSQL is stopped at exit. Exit instead.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     uvicorn.run(
         "disclosure_service.app:create_app",
         factory=True,

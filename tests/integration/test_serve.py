@@ -21,6 +21,8 @@ def test_serve_with_embedded_postgres_keeps_its_data_across_a_restart(tmp_path: 
 
     with cli.serving(env=env) as base_url:
         assert httpx.get(f"{base_url}/healthz").json()["database"] == "up"
+    # Stopping the service (SIGTERM, as a service manager does) stops its PostgreSQL too.
+    assert not (tmp_path / "var" / "pgdata" / "postmaster.pid").exists()
 
     # The demo data loaded before the restart is still there: loading it again changes nothing.
     again = cli.run("demo", env=env)
@@ -34,3 +36,4 @@ def test_serve_runs_several_worker_processes(tmp_path: Path) -> None:
     with cli.serving("--workers", "2", env=env) as base_url:
         for _ in range(10):
             assert httpx.get(f"{base_url}/healthz").status_code == 200
+    assert not (tmp_path / "var" / "pgdata" / "postmaster.pid").exists()
