@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import asyncpg
 import msgspec
@@ -21,7 +22,7 @@ from disclosure_service.audit.writer import record
 from disclosure_service.auth import access
 from disclosure_service.auth.middleware import request_meta
 from disclosure_service.auth.principal import Principal
-from disclosure_service.cases.vocabulary import CHANNEL_LABELS, OUTCOME_LABELS, Outcome, Route
+from disclosure_service.cases.vocabulary import CHANNEL_LABELS, OUTCOME_LABELS, Channel, Outcome, Route
 from disclosure_service.database import engine as db
 from disclosure_service.reports import figures
 from disclosure_service.reports.charts import bar_chart
@@ -48,11 +49,20 @@ def _period(request: Request[Any, Any, Any]) -> tuple[Period, list[str]]:
     return parse(request.query_params.get("from"), request.query_params.get("to"), today)
 
 
-async def _figures(request: Request[Any, Any, Any], period: Period, event: str) -> figures.Statistics:
+T = TypeVar("T")
+
+
+async def _consulted(
+    request: Request[Any, Any, Any],
+    period: Period,
+    event: str,
+    compute: Callable[[asyncpg.Connection[Any], int, Period, datetime], Awaitable[T]],
+) -> T:
+    """Figures of the user's force, with the audit row saying they looked: aggregates name nobody,
+    but looking at them is still a look at the force's records."""
     principal = _principal(request)
     async with db.transaction(force_id=principal.force_id) as conn:
-        stats = await figures.statistics(conn, principal.force_id, period, datetime.now(UTC))
-        # Aggregates name nobody, but looking at them is still a look at the force's records.
+        result = await compute(conn, principal.force_id, period, datetime.now(UTC))
         await record(
             conn,
             actor=principal.actor,
@@ -62,18 +72,14 @@ async def _figures(request: Request[Any, Any, Any], period: Period, event: str) 
             justification="statistics",
             details={"from": period.first.isoformat(), "to": period.last.isoformat()},
         )
-    return stats
-
-
-def _label(mapping: dict[Any, str], key: str) -> str:
-    return next((text for member, text in mapping.items() if member == key), key)
+    return result
 
 
 def _charts(stats: figures.Statistics) -> dict[str, Any]:
-    route_rows = [(_label({r: r.label for r in Route}, k), v) for k, v in stats.by_route.items()]
-    channel_rows = [(_label(CHANNEL_LABELS, k), v) for k, v in stats.by_channel.items()]
+    route_rows = [(Route(k).label, v) for k, v in stats.by_route.items()]
+    channel_rows = [(CHANNEL_LABELS[Channel(k)], v) for k, v in stats.by_channel.items()]
     outcome_rows = [
-        ("Still open" if k == "open" else _label(OUTCOME_LABELS, k), v)
+        ("Still open" if k == "open" else OUTCOME_LABELS[Outcome(k)], v)
         for k, v in sorted(stats.by_outcome.items(), key=lambda item: -item[1])
     ]
     age_rows = list(stats.open_by_age.items())
@@ -88,7 +94,7 @@ def _charts(stats: figures.Statistics) -> dict[str, Any]:
 @get("/statistics", opt=READERS)
 async def statistics_page(request: Request[Any, Any, Any]) -> Template:
     period, problems = _period(request)
-    stats = await _figures(request, period, "statistics.viewed")
+    stats = await _consulted(request, period, "statistics.viewed", figures.statistics)
     return Template(
         "reports/statistics.html",
         context={
@@ -103,22 +109,6 @@ async def statistics_page(request: Request[Any, Any, Any]) -> Template:
     )
 
 
-async def _oversight(request: Request[Any, Any, Any], period: Period) -> list[figures.TeamLoad]:
-    principal = _principal(request)
-    async with db.transaction(force_id=principal.force_id) as conn:
-        loads = await figures.oversight(conn, principal.force_id, period, datetime.now(UTC))
-        await record(
-            conn,
-            actor=principal.actor,
-            operation=Operation.consultation,
-            event="statistics.oversight_viewed",
-            meta=request_meta(request),
-            justification="oversight",
-            details={"from": period.first.isoformat(), "to": period.last.isoformat()},
-        )
-    return loads
-
-
 @get("/statistics/oversight", opt=READERS)
 async def oversight_page(request: Request[Any, Any, Any]) -> Template:
     period, problems = _period(request)
@@ -126,7 +116,7 @@ async def oversight_page(request: Request[Any, Any, Any]) -> Template:
         "reports/oversight.html",
         context={
             "page_title": "Oversight",
-            "loads": await _oversight(request, period),
+            "loads": await _consulted(request, period, "statistics.oversight_viewed", figures.oversight),
             "period": period,
             "outcome_labels": {o.value: o.label for o in Outcome},
             "error_list": [{"text": p, "href": "#from"} for p in problems],
@@ -272,7 +262,7 @@ async def statistics_api(request: Request[Any, Any, Any]) -> StatisticsOut:
     period, problems = _period(request)
     if problems:
         raise ValidationException("; ".join(problems))
-    stats = await _figures(request, period, "statistics.viewed")
+    stats = await _consulted(request, period, "statistics.viewed", figures.statistics)
     return StatisticsOut(
         first_day=period.first.isoformat(),
         last_day=period.last.isoformat(),
@@ -315,7 +305,7 @@ async def oversight_api(request: Request[Any, Any, Any]) -> list[TeamLoadOut]:
     period, problems = _period(request)
     if problems:
         raise ValidationException("; ".join(problems))
-    loads = await _oversight(request, period)
+    loads = await _consulted(request, period, "statistics.oversight_viewed", figures.oversight)
     return [
         TeamLoadOut(
             team=team.team,
