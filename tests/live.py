@@ -52,17 +52,18 @@ class Cluster:
     def b(self) -> str:
         return self.servers[-1]
 
-    async def user(self, username: str, *, secret: str | None = None) -> LiveUser:
+    async def user(self, username: str, *, secret: str | None = None, role: str = "officer") -> LiveUser:
         secret = secret or totp.new_secret()
         conn = await asyncpg.connect(self.owner_url)
         try:
             user_id: int = await conn.fetchval(
                 'INSERT INTO app_user ("force", username, display_name, role, status, password_hash, '
                 "failed_attempts, created_at, updated_at) "
-                "VALUES ($1, $2, $2, 'officer', 'active', $3, 0, now(), now()) RETURNING id",
+                "VALUES ($1, $2, $2, $4, 'active', $3, 0, now(), now()) RETURNING id",
                 self.force_id,
                 username,
                 passwords.hash_password_sync(PASSWORD),
+                role,
             )
             await conn.execute(
                 "UPDATE app_user SET totp_secret_encrypted = $2 WHERE id = $1",
@@ -89,10 +90,12 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.http = httpx.AsyncClient(timeout=30)
 
-    async def request(self, method: str, url: str, json: Any = None) -> httpx.Response:
+    async def request(
+        self, method: str, url: str, json: Any = None, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
         if method == "POST" and "__Host-csrftoken" not in self.cookies:
             await self.request("GET", url.split("/api/", 1)[0] + "/api/v1/auth/csrf")
-        headers = {"cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {**(headers or {}), "cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if method == "POST":
             headers["x-csrftoken"] = self.cookies["__Host-csrftoken"]
         response = await self.http.request(method, url, json=json, headers=headers)

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tests import cases
 from tests.live import Browser, Cluster, live_cluster
 
 pytestmark = pytest.mark.commits
@@ -129,3 +130,92 @@ async def test_a_code_from_an_independent_totp_implementation_signs_in(
     signed_in = await one.code(cluster.a, code)
     assert signed_in.status_code == 200
     assert signed_in.json()["username"] == user.username
+
+
+async def _signed_in(cluster: Cluster, base: str, username: str, role: str) -> tuple[Browser, int]:
+    user = await cluster.user(username, role=role)
+    browser = Browser()
+    assert (await browser.password(base, user)).status_code == 200
+    assert (await browser.code(base, user.code())).status_code == 200
+    return browser, user.id
+
+
+async def test_two_supervisors_authorising_at_once_one_wins_and_the_other_is_told(cluster: Cluster) -> None:
+    officer, _ = await _signed_in(cluster, cluster.a, "race.officer", "officer")
+    created = await officer.request("POST", f"{cluster.a}/api/v1/applications", cases.new_application())
+    assert created.status_code == 201, created.text
+    case = created.json()
+    url = f"{cluster.a}/api/v1/applications/{case['id']}"
+
+    async def step(action: str, **body: object) -> None:
+        response = await officer.request("POST", f"{url}/{action}", {"version": case["version"], **body})
+        assert response.status_code == 200, response.text
+        case["version"] = response.json()["version"]
+
+    await step("complete-triage", immediate_risk=False, in_scope=True, risk_level="high")
+    await step(
+        "record-applicant-meeting",
+        held_on=cases.today(),
+        method="in_person",
+        identity_verified=True,
+        documents_seen="Passport",
+        relationship_verified=True,
+    )
+    await step("add-check", source="pnc", requested_on=cases.today())
+    check_id = (await officer.request("GET", url)).json()["checks"][0]["id"]
+    await step(
+        "record-check-result",
+        check_id=check_id,
+        returned_on=cases.today(),
+        result="child_sexual_offence_convictions",
+        summary="2012 conviction",
+    )
+    await step("complete-checks")
+    await step("recommend", **cases.recommendation(case["people"][0]["id"]))
+    await officer.close()
+
+    one, _ = await _signed_in(cluster, cluster.a, "race.supervisor.one", "supervisor")
+    two, _ = await _signed_in(cluster, cluster.b, "race.supervisor.two", "supervisor")
+    body = {"version": case["version"], "rationale": "Necessary and proportionate."}
+    answers = await asyncio.gather(
+        one.request("POST", f"{cluster.a}/api/v1/applications/{case['id']}/authorise", body),
+        two.request("POST", f"{cluster.b}/api/v1/applications/{case['id']}/authorise", body),
+    )
+    await one.close()
+    await two.close()
+
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    loser = next(a for a in answers if a.status_code == 409)
+    assert "Someone else changed this case" in loser.json()["detail"]
+    assert await cluster.sql("SELECT count(*) FROM authorisation_decision WHERE application = $1", case["id"]) == 1
+    assert (
+        await cluster.sql(
+            "SELECT count(*) FROM audit_event WHERE application_id = $1 AND event = 'case.authorise'", case["id"]
+        )
+        == 1
+    )
+
+
+async def test_one_request_sent_twice_at_once_is_done_once_and_both_get_its_answer(cluster: Cluster) -> None:
+    officer, officer_id = await _signed_in(cluster, cluster.a, "race.double", "officer")
+    key = {"Idempotency-Key": "double-click-0001"}
+    body = cases.new_application()
+    created = await asyncio.gather(
+        officer.request("POST", f"{cluster.a}/api/v1/applications", body, headers=key),
+        officer.request("POST", f"{cluster.b}/api/v1/applications", body, headers=key),
+    )
+    assert [c.status_code for c in created] == [201, 201]
+    assert created[0].json()["id"] == created[1].json()["id"]
+    case_id = created[0].json()["id"]
+
+    withdraw = {"version": 1, "reason": "The applicant asked us to stop", "submission_key": "double-click-0002"}
+    url = f"/api/v1/applications/{case_id}/withdraw"
+    answers = await asyncio.gather(
+        officer.request("POST", f"{cluster.a}{url}", withdraw), officer.request("POST", f"{cluster.b}{url}", withdraw)
+    )
+    await officer.close()
+
+    assert [a.status_code for a in answers] == [200, 200]
+    assert sorted(a.json()["repeated"] for a in answers) == [False, True]
+    assert await cluster.sql("SELECT count(*) FROM application WHERE created_by = $1", officer_id) == 1
+    assert await cluster.sql("SELECT count(*) FROM closure WHERE application = $1", case_id) == 1
