@@ -14,13 +14,12 @@ import httpx
 
 from disclosure_service.app import create_app
 from disclosure_service.auth import totp
-from disclosure_service.auth.sessions import SESSION_COOKIE
+from disclosure_service.auth.sessions import CSRF_COOKIE, SESSION_COOKIE
 from disclosure_service.database import engine as db
 from disclosure_service.database.migrate import migrate
 from disclosure_service.settings import Settings
 from tests import cli, database
 
-CSRF_COOKIE = "__Host-csrftoken"
 # One line per request would bury the figures.
 logging.getLogger("httpx").setLevel(logging.WARNING)
 

@@ -15,7 +15,7 @@ from disclosure_service import __version__
 from disclosure_service.accounts import pages as accounts_pages
 from disclosure_service.accounts.api import UsersApi
 from disclosure_service.audit import pages as audit_pages
-from disclosure_service.auth import access
+from disclosure_service.auth import access, sessions
 from disclosure_service.auth import pages as auth_pages
 from disclosure_service.auth.access import access_guard
 from disclosure_service.auth.api import AuthApi
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
         middleware=[SameOriginMiddleware(settings.public_url), SessionMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
-            cookie_name="__Host-csrftoken",
+            cookie_name=sessions.CSRF_COOKIE,
             cookie_secure=True,
             cookie_httponly=False,  # API clients read it to send it back in X-CSRFToken
             cookie_samesite="strict",

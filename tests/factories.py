@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 
 from argon2 import PasswordHasher
+from docx import Document
 
 from disclosure_service.accounts.roles import Role
 from disclosure_service.auth import totp
@@ -81,3 +83,13 @@ async def next_time_step(user: TestUser) -> None:
     """
     async with db.transaction(force_id=user.force_id) as conn:
         await conn.execute("UPDATE app_user SET totp_last_timecode = NULL WHERE id = $1", user.id)
+
+
+def docx_with(*paragraphs: str) -> bytes:
+    """A Word document of these paragraphs: template uploads and template checks start from one."""
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

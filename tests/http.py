@@ -7,10 +7,8 @@ from typing import Any
 
 import httpx
 
-from disclosure_service.auth.sessions import SESSION_COOKIE
+from disclosure_service.auth.sessions import CSRF_COOKIE, SESSION_COOKIE
 from tests.factories import TestUser, next_time_step
-
-CSRF_COOKIE = "__Host-csrftoken"
 
 
 class Api:

@@ -16,6 +16,7 @@ import httpx
 
 from disclosure_service.auth import passwords, totp
 from disclosure_service.auth.service import Keys
+from disclosure_service.auth.sessions import CSRF_COOKIE
 from disclosure_service.database.migrate import migrate
 from disclosure_service.settings import Settings
 from tests import cli, database
@@ -93,11 +94,11 @@ class Browser:
     async def request(
         self, method: str, url: str, json: Any = None, headers: dict[str, str] | None = None
     ) -> httpx.Response:
-        if method == "POST" and "__Host-csrftoken" not in self.cookies:
+        if method == "POST" and CSRF_COOKIE not in self.cookies:
             await self.request("GET", url.split("/api/", 1)[0] + "/api/v1/auth/csrf")
         headers = {**(headers or {}), "cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if method == "POST":
-            headers["x-csrftoken"] = self.cookies["__Host-csrftoken"]
+            headers["x-csrftoken"] = self.cookies[CSRF_COOKIE]
         response = await self.http.request(method, url, json=json, headers=headers)
         for header in response.headers.get_list("set-cookie"):
             jar: SimpleCookie = SimpleCookie()

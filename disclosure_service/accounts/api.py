@@ -70,12 +70,6 @@ def user_out(user: service.UserSummary) -> UserOut:
     )
 
 
-def _admin(request: Request[Any, Any, Any]) -> Principal:
-    principal = access.principal_of(request)
-    assert principal is not None  # noqa: S101  # the route's access rule guarantees it
-    return principal
-
-
 def _invalid(exc: service.AccountError) -> ValidationException:
     return ValidationException(str(exc), extra=[{"key": exc.field or "", "message": str(exc)}])
 
@@ -91,7 +85,7 @@ class UsersApi(Controller):
     @get("/", opt=ADMIN)
     async def list_users(self, request: Request[Any, Any, Any]) -> list[UserOut]:
         """Every user of the administrator's force."""
-        admin = _admin(request)
+        admin = access.caller(request)
         async with db.transaction(force_id=admin.force_id) as conn:
             users = await service.list_users(conn, admin.force_id, datetime.now(UTC))
         return [user_out(u) for u in users]
@@ -99,7 +93,7 @@ class UsersApi(Controller):
     @post("/", opt=ADMIN_CHANGE, status_code=201)
     async def create_user(self, request: Request[Any, Any, Any], data: JSONBody[NewUserIn]) -> EnrolmentLinkOut:
         """Create a user; the response carries their one-time enrolment link."""
-        admin = _admin(request)
+        admin = access.caller(request)
         now = datetime.now(UTC)
         async with db.transaction(force_id=admin.force_id) as conn:
             try:
@@ -123,7 +117,7 @@ class UsersApi(Controller):
     @get("/{user_id:int}", opt=ADMIN)
     async def get_user(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> UserOut:
         """One user of the administrator's force (another force's user is a 404)."""
-        admin = _admin(request)
+        admin = access.caller(request)
         async with db.transaction(force_id=admin.force_id) as conn:
             return user_out(await _user(conn, user_id, admin))
 
@@ -159,7 +153,7 @@ class UsersApi(Controller):
     @post("/{user_id:int}/reset-2fa", opt=ADMIN_CHANGE, status_code=200)
     async def reset_two_factor(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> EnrolmentLinkOut:
         """Clear the user's password and authenticator; returns a new enrolment link."""
-        admin = _admin(request)
+        admin = access.caller(request)
         now = datetime.now(UTC)
         async with db.transaction(force_id=admin.force_id) as conn:
             user = await _user(conn, user_id, admin)
@@ -182,7 +176,7 @@ async def _user(conn: Any, user_id: int, admin: Principal) -> service.UserSummar
 
 
 async def _change(request: Request[Any, Any, Any], user_id: int, change: Any, **kwargs: Any) -> UserOut:
-    admin = _admin(request)
+    admin = access.caller(request)
     now = datetime.now(UTC)
     async with db.transaction(force_id=admin.force_id) as conn:
         user = await _user(conn, user_id, admin)

@@ -34,15 +34,9 @@ DONE_MESSAGES = {
 }
 
 
-def _admin(request: AnyRequest) -> Principal:
-    principal = access.principal_of(request)
-    assert principal is not None  # noqa: S101  # the route's access rule guarantees it
-    return principal
-
-
 @get("/admin/users", opt=ADMIN)
 async def users_page(request: AnyRequest) -> Template:
-    admin = _admin(request)
+    admin = access.caller(request)
     async with db.transaction(force_id=admin.force_id) as conn:
         users = await service.list_users(conn, admin.force_id, datetime.now(UTC))
     return Template("accounts/users.html", context={"page_title": "Users", "users": users})
@@ -70,7 +64,7 @@ def _new_user_form(request: AnyRequest, form: dict[str, str], errors: FormErrors
 
 @post("/admin/users/new", opt=ADMIN_FORM)
 async def create_user(request: AnyRequest) -> Template:
-    admin = _admin(request)
+    admin = access.caller(request)
     form = await read_form(request)
     errors = FormErrors()
     if not form.get("display_name"):
@@ -118,7 +112,7 @@ def _link_page(request: AnyRequest, user: service.UserSummary, link: service.Enr
 
 @get("/admin/users/{user_id:int}", opt=ADMIN_FORM)
 async def user_page(request: AnyRequest, user_id: FromPath[int]) -> Template:
-    admin = _admin(request)
+    admin = access.caller(request)
     async with db.transaction(force_id=admin.force_id) as conn:
         user = await _user(conn, user_id, admin)
     done = DONE_MESSAGES.get(request.query_params.get("done", ""))
@@ -144,7 +138,7 @@ def _user_page(
             "action": action,
             "form": form or {},
             "needs_code": step_up.needs_code(request),
-            "is_self": user.id == _admin(request).user_id,
+            "is_self": user.id == access.caller(request).user_id,
             "back_link": "/admin/users",
             **errors.context(),
         },
@@ -171,7 +165,7 @@ ACTIONS: dict[str, tuple[Change, str]] = {
 
 @post("/admin/users/{user_id:int}/{action:str}", opt=ADMIN_FORM)
 async def change_user(request: AnyRequest, user_id: FromPath[int], action: FromPath[str]) -> Template | Redirect:
-    admin = _admin(request)
+    admin = access.caller(request)
     if action not in (*ACTIONS, "reset-2fa"):
         raise NotFoundException()
     form = await read_form(request)

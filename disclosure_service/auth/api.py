@@ -72,13 +72,6 @@ def user_out(principal: Principal) -> UserOut:
     )
 
 
-def _principal(request: Request[Any, Any, Any]) -> Principal:
-    principal = access.principal_of(request)
-    if principal is None:  # the guard has already refused anonymous callers
-        raise NotAuthorizedException()
-    return principal
-
-
 def _keys(request: Request[Any, Any, Any]) -> service.Keys:
     keys: service.Keys = request.app.state.auth_keys
     return keys
@@ -107,7 +100,7 @@ class AuthApi(Controller):
     @post("/totp", opt=access.opt(access.PASSWORD), status_code=200)
     async def totp(self, request: Request[Any, Any, Any], data: JSONBody[CodeIn]) -> Response[UserOut]:
         """Second factor: a TOTP code (or a recovery code). Signs the session in under a new id."""
-        principal = _principal(request)
+        principal = access.caller(request)
         outcome = await service.sign_in_with_code(
             principal, data.code, _keys(request), request_meta(request), datetime.now(UTC)
         )
@@ -119,7 +112,7 @@ class AuthApi(Controller):
     async def step_up(self, request: Request[Any, Any, Any], data: JSONBody[CodeIn]) -> None:
         """A fresh TOTP code, remembered for a few minutes, before a sensitive action."""
         outcome = await service.step_up(
-            _principal(request), data.code, _keys(request), request_meta(request), datetime.now(UTC)
+            access.caller(request), data.code, _keys(request), request_meta(request), datetime.now(UTC)
         )
         if not outcome.ok:
             raise NotAuthorizedException(outcome.error)
@@ -140,7 +133,7 @@ class AuthApi(Controller):
     ) -> Response[RecoveryCodesOut]:
         """A first code from the authenticator; returns recovery codes, shown this once only."""
         outcome = await service.confirm_enrolment(
-            _principal(request), data.code, _keys(request), request_meta(request), datetime.now(UTC)
+            access.caller(request), data.code, _keys(request), request_meta(request), datetime.now(UTC)
         )
         if outcome.token is None:
             raise NotAuthorizedException(outcome.error)
@@ -152,10 +145,10 @@ class AuthApi(Controller):
     @post("/logout", opt=access.opt(access.SIGNED_IN), status_code=204)
     async def logout(self, request: Request[Any, Any, Any]) -> Response[None]:
         """End this session (on the server, not only the cookie)."""
-        await service.sign_out(_principal(request), request_meta(request), datetime.now(UTC))
+        await service.sign_out(access.caller(request), request_meta(request), datetime.now(UTC))
         return Response(None, status_code=204, cookies=[sessions.cleared_session_cookie()])
 
     @get("/me", opt=access.opt(access.SIGNED_IN))
     async def me(self, request: Request[Any, Any, Any]) -> UserOut:
         """Who is signed in: name, role and force."""
-        return user_out(_principal(request))
+        return user_out(access.caller(request))

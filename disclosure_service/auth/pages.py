@@ -12,7 +12,6 @@ from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
 
 from disclosure_service.auth import access, service, sessions, totp
 from disclosure_service.auth.middleware import request_meta
-from disclosure_service.auth.principal import Principal
 from disclosure_service.web.forms import FormErrors, local_path, read_form
 
 AnyRequest = Request[Any, Any, Any]
@@ -21,12 +20,6 @@ AnyRequest = Request[Any, Any, Any]
 def _keys(request: AnyRequest) -> service.Keys:
     keys: service.Keys = request.app.state.auth_keys
     return keys
-
-
-def _principal(request: AnyRequest) -> Principal:
-    principal = access.principal_of(request)
-    assert principal is not None  # noqa: S101  # the route's access rule guarantees it
-    return principal
 
 
 def _see_other(path: str, token: str | None = None) -> Redirect:
@@ -86,7 +79,7 @@ async def code(request: AnyRequest) -> Template | Redirect:
         errors.add("code", "Enter the code from your authenticator app")
     else:
         outcome = await service.sign_in_with_code(
-            _principal(request), form["code"], _keys(request), request_meta(request), datetime.now(UTC)
+            access.caller(request), form["code"], _keys(request), request_meta(request), datetime.now(UTC)
         )
         if outcome.token:
             return _see_other(next_path, outcome.token)
@@ -96,7 +89,7 @@ async def code(request: AnyRequest) -> Template | Redirect:
 
 @post("/sign-out", opt=access.opt(access.SIGNED_IN))
 async def sign_out(request: AnyRequest) -> Redirect:
-    await service.sign_out(_principal(request), request_meta(request), datetime.now(UTC))
+    await service.sign_out(access.caller(request), request_meta(request), datetime.now(UTC))
     return Redirect(
         "/sign-in?signed_out=1", status_code=HTTP_303_SEE_OTHER, cookies=[sessions.cleared_session_cookie()]
     )
@@ -120,11 +113,11 @@ async def step_up(request: AnyRequest) -> Template | Redirect:
         errors.add("code", "Enter the code from your authenticator app")
     else:
         outcome = await service.step_up(
-            _principal(request), form["code"], _keys(request), request_meta(request), datetime.now(UTC)
+            access.caller(request), form["code"], _keys(request), request_meta(request), datetime.now(UTC)
         )
         if outcome.ok:
             return _see_other(next_path)
-        errors.add("code", outcome.error or service.CODE_FAILED)
+        errors.add("code", outcome.error or service.FRESH_CODE_FAILED)
     return _page("auth/step_up.html", HTTP_400_BAD_REQUEST, next_path=next_path, **errors.context())
 
 
@@ -157,7 +150,7 @@ async def enrol(request: AnyRequest, token: FromPath[str]) -> Template | Redirec
 
 
 async def _authenticator_context(request: AnyRequest) -> dict[str, Any]:
-    principal = _principal(request)
+    principal = access.caller(request)
     uri = await service.enrolment_uri(principal, _keys(request))
     secret = uri.split("secret=", 1)[1].split("&", 1)[0]
     spaced = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
@@ -177,14 +170,14 @@ async def authenticator(request: AnyRequest) -> Response[Any]:
         errors.add("code", "Enter the 6-digit code from your authenticator app")
     else:
         outcome = await service.confirm_enrolment(
-            _principal(request), form["code"], _keys(request), request_meta(request), datetime.now(UTC)
+            access.caller(request), form["code"], _keys(request), request_meta(request), datetime.now(UTC)
         )
         if outcome.token:
             # Shown this once, in the response to the confirming POST: never stored, never shown again.
             page = _page("auth/enrol_recovery_codes.html", recovery_codes=outcome.recovery_codes)
             page.cookies.append(sessions.session_cookie(outcome.token))
             return page
-        errors.add("code", outcome.error or service.CODE_FAILED)
+        errors.add("code", outcome.error or service.FRESH_CODE_FAILED)
     context = await _authenticator_context(request)
     return _page("auth/enrol_authenticator.html", HTTP_400_BAD_REQUEST, **context, **errors.context())
 

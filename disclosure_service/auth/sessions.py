@@ -18,6 +18,8 @@ from disclosure_service.auth.principal import Principal, SessionStage, session_e
 from disclosure_service.auth.tokens import new_token, token_hash
 
 SESSION_COOKIE = "__Host-session"
+# Litestar's CSRF token: JSON clients send its value back in the X-CSRFToken header.
+CSRF_COOKIE = "__Host-csrftoken"
 # Writing last_seen_at on every request would make every page a write; a minute's slack in a
 # thirty-minute idle timeout is harmless.
 TOUCH_INTERVAL = timedelta(minutes=1)

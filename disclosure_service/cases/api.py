@@ -47,13 +47,6 @@ class UnprocessableException(ClientException):
     status_code = HTTP_422_UNPROCESSABLE_ENTITY
 
 
-def _principal(request: Request[Any, Any, Any]) -> Principal:
-    principal = access.principal_of(request)
-    if principal is None:  # pragma: no cover - the guard refuses anonymous callers first
-        raise PermissionDeniedException()
-    return principal
-
-
 def case_out(opened: reading.OpenedCase, principal: Principal) -> schemas.CaseOut:
     case = opened.case
     app = case.application
@@ -100,7 +93,7 @@ def _recommendation_out(row: Any) -> schemas.RecommendationOut | None:
 
 
 async def _open(request: Request[Any, Any, Any], case_id: int, reason: reading.Reason | None) -> schemas.CaseOut:
-    principal = _principal(request)
+    principal = access.caller(request)
     try:
         opened = await reading.open_case(principal, case_id, request_meta(request), reason=reason)
     except actions.CaseNotFoundError:
@@ -126,7 +119,7 @@ async def list_applications(
     or name (`q`; `page` is ignored)."""
     if queue is not None and queue not in queries.QUEUES:
         raise ValidationException(f"queue must be one of {', '.join(queries.QUEUES)}")
-    rows = await reading.list_cases(_principal(request), request_meta(request), queue=queue, search=q, page=page)
+    rows = await reading.list_cases(access.caller(request), request_meta(request), queue=queue, search=q, page=page)
     now = datetime.now(UTC)
     return [
         schemas.QueueItemOut(
@@ -168,7 +161,7 @@ async def create_application(
     """Record an application with its applicant, subject and children."""
     data = _with_idempotency_key(request, data)
     try:
-        done = await service.create_application(_principal(request), data, request_meta(request))
+        done = await service.create_application(access.caller(request), data, request_meta(request))
     except actions.ActionRefusedError as exc:
         raise PermissionDeniedException(exc.reasons[0]) from None
     return await _open(request, done.case_id, None)
@@ -198,7 +191,7 @@ def _action_handler(action: Action, body: type[Any]) -> HTTPRouteHandler:
     ) -> schemas.ActionOut:
         data = _with_idempotency_key(request, data)
         try:
-            done = await service.act(_principal(request), case_id, action, data, request_meta(request))
+            done = await service.act(access.caller(request), case_id, action, data, request_meta(request))
         except actions.CaseNotFoundError:
             raise NotFoundException() from None
         except actions.CaseConflictError:
@@ -235,7 +228,7 @@ async def download_document(
 ) -> Response[bytes]:
     """A generated document (.docx): a disclosure, logged with its recipient. Needs a fresh code."""
     try:
-        found = await disclosure_service.document(_principal(request), case_id, document_id, request_meta(request))
+        found = await disclosure_service.document(access.caller(request), case_id, document_id, request_meta(request))
     except actions.CaseNotFoundError:
         raise NotFoundException() from None
     except reading.ReasonNeededError as exc:

@@ -40,12 +40,6 @@ CASEWORK_FORM = access.opt(access.CASEWORK, step_up=step_up.FORM)
 BUTTON_ACTIONS = {Action.start_triage, Action.complete_checks}
 
 
-def _principal(request: AnyRequest) -> Principal:
-    principal = access.principal_of(request)
-    assert principal is not None  # noqa: S101  # the route's access rule guarantees it
-    return principal
-
-
 def _see_other(path: str) -> Redirect:
     return Redirect(path, status_code=HTTP_303_SEE_OTHER)
 
@@ -56,7 +50,7 @@ def _see_other(path: str) -> Redirect:
 
 @get("/cases", opt=CASEWORK)
 async def cases_page(request: AnyRequest) -> Template:
-    principal = _principal(request)
+    principal = access.caller(request)
     search = request.query_params.get("q", "").strip()[:100]
     default = "authorisation" if principal.role is Role.supervisor else "mine"
     queue = request.query_params.get("queue", default)
@@ -104,7 +98,7 @@ def _page_number(request: AnyRequest) -> int:
 @post("/cases/reassign", opt=access.opt(access.SUPERVISORS))
 async def reassign(request: AnyRequest) -> Redirect:
     """Reassign several cases at once (an officer is away): one change, and one audit row, per case."""
-    principal = _principal(request)
+    principal = access.caller(request)
     form = await read_form_lists(request)
     target = (form.get("user_id") or [""])[0]
     ids = [int(v) for v in form.get("case_ids", []) if v.isdigit()]
@@ -165,7 +159,7 @@ def _date_parts(name: str, moment: datetime) -> dict[str, list[str]]:
 
 @post("/cases/new", opt=CASEWORK)
 async def create_application(request: AnyRequest) -> Template | Redirect:
-    principal = _principal(request)
+    principal = access.caller(request)
     form = await read_form_lists(request)
     key = (form.get("submission_key") or [""])[0] or None
     data, errors = parse(forms.NEW_APPLICATION, form, schemas.NewApplicationIn, extra={"submission_key": key})
@@ -185,7 +179,7 @@ async def create_application(request: AnyRequest) -> Template | Redirect:
 
 async def _open(request: AnyRequest, case_id: int) -> reading.OpenedCase | Redirect:
     try:
-        return await reading.open_case(_principal(request), case_id, request_meta(request))
+        return await reading.open_case(access.caller(request), case_id, request_meta(request))
     except actions.CaseNotFoundError:
         raise NotFoundException() from None
     except reading.ReasonNeededError:
@@ -197,7 +191,7 @@ async def case_page(request: AnyRequest, case_id: FromPath[int]) -> Template | R
     opened = await _open(request, case_id)
     if isinstance(opened, Redirect):
         return opened
-    principal = _principal(request)
+    principal = access.caller(request)
     possible = available(opened.case.facts(), service.actor_of(principal))
     done = request.query_params.get("done", "")
     return Template(
@@ -275,7 +269,7 @@ def _reason_page(
 @get("/cases/{case_id:int}/reason", opt=CASEWORK)
 async def reason_page(request: AnyRequest, case_id: FromPath[int]) -> Template:
     try:
-        reference = await reading.reference_of(_principal(request), case_id)
+        reference = await reading.reference_of(access.caller(request), case_id)
     except actions.CaseNotFoundError:
         raise NotFoundException() from None
     return _reason_page(case_id, reference, {}, FormErrors())
@@ -283,7 +277,7 @@ async def reason_page(request: AnyRequest, case_id: FromPath[int]) -> Template:
 
 @post("/cases/{case_id:int}/reason", opt=CASEWORK)
 async def give_reason(request: AnyRequest, case_id: FromPath[int]) -> Template | Redirect:
-    principal = _principal(request)
+    principal = access.caller(request)
     try:
         reference = await reading.reference_of(principal, case_id)
     except actions.CaseNotFoundError:
@@ -321,7 +315,7 @@ async def _action_page(
     status: int = 200,
     conflict: bool = False,
 ) -> Template:
-    principal = _principal(request)
+    principal = access.caller(request)
     spec = forms.ACTION_FORMS[action]
     staff = await _staff(principal) if action is Action.assign else []
     if action is Action.assign and principal.role is Role.officer:
@@ -363,7 +357,7 @@ async def take_action(request: AnyRequest, case_id: FromPath[int], action_name: 
     opened = await _open(request, case_id)
     if isinstance(opened, Redirect):
         return opened
-    principal = _principal(request)
+    principal = access.caller(request)
     form = await read_form_lists(request)
     spec = forms.ACTION_FORMS[action]
     staff = await _staff(principal) if action is Action.assign else []

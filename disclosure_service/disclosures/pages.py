@@ -29,12 +29,6 @@ ADMIN = access.opt(access.ADMINS)
 ADMIN_FORM = access.opt(access.ADMINS, step_up=step_up.FORM)
 
 
-def _principal(request: AnyRequest) -> Principal:
-    principal = access.principal_of(request)
-    assert principal is not None  # noqa: S101  # the route's access rule guarantees it
-    return principal
-
-
 def attachment(download: service.Download) -> Response[bytes]:
     """A download: saved, never shown in the page; no-store and nosniff come with every response."""
     return Response(
@@ -46,7 +40,7 @@ def attachment(download: service.Download) -> Response[bytes]:
 
 async def _fetch(request: AnyRequest, fetch: Any, case_id: int, item_id: int) -> service.Download | Redirect:
     try:
-        result: service.Download = await fetch(_principal(request), case_id, item_id, request_meta(request))
+        result: service.Download = await fetch(access.caller(request), case_id, item_id, request_meta(request))
     except CaseNotFoundError:
         raise NotFoundException() from None
     except reading.ReasonNeededError:
@@ -120,7 +114,7 @@ async def _templates_page(request: AnyRequest, errors: FormErrors, *, done: str 
         "disclosures/templates.html",
         context={
             "page_title": "Document templates",
-            "templates": await _template_rows(_principal(request)),
+            "templates": await _template_rows(access.caller(request)),
             "titles": documents.TITLES,
             "languages": documents.LANGUAGES,
             "fields": {name: sorted(fields) for name, fields in documents.FIELDS.items()},
@@ -143,7 +137,7 @@ async def upload_template(request: AnyRequest, name: FromPath[str], language: Fr
     """A new version of a template: checked first; refused, with the reasons, if it would not work."""
     if name not in documents.FIELDS or language not in documents.LANGUAGES:
         raise NotFoundException()
-    principal = _principal(request)
+    principal = access.caller(request)
     form = await request.form()
     errors = FormErrors()
     anchor = f"{name}-{language}-file"
@@ -189,7 +183,7 @@ async def upload_template(request: AnyRequest, name: FromPath[str], language: Fr
 @get("/admin/templates/{template_id:int}/download", opt=ADMIN)
 async def download_template(request: AnyRequest, template_id: FromPath[int]) -> Response[bytes]:
     """A template version, to edit in Word and upload again."""
-    principal = _principal(request)
+    principal = access.caller(request)
     async with db.transaction(force_id=principal.force_id) as conn:
         row = await conn.fetchrow("SELECT filename, content FROM document_template WHERE id = $1", template_id)
     if row is None:

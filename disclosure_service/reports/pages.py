@@ -21,7 +21,6 @@ from disclosure_service.audit.vocabulary import Operation
 from disclosure_service.audit.writer import record
 from disclosure_service.auth import access
 from disclosure_service.auth.middleware import request_meta
-from disclosure_service.auth.principal import Principal
 from disclosure_service.cases.vocabulary import CHANNEL_LABELS, OUTCOME_LABELS, Channel, Outcome, Route
 from disclosure_service.database import engine as db
 from disclosure_service.reports import figures
@@ -36,12 +35,6 @@ REVIEW_LABELS = {
     "withhold": "Withheld; other safeguarding action",
     "retry": "Tried again",
 }
-
-
-def _principal(request: Request[Any, Any, Any]) -> Principal:
-    principal = access.principal_of(request)
-    assert principal is not None  # noqa: S101  # the route's access rule guarantees it
-    return principal
 
 
 def _period(request: Request[Any, Any, Any]) -> tuple[Period, list[str]]:
@@ -60,7 +53,7 @@ async def _consulted(
 ) -> T:
     """Figures of the user's force, with the audit row saying they looked: aggregates name nobody,
     but looking at them is still a look at the force's records."""
-    principal = _principal(request)
+    principal = access.caller(request)
     async with db.transaction(force_id=principal.force_id) as conn:
         result = await compute(conn, principal.force_id, period, datetime.now(UTC))
         await record(
@@ -138,7 +131,7 @@ async def _audit_export(
     conn: asyncpg.Connection[Any], request: Request[Any, Any, Any], event: str, details: dict[str, Any]
 ) -> None:
     """A download leaves the system: it is recorded as a disclosure to the person downloading."""
-    principal = _principal(request)
+    principal = access.caller(request)
     await record(
         conn,
         actor=principal.actor,
@@ -159,7 +152,7 @@ async def home_office_return(
     offenders, how many led to a disclosure; by route too."""
     starting = year or financial_year_of(datetime.now(LONDON).date()) - 1
     period = financial_year(starting)
-    principal = _principal(request)
+    principal = access.caller(request)
     async with db.transaction(force_id=principal.force_id) as conn:
         routes = (await figures.statistics(conn, principal.force_id, period, datetime.now(UTC))).routes
         await _audit_export(conn, request, "statistics.home_office_return_exported", {"year": starting})
@@ -180,7 +173,7 @@ async def home_office_return(
 @get("/statistics/cases.csv", opt=READERS)
 async def case_export(request: Request[Any, Any, Any]) -> Response[bytes]:
     """One row per application in the period: references only, never names or what was disclosed."""
-    principal = _principal(request)
+    principal = access.caller(request)
     period, problems = _period(request)
     if problems:
         raise ValidationException("; ".join(problems))

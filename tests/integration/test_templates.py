@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
-from docx import Document
-
 from disclosure_service.database import engine as db
-from tests.factories import TestUser
+from tests.factories import TestUser, docx_with
 from tests.http import Api
-
-
-def upload(*paragraphs: str) -> bytes:
-    document = Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 async def post_template(api: Api, content: bytes, filename: str = "ours.docx") -> str:
@@ -34,7 +21,7 @@ async def test_a_valid_upload_becomes_the_version_in_use(api: Api, admin: TestUs
     page = await api.get("/admin/templates")
     assert page.status_code == 200
     assert "In use: version 1" in page.text
-    content = upload(
+    content = docx_with(
         "ALPHA undertaking for {{ recipient_name }}, case {{ reference }}",
         "Meeting {{ meeting_date }} at {{ meeting_place }}; template {{ template_version }}",
     )
@@ -51,11 +38,11 @@ async def test_a_valid_upload_becomes_the_version_in_use(api: Api, admin: TestUs
 
 async def test_a_bad_upload_is_refused_with_every_reason_and_nothing_changes(api: Api, admin: TestUser) -> None:
     await api.sign_in(admin)
-    result = await post_template(api, upload("Only {{ reference }} and {{ favourite_colour }}"))
+    result = await post_template(api, docx_with("Only {{ reference }} and {{ favourite_colour }}"))
     assert result.startswith("400")
     assert "which the service does not fill in" in result
     assert "favourite_colour" in result
-    result = await post_template(api, upload("Only {{ reference }} and {{ template_version }}"))
+    result = await post_template(api, docx_with("Only {{ reference }} and {{ template_version }}"))
     assert "The template must include {{ recipient_name }}" in result
     async with db.transaction(force_id=admin.force_id) as conn:
         versions = await conn.fetchval(

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from docx import Document
 from jinja2 import UndefinedError
 
 from disclosure_service.disclosures import documents
 from disclosure_service.paths import DOCUMENT_TEMPLATES_DIR
+from tests.factories import docx_with
 
 SHIPPED = sorted(DOCUMENT_TEMPLATES_DIR.glob("*.docx"))
-
-
-def docx_with(*paragraphs: str) -> bytes:
-    document = Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def test_every_name_and_language_has_a_shipped_template() -> None:
