@@ -87,43 +87,57 @@ async def open_case(
     now = now or datetime.now(UTC)
     if principal.role not in (Role.officer, Role.supervisor):
         raise CaseNotFoundError(case_id)
+    # One transaction: a refused read (no justification) rolls back with nothing written, while
+    # a probe for a missing or another force's case is logged and committed.
     async with db.transaction(force_id=principal.force_id) as conn:
-        application = await queries.application_row(conn, case_id)
-        if application is None:
-            # Logged and committed: a probe for another force's case is exactly this.
-            await record(
-                conn,
-                actor=principal.actor,
-                operation=Operation.consultation,
-                event="case.not_found",
-                meta=meta,
-                record_type="application",
-                record_id=case_id,
-                now=now,
-            )
-    if application is None:
+        opened = await _read(conn, principal, case_id, meta, reason=reason, now=now)
+    if opened is None:
         raise CaseNotFoundError(case_id)
-    async with db.transaction(force_id=principal.force_id) as conn:
-        justification = await justify(conn, principal, application, reason, now)
+    return opened
+
+
+async def _read(
+    conn: asyncpg.Connection[Any],
+    principal: Principal,
+    case_id: int,
+    meta: RequestMeta,
+    *,
+    reason: Reason | None,
+    now: datetime,
+) -> OpenedCase | None:
+    application = await queries.application_row(conn, case_id)
+    if application is None:
         await record(
             conn,
             actor=principal.actor,
             operation=Operation.consultation,
-            event="case.viewed",
+            event="case.not_found",
             meta=meta,
-            application_id=case_id,
-            reference=application["reference"],
             record_type="application",
             record_id=case_id,
-            justification=justification,
             now=now,
         )
-        case = await queries.case_file(conn, case_id)
-        if case is None:  # pragma: no cover - the row was read a moment ago in this transaction
-            raise CaseNotFoundError(case_id)
-        duplicates = await queries.possible_duplicates(conn, case)
-        timeline = await audit_queries.case_timeline(conn, case_id)
-        history = await audit_queries.case_access_history(conn, case_id) if principal.role is Role.supervisor else []
+        return None
+    justification = await justify(conn, principal, application, reason, now)
+    await record(
+        conn,
+        actor=principal.actor,
+        operation=Operation.consultation,
+        event="case.viewed",
+        meta=meta,
+        application_id=case_id,
+        reference=application["reference"],
+        record_type="application",
+        record_id=case_id,
+        justification=justification,
+        now=now,
+    )
+    case = await queries.case_file(conn, case_id)
+    if case is None:  # pragma: no cover - the row was read a moment ago in this transaction
+        raise CaseNotFoundError(case_id)
+    duplicates = await queries.possible_duplicates(conn, case)
+    timeline = await audit_queries.case_timeline(conn, case_id)
+    history = await audit_queries.case_access_history(conn, case_id) if principal.role is Role.supervisor else []
     return OpenedCase(case, justification, duplicates, timeline, history)
 
 
