@@ -39,8 +39,9 @@ UNDERTAKING = {
             "will not disclose it further;",
             "legal proceedings could result if this confidentiality is breached.",
         ],
-        "statement": "I, {{ recipient_name }}, understand the information shared with me is confidential. I will use "
-        "it only to safeguard children and I will not pass it on to anyone else.",
+        # Signed before anything is disclosed (Home Office 2011, p16): it speaks of what is about to be shared.
+        "statement": "I, {{ recipient_name }}, understand that the information the police are about to share with "
+        "me is confidential. I will use it only to safeguard children and I will not pass it on to anyone else.",
         "signatures": [
             "Signed (person receiving the information)",
             "Name",
@@ -72,8 +73,8 @@ UNDERTAKING = {
             "yn ei datgelu i neb arall;",
             "gallai achos cyfreithiol ddilyn os torrir y gyfrinachedd hon.",
         ],
-        "statement": "Rydw i, {{ recipient_name }}, yn deall bod yr wybodaeth a rannwyd gyda mi yn gyfrinachol. Byddaf "
-        "yn ei defnyddio i ddiogelu plant yn unig ac ni fyddaf yn ei throsglwyddo i neb arall.",
+        "statement": "Rydw i, {{ recipient_name }}, yn deall bod yr wybodaeth y mae'r heddlu ar fin ei rhannu gyda mi "
+        "yn gyfrinachol. Byddaf yn ei defnyddio i ddiogelu plant yn unig ac ni fyddaf yn ei throsglwyddo i neb arall.",
         "signatures": [
             "Llofnod (y person sy'n cael yr wybodaeth)",
             "Enw",

@@ -52,8 +52,10 @@ async def do(api: Api, case: dict[str, Any], action: str, expect: int = 200, **b
     return result
 
 
-async def to_recommendation(api: Api, case: dict[str, Any]) -> None:
-    """Triage, applicant meeting, one check returned: ready for a recommendation."""
+async def to_recommendation(
+    api: Api, case: dict[str, Any], *, result: str = "child_sexual_offence_convictions"
+) -> None:
+    """Triage, applicant meeting, one check returned (with `result`): ready for a recommendation."""
     await do(api, case, "complete_triage", immediate_risk=False, in_scope=True, risk_level="medium")
     await do(
         api,
@@ -74,8 +76,8 @@ async def to_recommendation(api: Api, case: dict[str, Any]) -> None:
         "record_check_result",
         check_id=check_id,
         returned_on=today(),
-        result="child_sexual_offence_convictions",
-        summary="2012 conviction: sexual activity with a child",
+        result=result,
+        summary="2012 conviction: sexual activity with a child" if result != "no_trace" else "No record",
     )
     await do(api, case, "complete_checks")
 

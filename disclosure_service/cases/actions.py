@@ -15,7 +15,7 @@ from disclosure_service.auth.principal import Principal
 from disclosure_service.cases import schemas
 from disclosure_service.cases.clocks import retention_review_date
 from disclosure_service.cases.queries import CaseFile
-from disclosure_service.cases.vocabulary import Outcome, PersonRole, Stage
+from disclosure_service.cases.vocabulary import Outcome, PersonRole, ReviewDecision, Stage
 
 
 class CaseNotFoundError(Exception):
@@ -40,6 +40,39 @@ class ActionRefusedError(Exception):
         self.field = field
         # Refused because of who is asking: the API answers 403 rather than 422.
         self.forbidden = forbidden
+
+    @property
+    def problems(self) -> tuple[tuple[str, str], ...]:
+        """(field, message) pairs: a form shows each message by its field."""
+        return tuple((self.field or "form", reason) for reason in self.reasons)
+
+
+class InvalidInputError(ActionRefusedError):
+    """What was entered cannot be right whatever the case's state (a date in the future, a child born
+    after the application): the API answers 400, and a form shows every problem by its field at once."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__(tuple(message for _, message in problems), problems[0][0] if problems else None)
+        self._problems = tuple(problems)
+
+    @property
+    def problems(self) -> tuple[tuple[str, str], ...]:
+        return self._problems
+
+
+class Problems:
+    """Collects every problem with an action's input, so the user sees them all at once."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, str]] = []
+
+    def check(self, field: str, problem: str | None) -> None:
+        if problem is not None:
+            self.found.append((field, problem))
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise InvalidInputError(self.found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +161,30 @@ async def close_record(
         notes,
         referrals,
         review_on or retention_review_date(ctx.now),
+        ctx.principal.user_id,
+        ctx.now,
+    )
+
+
+async def insert_review(
+    ctx: Context,
+    refusal_id: int,
+    decision: ReviewDecision,
+    rationale: str,
+    *,
+    new_recipient: int | None = None,
+    safeguarding_action: str = "",
+) -> None:
+    await ctx.conn.execute(
+        'INSERT INTO refusal_review ("force", application, refusal, decision, rationale, new_recipient, '
+        "safeguarding_action, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        ctx.principal.force_id,
+        ctx.case.id,
+        refusal_id,
+        decision.value,
+        rationale,
+        new_recipient if decision is ReviewDecision.other_recipient else None,
+        safeguarding_action,
         ctx.principal.user_id,
         ctx.now,
     )

@@ -75,6 +75,17 @@ def case_out(opened: reading.OpenedCase, principal: Principal) -> schemas.CaseOu
         available_actions=[a.value for a in available(case.facts(), service.actor_of(principal))],
         possible_duplicates=[reference for reference, _ in opened.duplicates],
         documents=[msgspec.convert(dict(d), schemas.DocumentOut) for d in case.documents],
+        disclosures=[
+            schemas.DisclosureOut(
+                id=d["id"],
+                recipient_id=d["recipient"],
+                made_at=d["made_at"],
+                what_was_disclosed=d["what_was_disclosed"],
+                subject_told=d["subject_told"],
+            )
+            for d in case.disclosures
+        ],
+        post_closure_events=[msgspec.convert(dict(e), schemas.PostClosureEventOut) for e in case.post_closure_events],
     )
 
 
@@ -137,6 +148,13 @@ async def list_applications(
     ]
 
 
+def _invalid(exc: actions.InvalidInputError) -> ValidationException:
+    """400, with each problem by the field it is about (like a form's error summary)."""
+    return ValidationException(
+        "; ".join(exc.reasons), extra=[{"key": field, "message": message} for field, message in exc.problems]
+    )
+
+
 BodyT = TypeVar("BodyT", bound=msgspec.Struct)
 
 
@@ -162,6 +180,8 @@ async def create_application(
     data = _with_idempotency_key(request, data)
     try:
         done = await service.create_application(access.caller(request), data, request_meta(request))
+    except actions.InvalidInputError as exc:
+        raise _invalid(exc) from None
     except actions.ActionRefusedError as exc:
         raise PermissionDeniedException(exc.reasons[0]) from None
     return await _open(request, done.case_id, None)
@@ -196,6 +216,8 @@ def _action_handler(action: Action, body: type[Any]) -> HTTPRouteHandler:
             raise NotFoundException() from None
         except actions.CaseConflictError:
             raise ConflictException(actions.CaseConflictError.message) from None
+        except actions.InvalidInputError as exc:
+            raise _invalid(exc) from None
         except actions.ActionRefusedError as exc:
             if exc.forbidden:
                 raise PermissionDeniedException("; ".join(exc.reasons)) from None

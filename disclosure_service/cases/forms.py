@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from disclosure_service.cases import schemas
 from disclosure_service.cases.queries import CaseFile
+from disclosure_service.cases.recipients import recipient_problem
+from disclosure_service.cases.timing import london_today
 from disclosure_service.cases.vocabulary import (
     AccessReason,
     Channel,
@@ -16,11 +19,13 @@ from disclosure_service.cases.vocabulary import (
     Criterion,
     MeetingMethod,
     PersonRole,
+    PostClosureKind,
     Recommendation,
+    ReviewDecision,
     RiskLevel,
     Route,
 )
-from disclosure_service.cases.workflow import Action
+from disclosure_service.cases.workflow import CLOSING_OUTCOMES, Action
 from disclosure_service.web.formspec import Field, Section
 
 
@@ -93,6 +98,8 @@ class ActionForm:
     button: str = "Save"
     intro: str = ""
     warning: str = ""
+    # Answers to start from, taken from the case (what was authorised, say): the officer can change them.
+    prefill: Callable[[CaseFile], dict[str, list[str]]] | None = None
 
 
 def _none(case: CaseFile, staff: Sequence[tuple[str, str]]) -> tuple[Field, ...]:
@@ -105,6 +112,13 @@ def _fixed(*fields: Field) -> Callable[[CaseFile, Sequence[tuple[str, str]]], tu
 
 def _people(case: CaseFile) -> list[tuple[str, str]]:
     return [(str(p["id"]), f"{p['full_name']} ({PersonRole(p['role']).label.lower()})") for p in case.people]
+
+
+def _recipients(case: CaseFile) -> list[tuple[str, str]]:
+    """Only the people who may receive a disclosure: never the subject or a child (recipients.py)."""
+    today = london_today(datetime.now(UTC))
+    allowed = {p["id"] for p in case.people if recipient_problem(p, today=today) is None}
+    return [(value, text) for value, text in _people(case) if int(value) in allowed]
 
 
 def _open_checks(case: CaseFile) -> list[tuple[str, str]]:
@@ -205,11 +219,18 @@ ACTION_FORMS: dict[Action, ActionForm] = {
                 "recipient_id",
                 "Who should receive the disclosure?",
                 "select",
-                options=_people(case),
+                options=_recipients(case),
                 required=False,
-                hint="The person best placed to protect the child: not necessarily the applicant",
+                hint="The person best placed to protect the child: not necessarily the applicant. Never the "
+                "subject or a child; add another adult to the case first if they are not listed",
             ),
-            Field("recipient_reason", "Why they are best placed", "textarea", required=False),
+            Field(
+                "recipient_reason",
+                "Why they are best placed",
+                "textarea",
+                required=False,
+                hint="Needed for a recommendation to disclose",
+            ),
             Field("subject_told", "Will the subject be told of the disclosure?", "yesno"),
             Field("subject_told_reason", "Reason, and the risk assessment for that", "textarea", required=False),
             Field(
@@ -258,19 +279,35 @@ ACTION_FORMS: dict[Action, ActionForm] = {
 # After the decision ----------------------------------------------------------------------------
 
 LANGUAGES = [("en", "English"), ("cy", "Welsh (Cymraeg)")]
-REVIEW_DECISIONS = [
-    ("proceed", "Proceed with the disclosure anyway"),
-    ("other_recipient", "Disclose to another best-placed person instead"),
-    ("withhold", "Withhold the disclosure and take other safeguarding action"),
-    ("retry", "Try the undertaking again at a new meeting"),
-]
+REVIEW_DECISIONS = [(d.value, d.label) for d in ReviewDecision if d is not ReviewDecision.escalated]
 TOLD_METHODS = [("in_person", "In person"), ("phone", "By telephone"), ("letter", "By letter")]
 
 
 def _closing_outcomes(case: CaseFile) -> list[tuple[str, str]]:
-    from disclosure_service.disclosures.handlers import CLOSING_OUTCOMES  # noqa: PLC0415  # avoids an import cycle
-
     return [(o.value, o.label) for o in CLOSING_OUTCOMES.get(case.stage, ())]
+
+
+def _authorised_wording(case: CaseFile) -> dict[str, list[str]]:
+    wording = case.recommendation["disclosure_wording"] if case.recommendation else ""
+    return {"what_was_disclosed": [wording]} if wording else {}
+
+
+def _arrangement_fields(*, reason: bool) -> tuple[Field, ...]:
+    fields: tuple[Field, ...] = (
+        Field("scheduled_for", "When", "datetime"),
+        Field("location", "Where", hint="Somewhere private, where the recipient can be seen safely"),
+        Field("officers", "Officers attending", "textarea", hint="Names and collar numbers; two officers"),
+        Field(
+            "identity_recheck",
+            "How the recipient's identity will be checked again",
+            "textarea",
+            message="Say how the recipient's identity will be checked at the meeting",
+        ),
+        Field("language", "Language of the undertaking", "radios", options=LANGUAGES),
+    )
+    if reason:
+        fields += (Field("reason", "Why it is being rearranged", "textarea", message="Give the reason"),)
+    return fields
 
 
 ACTION_FORMS.update(
@@ -278,55 +315,49 @@ ACTION_FORMS.update(
         Action.schedule_disclosure_meeting: ActionForm(
             "Arrange the disclosure meeting",
             schemas.ScheduleMeetingIn,
-            lambda case, staff: (
-                Field("scheduled_for", "When", "datetime"),
-                Field("location", "Where", hint="Somewhere private, where the recipient can be seen safely"),
-                Field("officers", "Officers attending", "textarea", hint="Names and collar numbers; two officers"),
-                Field(
-                    "identity_recheck",
-                    "How the recipient's identity will be checked again",
-                    "textarea",
-                    message="Say how the recipient's identity will be checked at the meeting",
-                ),
-                Field("language", "Language of the undertaking", "radios", options=LANGUAGES),
-                Field(
-                    "recipient_id",
-                    "Recipient",
-                    "select",
-                    options=_people(case),
-                    required=False,
-                    hint="Leave this to use the recipient in the recommendation",
-                ),
-            ),
+            _fixed(*_arrangement_fields(reason=False)),
             "Arrange meeting",
-            intro="The disclosure is made in person, never in writing, to the person best placed to protect the child.",
+            intro="The disclosure is made in person, never in writing, to the person authorised to receive it. "
+            "At the meeting they are warned, and asked to sign the undertaking, before anything is disclosed.",
+        ),
+        Action.rearrange_disclosure_meeting: ActionForm(
+            "Rearrange the disclosure meeting",
+            schemas.RearrangeMeetingIn,
+            _fixed(*_arrangement_fields(reason=True)),
+            "Rearrange meeting",
+            intro="The meeting as it was arranged stays on the case. Generate the undertaking again for the new date.",
+        ),
+        Action.cancel_disclosure_meeting: ActionForm(
+            "Cancel the disclosure meeting",
+            schemas.ReasonIn,
+            _fixed(Field("reason", "Why it is being cancelled", "textarea", message="Give the reason")),
+            "Cancel meeting",
+            intro="The cancelled meeting stays on the case. Arrange another when you can.",
         ),
         Action.record_disclosure_meeting: ActionForm(
             "Record the disclosure meeting",
             schemas.DisclosureMeetingIn,
             _fixed(
                 Field("held_at", "When it was held", "datetime"),
+                Field("identity_confirmed", "Was the recipient's identity checked again?", "yesno"),
                 Field(
                     "purpose_explained",
                     "Was the recipient told the information may only be used to safeguard children?",
                     "yesno",
                 ),
                 Field(
-                    "confidentiality_explained", "Were they told it is confidential and must not be passed on?", "yesno"
+                    "confidentiality_explained",
+                    "Were they told it is confidential, and that they will be asked to sign an undertaking?",
+                    "yesno",
                 ),
                 Field("legal_warning_given", "Were they told legal proceedings could follow a breach?", "yesno"),
                 Field("safety_advice_given", "Was safety advice given?", "yesno"),
                 Field("support_given", "Was support offered?", "yesno"),
-                Field(
-                    "what_was_disclosed",
-                    "Exactly what was disclosed",
-                    "textarea",
-                    hint="An internal record: it is never produced as a document for the recipient",
-                ),
-                Field("subject_told", "Has the subject been, or will they be, told?", "yesno"),
                 Field("notes", "Notes", "textarea", required=False),
             ),
             "Save the meeting",
+            intro="Record the meeting once the warnings are given. Nothing is disclosed until the undertaking "
+            "is signed, or a supervisor has decided on a refusal to sign.",
         ),
         Action.generate_undertaking: ActionForm(
             "Generate the undertaking",
@@ -375,9 +406,17 @@ ACTION_FORMS.update(
                     "new_recipient_id",
                     "The other best-placed person",
                     "select",
-                    options=_people(case),
+                    options=_recipients(case),
                     required=False,
-                    hint="Only if disclosing to someone else",
+                    hint="Only if disclosing to someone else: an adult, never the subject. Your rationale says why "
+                    "they are best placed.",
+                ),
+                Field(
+                    "safeguarding_action",
+                    "The other safeguarding action taken instead",
+                    "textarea",
+                    required=False,
+                    hint="Only if withholding: for example, a referral to children's social care",
                 ),
             ),
             "Record decision",
@@ -387,10 +426,19 @@ ACTION_FORMS.update(
             schemas.DisclosureMadeIn,
             _fixed(
                 Field("made_at", "When", "datetime"),
-                Field("subject_told", "Has the subject been told?", "yesno"),
+                Field(
+                    "what_was_disclosed",
+                    "Exactly what was disclosed",
+                    "textarea",
+                    hint="Starts from the authorised wording: change it to what was actually said. An internal "
+                    "record: it is never produced as a document for the recipient.",
+                    message="Record exactly what was disclosed",
+                ),
+                Field("subject_told", "Has the subject been, or will they be, told?", "yesno"),
                 Field("notes", "Notes", "textarea", required=False),
             ),
             "Save",
+            prefill=_authorised_wording,
         ),
         Action.record_applicant_told: ActionForm(
             "Record that the applicant was told",
@@ -414,7 +462,13 @@ ACTION_FORMS.update(
             schemas.CloseIn,
             lambda case, staff: (
                 Field("outcome", "Outcome", "radios", options=_closing_outcomes(case)),
-                Field("onward_referrals", "Onward referrals", "textarea", required=False),
+                Field(
+                    "onward_referrals",
+                    "Onward referrals and other safeguarding action",
+                    "textarea",
+                    required=False,
+                    hint="Needed for ‘Other safeguarding action only’",
+                ),
                 Field("notes", "Notes", "textarea", required=False),
                 Field(
                     "retention_review_on",
@@ -425,6 +479,39 @@ ACTION_FORMS.update(
                 ),
             ),
             "Close the case",
+            intro="The outcome must agree with the record: a disclosure outcome needs a disclosure made, "
+            "and ‘No trace’ needs every check returned with nothing found.",
+        ),
+        Action.record_breach: ActionForm(
+            "Record a breach of the undertaking",
+            schemas.BreachIn,
+            _fixed(
+                Field("reported_at", "When it was reported", "datetime"),
+                Field("reported_by", "Who reported it", hint="For example: the subject's probation officer"),
+                Field("what_was_passed_on", "What was passed on, and to whom", "textarea"),
+                Field("action_taken", "Action taken", "textarea"),
+                Field("referral", "Referral", "textarea", required=False),
+            ),
+            "Record breach",
+            intro="Recorded on the case without reopening it.",
+        ),
+        Action.record_post_closure_event: ActionForm(
+            "Record something after closure",
+            schemas.PostClosureEventIn,
+            _fixed(
+                Field(
+                    "kind",
+                    "What happened",
+                    "radios",
+                    options=[(k.value, k.label) for k in PostClosureKind if k is not PostClosureKind.breach],
+                ),
+                Field("occurred_at", "When", "datetime"),
+                Field("reported_by", "Who reported it", required=False),
+                Field("details", "Details", "textarea", message="Enter the details"),
+                Field("action_taken", "Action taken", "textarea", required=False),
+            ),
+            "Save",
+            intro="Recorded on the case without reopening it.",
         ),
     }
 )

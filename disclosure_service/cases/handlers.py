@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import msgspec
 
 from disclosure_service.accounts.roles import Role
-from disclosure_service.cases import reading, schemas
+from disclosure_service.cases import schemas, timing
 from disclosure_service.cases.actions import (
     PERSON_FIELDS,
     Context,
     Handler,
+    InvalidInputError,
+    Problems,
     close_record,
     insert_person,
+    insert_review,
     refuse,
 )
-from disclosure_service.cases.vocabulary import Outcome, Recommendation
-from disclosure_service.cases.workflow import Action
-from disclosure_service.web.formatting import to_london
+from disclosure_service.cases.recipients import recipient_problem
+from disclosure_service.cases.vocabulary import Outcome, PersonRole, Recommendation, ReviewDecision, Stage
+from disclosure_service.cases.workflow import FROM_AUTHORISATION, Action
 
 
 async def _start_triage(ctx: Context, data: schemas.ActionIn) -> tuple[str, dict[str, Any]]:
     if ctx.case.application["assigned_to"] is None:
-        await reading.require_justification(ctx.conn, ctx.principal, ctx.case.application, ctx.now, "taking it")
         await ctx.conn.execute(
             "UPDATE application SET assigned_to = $2 WHERE id = $1", ctx.case.id, ctx.principal.user_id
         )
@@ -57,6 +59,12 @@ async def _complete_triage(ctx: Context, data: schemas.TriageIn) -> tuple[str, d
 
 
 async def _escalate(ctx: Context, data: schemas.EscalateIn) -> tuple[str, dict[str, Any]]:
+    if ctx.case.stage in FROM_AUTHORISATION and not data.notes.strip():
+        raise InvalidInputError([("notes", "Record why the case is escalated after the decision, and what was done")])
+    refusal = next((o for o in reversed(ctx.case.undertaking_outcomes) if o["outcome"] == "refused"), None)
+    if ctx.case.stage is Stage.undertaking_review and refusal is not None:
+        # The escalation is the review's decision: the refusal does not stay undecided on the record.
+        await insert_review(ctx, refusal["id"], ReviewDecision.escalated, data.notes)
     await ctx.conn.execute(
         'INSERT INTO escalation ("force", application, agency, referral_reference, notes, recorded_by, recorded_at) '
         "VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -75,16 +83,30 @@ async def _escalate(ctx: Context, data: schemas.EscalateIn) -> tuple[str, dict[s
     )
 
 
+def _received_on(ctx: Context) -> date:
+    return timing.london_today(ctx.case.application["received_at"])
+
+
 async def _record_applicant_meeting(ctx: Context, data: schemas.ApplicantMeetingIn) -> tuple[str, dict[str, Any]]:
+    problems = Problems()
     if not data.identity_verified:
-        raise refuse(
-            "Nothing can be disclosed without a verified identity: use ‘Close: identity not verified’",
+        problems.check(
             "identity_verified",
+            "Nothing can be disclosed without a verified identity: use ‘Close: identity not verified’",
         )
-    if not data.documents_seen.strip():
-        raise refuse("Say which documents you saw to verify the applicant’s identity", "documents_seen")
-    if data.held_on > to_london(ctx.now).date():
-        raise refuse("The meeting date must be today or in the past", "held_on")
+    elif not data.documents_seen.strip():
+        problems.check("documents_seen", "Say which documents you saw to verify the applicant’s identity")
+    problems.check(
+        "held_on",
+        timing.date_problem(
+            data.held_on,
+            "The date of the meeting",
+            now=ctx.now,
+            after=_received_on(ctx),
+            after_what="the date the application was received",
+        ),
+    )
+    problems.raise_any()
     await ctx.conn.execute(
         'INSERT INTO applicant_meeting ("force", application, held_on, method, identity_verified, documents_seen, '
         "relationship_verified, notes, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -113,6 +135,18 @@ def _exit(outcome: Outcome) -> Handler:
 
 
 async def _add_check(ctx: Context, data: schemas.CheckIn) -> tuple[str, dict[str, Any]]:
+    problems = Problems()
+    problems.check(
+        "requested_on",
+        timing.date_problem(
+            data.requested_on,
+            "The date requested",
+            now=ctx.now,
+            after=_received_on(ctx),
+            after_what="the date the application was received",
+        ),
+    )
+    problems.raise_any()
     await ctx.conn.execute(
         'INSERT INTO case_check ("force", application, source, requested_on, requested_by, summary) '
         "VALUES ($1, $2, $3, $4, $5, $6)",
@@ -130,8 +164,18 @@ async def _record_check_result(ctx: Context, data: schemas.CheckResultIn) -> tup
     check = next((c for c in ctx.case.checks if c["id"] == data.check_id), None)
     if check is None or check["result"] is not None:
         raise refuse("Choose a check that is waiting for its result", "check_id")
-    if data.returned_on < check["requested_on"]:
-        raise refuse("The result cannot come back before the check was requested", "returned_on")
+    problems = Problems()
+    problems.check(
+        "returned_on",
+        timing.date_problem(
+            data.returned_on,
+            "The date returned",
+            now=ctx.now,
+            after=check["requested_on"],
+            after_what="the date the check was requested",
+        ),
+    )
+    problems.raise_any()
     await ctx.conn.execute(
         "UPDATE case_check SET returned_on = $2, result = $3, summary = $4, result_recorded_by = $5 WHERE id = $1",
         data.check_id,
@@ -149,17 +193,18 @@ async def _complete_checks(ctx: Context, data: schemas.ActionIn) -> tuple[str, d
 
 async def _recommend(ctx: Context, data: schemas.RecommendIn) -> tuple[str, dict[str, Any]]:
     if data.decision is Recommendation.disclose:
-        if data.recipient_id is None or data.recipient_id not in {p["id"] for p in ctx.case.people}:
-            raise refuse("Choose who will receive the disclosure", "recipient_id")
+        problems = Problems()
+        recipient = next((p for p in ctx.case.people if p["id"] == data.recipient_id), None)
+        problems.check("recipient_id", recipient_problem(recipient, today=timing.london_today(ctx.now)))
         if not data.criteria:
-            raise refuse("Say which criteria are met", "criteria")
-        if not data.disclosure_wording.strip():
-            raise refuse(
-                "Record exactly what will be disclosed (kept internally, never given out)",
-                "disclosure_wording",
-            )
+            problems.check("criteria", "Select the criteria that are met")
         if not data.recipient_reason.strip():
-            raise refuse("Say why this person is best placed to protect the child", "recipient_reason")
+            problems.check("recipient_reason", "Say why this person is best placed to protect the child")
+        if not data.disclosure_wording.strip():
+            problems.check(
+                "disclosure_wording", "Record exactly what will be disclosed (kept internally, never given out)"
+            )
+        problems.raise_any()
     await ctx.conn.execute(
         'INSERT INTO recommendation ("force", application, decision, criteria, rationale, recipient, '
         "recipient_reason, subject_told, subject_told_reason, disclosure_wording, recommended_by, recommended_at) "
@@ -236,13 +281,20 @@ async def _assign(ctx: Context, data: schemas.AssignIn) -> tuple[str, dict[str, 
     )
     if assignee is None:
         raise refuse("Choose an active officer or supervisor of your force", "user_id")
-    if data.user_id == ctx.principal.user_id:
-        await reading.require_justification(ctx.conn, ctx.principal, ctx.case.application, ctx.now, "taking it")
     await ctx.conn.execute("UPDATE application SET assigned_to = $2 WHERE id = $1", ctx.case.id, data.user_id)
     return f"Assigned to {assignee['display_name']}", {"assigned_to": data.user_id}
 
 
 async def _add_person(ctx: Context, data: schemas.NewPersonIn) -> tuple[str, dict[str, Any]]:
+    if data.date_of_birth is not None:
+        problems = Problems()
+        problems.check(
+            "date_of_birth",
+            timing.birth_problem(
+                data.date_of_birth, received_on=_received_on(ctx), child=data.role is PersonRole.child
+            ),
+        )
+        problems.raise_any()
     person = msgspec.convert(
         {name: getattr(data, name) for name in PERSON_FIELDS}, schemas.PersonIn, from_attributes=False
     )

@@ -29,7 +29,7 @@ from disclosure_service.disclosures import documents
 from disclosure_service.disclosures.handlers import MAX_SCAN_BYTES
 from disclosure_service.web.formatting import to_london
 from disclosure_service.web.forms import FormErrors, read_form_lists
-from disclosure_service.web.formspec import Field, Section, parse
+from disclosure_service.web.formspec import Field, Section, all_fields, parse
 from disclosure_service.web.navigation import pagination
 
 AnyRequest = Request[Any, Any, Any]
@@ -38,6 +38,7 @@ CASEWORK = access.opt(access.CASEWORK)
 CASEWORK_FORM = access.opt(access.CASEWORK, step_up=step_up.FORM)
 # Simple actions are a button on the case page; the rest have a page of their own.
 BUTTON_ACTIONS = {Action.start_triage, Action.complete_checks}
+MEETING_STATUS = {"arranged": "Arranged", "held": "Held", "cancelled": "Cancelled", "rearranged": "Rearranged"}
 
 
 def _see_other(path: str) -> Redirect:
@@ -168,7 +169,9 @@ async def create_application(request: AnyRequest) -> Template | Redirect:
     try:
         done = await service.create_application(principal, data, request_meta(request))
     except actions.ActionRefusedError as exc:
-        errors.add(exc.field or "form", exc.reasons[0])
+        fields = {f.name: f for f in all_fields(forms.NEW_APPLICATION)}
+        for field, message in exc.problems:
+            errors.add(field, message, fields[field].anchor if field in fields else None)
         return _new_form(request, form, errors, HTTP_400_BAD_REQUEST)
     return _see_other(f"/cases/{done.case_id}?done=created")
 
@@ -213,6 +216,7 @@ async def case_page(request: AnyRequest, case_id: FromPath[int]) -> Template | R
             "back_link": "/cases",
             "labels": _labels(),
             "pdf_available": documents.pdf_available(),
+            "meeting_status": MEETING_STATUS,
         },
     )
 
@@ -234,6 +238,8 @@ def _labels() -> dict[str, Any]:
         "decision": of(v.AuthorisationOutcome),
         "method": of(v.MeetingMethod),
         "outcome": of(v.Outcome),
+        "review": of(v.ReviewDecision),
+        "post_closure": of(v.PostClosureKind),
         "action": {a.value: a.label for a in Action},
         "event": {
             "case.created": "Application recorded",
@@ -348,7 +354,11 @@ async def action_page(request: AnyRequest, case_id: FromPath[int], action_name: 
     opened = await _open(request, case_id)
     if isinstance(opened, Redirect):
         return opened
-    return await _action_page(request, opened, action, {"submission_key": [secrets.token_urlsafe(16)]}, FormErrors())
+    spec = forms.ACTION_FORMS[action]
+    start = spec.prefill(opened.case) if spec.prefill else {}
+    return await _action_page(
+        request, opened, action, {**start, "submission_key": [secrets.token_urlsafe(16)]}, FormErrors()
+    )
 
 
 @post("/cases/{case_id:int}/{action_name:str}", opt=CASEWORK_FORM)
@@ -384,8 +394,8 @@ async def take_action(request: AnyRequest, case_id: FromPath[int], action_name: 
         kept = {k: v for k, v in form.items() if k != "version"}
         return await _action_page(request, fresh, action, kept, FormErrors(), status=HTTP_409_CONFLICT, conflict=True)
     except actions.ActionRefusedError as exc:
-        for reason in exc.reasons:
-            errors.add(exc.field or "form", reason, _anchor(fields, exc.field))
+        for field, message in exc.problems:
+            errors.add(field, message, _anchor(fields, field))
         return await _action_page(request, opened, action, form, errors, status=HTTP_400_BAD_REQUEST)
     except actions.CaseNotFoundError:
         raise NotFoundException() from None

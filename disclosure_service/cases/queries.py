@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 
-from disclosure_service.cases.vocabulary import PersonRole, Recommendation, Stage
+from disclosure_service.cases.vocabulary import CheckResult, PersonRole, Recommendation, Stage
 from disclosure_service.cases.workflow import CaseFacts, UndertakingStatus
 
 Record = asyncpg.Record
@@ -48,6 +48,7 @@ class CaseFile:
     disclosures: tuple[Record, ...] = ()
     notifications: tuple[Record, ...] = ()
     documents: tuple[Record, ...] = ()
+    post_closure_events: tuple[Record, ...] = ()
 
     @property
     def id(self) -> int:
@@ -66,7 +67,9 @@ class CaseFile:
 
     @property
     def latest_meeting(self) -> Record | None:
-        return self.disclosure_meetings[-1] if self.disclosure_meetings else None
+        """The meeting that stands: arranged or held (not cancelled, not replaced by a rearrangement)."""
+        current = [m for m in self.disclosure_meetings if m["status"] in ("arranged", "held")]
+        return current[-1] if current else None
 
     def undertaking_status(self) -> UndertakingStatus:
         """Where the undertaking stands: the latest signature, refusal or review of a refusal decides."""
@@ -84,28 +87,55 @@ class CaseFile:
     def meeting_held_this_round(self) -> bool:
         """A disclosure meeting was held since the last review sent the case round again."""
         meeting = self.latest_meeting
-        if meeting is None or meeting["held_at"] is None:
+        if meeting is None or meeting["status"] != "held":
             return False
         review = self.refusal_reviews[-1] if self.refusal_reviews else None
         return review is None or review["decision"] == "proceed" or meeting["scheduled_at"] > review["decided_at"]
 
+    def undertaking_generated(self) -> bool:
+        """An undertaking was generated for the meeting that stands (it names that meeting)."""
+        meeting = self.latest_meeting
+        return meeting is not None and any(
+            d["kind"] == "undertaking" and d["meeting"] == meeting["id"] for d in self.documents
+        )
+
+    def recipient_id(self) -> int | None:
+        """Who the disclosure is for: a review may have chosen someone else since the recommendation."""
+        for review in reversed(self.refusal_reviews):
+            if review["decision"] == "other_recipient" and review["new_recipient"] is not None:
+                return int(review["new_recipient"])
+        recommendation = self.recommendation
+        return int(recommendation["recipient"]) if recommendation and recommendation["recipient"] else None
+
+    def decided_at(self) -> datetime | None:
+        """When the decision now being carried out was taken: the authorisation, or a later review."""
+        moments = [d["decided_at"] for d in self.decisions if d["outcome"] != "returned"]
+        moments += [r["decided_at"] for r in self.refusal_reviews]
+        return max(moments, default=None)
+
     def facts(self) -> CaseFacts:
         meeting = self.latest_meeting
+        applicants = {p["id"] for p in self.people_in(PersonRole.applicant)}
+        results = [c["result"] for c in self.checks if c["result"] is not None]
         return CaseFacts(
             stage=self.stage,
-            has_applicant=bool(self.people_in(PersonRole.applicant)),
+            has_applicant=bool(applicants),
             has_subject=bool(self.people_in(PersonRole.subject)),
             has_child=bool(self.people_in(PersonRole.child)),
             checks_requested=len(self.checks),
-            checks_open=sum(1 for c in self.checks if c["result"] is None),
+            checks_open=len(self.checks) - len(results),
             recommendation=Recommendation(self.recommendation["decision"]) if self.recommendation else None,
             recommended_by=self.recommendation["recommended_by"] if self.recommendation else None,
             assigned_to=self.application["assigned_to"],
-            meeting_pending=meeting is not None and meeting["held_at"] is None,
+            meeting_pending=meeting is not None and meeting["status"] == "arranged",
             disclosure_meeting_recorded=self.meeting_held_this_round(),
+            undertaking_generated=self.undertaking_generated(),
             undertaking=self.undertaking_status(),
             disclosure_made=bool(self.disclosures),
+            recipient_is_applicant=all(d["recipient"] in applicants for d in self.disclosures),
             applicant_told=bool(self.notifications),
+            found_child_sexual_convictions=CheckResult.child_sexual_offence_convictions.value in results,
+            found_anything=any(result != CheckResult.no_trace.value for result in results),
         )
 
 
@@ -168,8 +198,9 @@ async def case_file(conn: asyncpg.Connection[Any], case_id: int) -> CaseFile | N
         for name, query in (
             (
                 "disclosure_meetings",
-                "SELECT m.*, p.full_name AS recipient_name FROM disclosure_meeting m "
-                "JOIN case_person p ON p.id = m.recipient WHERE m.application = $1 ORDER BY m.id",
+                "SELECT m.*, p.full_name AS recipient_name, c.display_name AS changed_by_name "
+                "FROM disclosure_meeting m JOIN case_person p ON p.id = m.recipient "
+                "LEFT JOIN app_user c ON c.id = m.changed_by WHERE m.application = $1 ORDER BY m.id",
             ),
             (
                 "undertaking_outcomes",
@@ -183,10 +214,20 @@ async def case_file(conn: asyncpg.Connection[Any], case_id: int) -> CaseFile | N
             ),
             (
                 "disclosures",
-                "SELECT d.*, p.full_name AS recipient_name FROM disclosure d "
-                "JOIN case_person p ON p.id = d.recipient WHERE d.application = $1 ORDER BY d.id",
+                "SELECT d.*, p.full_name AS recipient_name, u.display_name AS by_name FROM disclosure d "
+                "JOIN case_person p ON p.id = d.recipient JOIN app_user u ON u.id = d.recorded_by "
+                "WHERE d.application = $1 ORDER BY d.id",
             ),
-            ("notifications", "SELECT * FROM applicant_notification WHERE application = $1 ORDER BY id"),
+            (
+                "notifications",
+                "SELECT n.*, u.display_name AS by_name FROM applicant_notification n "
+                "JOIN app_user u ON u.id = n.recorded_by WHERE n.application = $1 ORDER BY n.id",
+            ),
+            (
+                "post_closure_events",
+                "SELECT e.*, u.display_name AS by_name FROM post_closure_event e "
+                "JOIN app_user u ON u.id = e.recorded_by WHERE e.application = $1 ORDER BY e.id",
+            ),
             (
                 "documents",
                 "SELECT d.id, d.kind, d.language, d.filename, d.sha256, d.recipient_name, d.meeting, "

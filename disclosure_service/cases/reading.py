@@ -20,7 +20,7 @@ from disclosure_service.audit.vocabulary import Operation
 from disclosure_service.audit.writer import RequestMeta, record
 from disclosure_service.auth.principal import Principal
 from disclosure_service.cases import queries
-from disclosure_service.cases.actions import ActionRefusedError, CaseNotFoundError
+from disclosure_service.cases.actions import CaseNotFoundError
 from disclosure_service.cases.queries import CaseFile
 from disclosure_service.cases.vocabulary import AccessReason
 from disclosure_service.database import engine as db
@@ -157,21 +157,6 @@ async def justify(
     if found is None:
         raise ReasonNeededError(application["reference"])
     return found
-
-
-async def require_justification(
-    conn: asyncpg.Connection[Any], principal: Principal, application: asyncpg.Record, now: datetime, doing: str
-) -> None:
-    """Refuse an action that would put the user on the case (and so justify their reading it) unless
-    they could already justify reading it: otherwise the action would be a way round the reason."""
-    try:
-        await justify(conn, principal, application, None, now)
-    except ReasonNeededError:
-        raise ActionRefusedError(
-            (f"Open the case and say why before {doing}: it is not a way round giving a reason",),
-            "user_id",
-            forbidden=True,
-        ) from None
 
 
 async def _decided_on(conn: asyncpg.Connection[Any], principal: Principal, case_id: int) -> str | None:

@@ -20,6 +20,7 @@ from disclosure_service.cases.vocabulary import (
     MeetingMethod,
     Outcome,
     PersonRole,
+    PostClosureKind,
     Recommendation,
     RiskLevel,
     Route,
@@ -95,6 +96,7 @@ class TriageIn(ActionIn, kw_only=True):
 class EscalateIn(ActionIn, kw_only=True):
     agency: Name
     referral_reference: Reference
+    # What was done; once a decision is authorised it is the supervisor's rationale, and required.
     notes: Text = ""
 
 
@@ -201,6 +203,28 @@ class RecommendationOut(msgspec.Struct):
     recommended_at: datetime
 
 
+class DisclosureOut(msgspec.Struct):
+    """A disclosure made. `what_was_disclosed` is the internal record; a case where nothing was
+    disclosed has no entry here at all."""
+
+    id: int
+    recipient_id: int
+    made_at: datetime
+    what_was_disclosed: str
+    subject_told: bool
+
+
+class PostClosureEventOut(msgspec.Struct):
+    id: int
+    kind: str
+    occurred_at: datetime
+    reported_by: str
+    details: str
+    action_taken: str
+    referral: str
+    recorded_at: datetime
+
+
 class ClockOut(msgspec.Struct):
     name: str
     due_at: datetime
@@ -241,6 +265,8 @@ class CaseOut(msgspec.Struct):
     available_actions: list[str]
     possible_duplicates: list[str]
     documents: list[DocumentOut]
+    disclosures: list[DisclosureOut]
+    post_closure_events: list[PostClosureEventOut]
 
 
 class ActionOut(msgspec.Struct):
@@ -264,15 +290,26 @@ class ScheduleMeetingIn(ActionIn, kw_only=True):
     recipient_id: int | None = None
 
 
+class RearrangeMeetingIn(ActionIn, kw_only=True):
+    scheduled_for: Moment
+    location: Required
+    officers: Required
+    identity_recheck: Required
+    language: Literal["en", "cy"] = "en"
+    reason: Required
+
+
 class DisclosureMeetingIn(ActionIn, kw_only=True):
+    """The meeting held: the warnings given and the identity checked again. Nothing disclosed yet:
+    the undertaking comes first, and the disclosure is recorded on its own once it is made."""
+
     held_at: Moment
+    identity_confirmed: bool
     purpose_explained: bool
     confidentiality_explained: bool
     legal_warning_given: bool
     safety_advice_given: bool
     support_given: bool
-    what_was_disclosed: Required
-    subject_told: bool
     notes: Text = ""
 
 
@@ -294,10 +331,15 @@ class ReviewIn(ActionIn, kw_only=True):
     decision: Literal["proceed", "other_recipient", "withhold", "retry"]
     rationale: Required
     new_recipient_id: int | None = None
+    # Withholding: the other safeguarding action taken instead (a referral, a warning).
+    safeguarding_action: Text = ""
 
 
 class DisclosureMadeIn(ActionIn, kw_only=True):
     made_at: Moment
+    # Exactly what was said: an internal record, never produced as a document.
+    what_was_disclosed: Required
+    # The subject has been, or will be, told of the disclosure.
     subject_told: bool
     notes: Text = ""
 
@@ -306,6 +348,22 @@ class ApplicantToldIn(ActionIn, kw_only=True):
     told_at: Moment
     method: Literal["in_person", "phone", "letter"]
     safeguarding_advice: Required
+
+
+class BreachIn(ActionIn, kw_only=True):
+    reported_at: Moment
+    reported_by: Name
+    what_was_passed_on: Required
+    action_taken: Required
+    referral: Text = ""
+
+
+class PostClosureEventIn(ActionIn, kw_only=True):
+    kind: PostClosureKind
+    occurred_at: Moment
+    reported_by: Short = ""
+    details: Required
+    action_taken: Text = ""
 
 
 class CloseIn(ActionIn, kw_only=True):

@@ -12,7 +12,7 @@ from disclosure_service.accounts.roles import Role
 from disclosure_service.audit.vocabulary import Operation
 from disclosure_service.audit.writer import RequestMeta, record
 from disclosure_service.auth.principal import Principal
-from disclosure_service.cases import queries, reading, schemas
+from disclosure_service.cases import queries, reading, schemas, timing
 from disclosure_service.cases.actions import (
     ActionRefusedError,
     CaseConflictError,
@@ -20,6 +20,8 @@ from disclosure_service.cases.actions import (
     Context,
     Done,
     Handler,
+    InvalidInputError,
+    Problems,
     Result,
     Versioned,
     insert_person,
@@ -47,12 +49,29 @@ def actor_of(principal: Principal) -> Actor:
 # Creating an application
 
 
+def application_problems(data: schemas.NewApplicationIn, now: datetime) -> Problems:
+    """Every impossible date on a new application: received in the future, a child born after it, ..."""
+    problems = Problems()
+    problems.check("received_at", timing.received_problem(data.received_at, now=now))
+    received_on = timing.london_today(data.received_at)
+    people = [("applicant", data.applicant, False), ("subject", data.subject, False)]
+    people += [(f"children.{n}", child, True) for n, child in enumerate(data.children)]
+    for prefix, person, child in people:
+        if person.date_of_birth is not None:
+            problems.check(
+                f"{prefix}.date_of_birth",
+                timing.birth_problem(person.date_of_birth, received_on=received_on, child=child),
+            )
+    return problems
+
+
 async def create_application(
     principal: Principal, data: schemas.NewApplicationIn, meta: RequestMeta, now: datetime | None = None
 ) -> Done:
     now = now or datetime.now(UTC)
     if principal.role not in (Role.officer, Role.supervisor):
         raise ActionRefusedError(("Only officers and supervisors record applications",))
+    application_problems(data, now).raise_any()
     try:
         return await _create(principal, data, meta, now)
     except _SavedMeanwhileError as exc:
@@ -205,7 +224,11 @@ async def act(
     *,
     now: datetime | None = None,
 ) -> Done:
-    """Carry out `action`: check the rules and the version, record it, move the stage, audit it."""
+    """Carry out `action`: check the rules and the version, record it, move the stage, audit it.
+
+    A refused attempt changes nothing but is itself logged (a probe of another force's case, a stale
+    version, an action the rules refuse): what someone tried to do to a case is on the record too.
+    """
     now = now or datetime.now(UTC)
     _, payload_type = HANDLERS[action]
     if not isinstance(data, payload_type):
@@ -217,8 +240,42 @@ async def act(
         # taken or the version moved on. It answers as a repeat, not as someone else's change.
         done = await _replay(principal, data.submission_key, case_id=case_id, action=action.value)
         if done is None:
+            await _log_refused(principal, case_id, action, meta, "conflict", now=now)
             raise CaseConflictError() from exc
         return done
+    except CaseNotFoundError:
+        await _log_refused(principal, case_id, action, meta, "not_found", now=now)
+        raise
+    except ActionRefusedError as exc:
+        kind = "invalid" if isinstance(exc, InvalidInputError) else "forbidden" if exc.forbidden else "refused"
+        await _log_refused(principal, case_id, action, meta, kind, now=now)
+        raise
+
+
+async def _log_refused(
+    principal: Principal, case_id: int, action: Action, meta: RequestMeta, kind: str, *, now: datetime
+) -> None:
+    """The refused attempt, committed on its own: the attempt's own transaction was rolled back.
+    Only the kind of refusal is kept (reasons can name people); a missing case gets no reference."""
+    async with db.transaction(force_id=principal.force_id) as conn:
+        reference = (
+            ""
+            if kind == "not_found"
+            else await conn.fetchval("SELECT reference FROM application WHERE id = $1", case_id)
+        )
+        await record(
+            conn,
+            actor=principal.actor,
+            operation=Operation.consultation,
+            event="case.action_refused",
+            meta=meta,
+            application_id=None if kind == "not_found" else case_id,
+            reference=reference or "",
+            record_type="application",
+            record_id=case_id,
+            details={"action": action.value, "refused": kind},
+            now=now,
+        )
 
 
 async def _act(
@@ -233,6 +290,9 @@ async def _act(
         case = await queries.case_file(conn, case_id)
         if case is None:
             raise CaseNotFoundError(case_id)
+        # Acting on a case needs what reading it needs, before anything about it (its version, its
+        # stage) is revealed: otherwise acting would be a way round giving a reason.
+        justification = await _justification(conn, principal, case, now)
         if case.application["version"] != data.version:
             # Someone changed the case since this person loaded it: say so before judging the
             # request against a state they have not seen.
@@ -259,7 +319,6 @@ async def _act(
         outcome = result.outcome or verdict.outcome
         if principal.role is Role.supervisor and action in SUPERVISOR_DECISIONS:
             # Deciding makes them the case's supervisor, which justifies reading it from then on.
-            await reading.require_justification(conn, principal, case.application, now, "deciding on it")
             await conn.execute(
                 "UPDATE application SET supervisor = COALESCE(supervisor, $2) WHERE id = $1", case_id, principal.user_id
             )
@@ -277,11 +336,26 @@ async def _act(
             reference=case.reference,
             record_type="application",
             record_id=case_id,
+            justification=justification,
             recipients=result.recipients,
             details=details,
             now=now,
         )
     return Done(case_id, message, int(bumped), to_stage.value)
+
+
+async def _justification(conn: asyncpg.Connection[Any], principal: Principal, case: CaseFile, now: datetime) -> str:
+    try:
+        return await reading.justify(conn, principal, case.application, None, now)
+    except reading.ReasonNeededError:
+        raise ActionRefusedError(
+            (
+                f"You are not on case {case.reference}: open it and say why before you change it "
+                "(acting on a case is no way round giving a reason)",
+            ),
+            "version",
+            forbidden=True,
+        ) from None
 
 
 async def _move(

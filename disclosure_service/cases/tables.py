@@ -22,6 +22,7 @@ from disclosure_service.cases.vocabulary import (
     MeetingMethod,
     Outcome,
     PersonRole,
+    PostClosureKind,
     Recommendation,
     RiskLevel,
     Route,
@@ -253,3 +254,22 @@ class Closure(Table, tablename="closure"):
     retention_review_on = Date(null=True, default=None)
     closed_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
     closed_at = Timestamptz()
+
+
+class PostClosureEvent(Table, tablename="post_closure_event"):
+    """Something that happened after the case closed (a breach of the undertaking, a complaint, new
+    information): recorded on the case without reopening its stages."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    kind = Varchar(length=24, choices=PostClosureKind)
+    occurred_at = Timestamptz()
+    # Who reported it (a person's role or an agency, in words).
+    reported_by = Varchar(length=200)
+    # For a breach: what was passed on, and to whom.
+    details = Text()
+    action_taken = Text()
+    referral = Text()
+    recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    recorded_at = Timestamptz()

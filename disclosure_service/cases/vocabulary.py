@@ -332,3 +332,66 @@ ACCESS_REASON_LABELS = _labels(
         "other": "Another reason",
     },
 )
+
+
+class MeetingStatus(enum.StrEnum):
+    """A disclosure meeting's state. A rearranged meeting is kept as it was and a new one replaces it."""
+
+    arranged = "arranged"
+    held = "held"
+    cancelled = "cancelled"
+    rearranged = "rearranged"
+
+
+class ReviewDecision(enum.StrEnum):
+    """What a supervisor decided about a refused undertaking (domain.md: 'the police must consider')."""
+
+    proceed = "proceed"
+    other_recipient = "other_recipient"
+    withhold = "withhold"
+    retry = "retry"
+    # Not offered on the review's form: a supervisor escalating an immediate risk during the review
+    # records this, so the review's outcome stays on the case.
+    escalated = "escalated"
+
+    @property
+    def label(self) -> str:
+        return REVIEW_DECISION_LABELS[self.value]
+
+
+REVIEW_DECISION_LABELS = _labels(
+    ReviewDecision,
+    {
+        "proceed": "Proceed with the disclosure anyway",
+        "other_recipient": "Disclose to another best-placed person instead",
+        "withhold": "Withhold the disclosure and take other safeguarding action",
+        "retry": "Try the undertaking again at a new meeting",
+        "escalated": "Immediate risk: escalated to child protection",
+    },
+)
+
+
+class PostClosureKind(enum.StrEnum):
+    """What can be recorded on a closed case without reopening it."""
+
+    breach = "breach"
+    further_concern = "further_concern"
+    complaint = "complaint"
+    information_received = "information_received"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return POST_CLOSURE_LABELS[self.value]
+
+
+POST_CLOSURE_LABELS = _labels(
+    PostClosureKind,
+    {
+        "breach": "Breach of the confidentiality undertaking",
+        "further_concern": "A further concern about the subject or the child",
+        "complaint": "A complaint about the handling of the case",
+        "information_received": "New information received",
+        "other": "Something else",
+    },
+)

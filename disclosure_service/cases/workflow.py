@@ -15,6 +15,9 @@ from disclosure_service.accounts.roles import Role
 from disclosure_service.cases.vocabulary import Outcome, Recommendation, Stage
 
 OPEN_STAGES = frozenset(stage for stage in Stage if stage.is_open)
+# Once a supervisor has authorised a decision, nobody else's say can undo it (issue: no way round
+# the review): leaving the scheme from here needs a supervisor and a rationale.
+FROM_AUTHORISATION = frozenset({Stage.authorisation, Stage.disclosure, Stage.undertaking_review, Stage.non_disclosure})
 TRIAGE_STAGES = frozenset({Stage.received, Stage.initial_triage})
 BEFORE_DECISION = frozenset(
     {
@@ -47,6 +50,8 @@ class Action(enum.StrEnum):
     out_of_scope = "out_of_scope"
     # After the decision: the disclosure meeting and the undertaking, or telling the applicant.
     schedule_disclosure_meeting = "schedule_disclosure_meeting"
+    rearrange_disclosure_meeting = "rearrange_disclosure_meeting"
+    cancel_disclosure_meeting = "cancel_disclosure_meeting"
     record_disclosure_meeting = "record_disclosure_meeting"
     generate_undertaking = "generate_undertaking"
     undertaking_signed = "undertaking_signed"
@@ -55,6 +60,9 @@ class Action(enum.StrEnum):
     record_disclosure_made = "record_disclosure_made"
     record_applicant_told = "record_applicant_told"
     close = "close"
+    # On a closed case, without reopening it.
+    record_breach = "record_breach"
+    record_post_closure_event = "record_post_closure_event"
 
     @property
     def label(self) -> str:
@@ -80,6 +88,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.withdraw: "Close: withdrawn",
     Action.out_of_scope: "Close: out of scope",
     Action.schedule_disclosure_meeting: "Arrange the disclosure meeting",
+    Action.rearrange_disclosure_meeting: "Rearrange the disclosure meeting",
+    Action.cancel_disclosure_meeting: "Cancel the disclosure meeting",
     Action.record_disclosure_meeting: "Record the disclosure meeting",
     Action.generate_undertaking: "Generate the undertaking",
     Action.undertaking_signed: "Record the undertaking as signed",
@@ -88,6 +98,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.record_disclosure_made: "Record the disclosure as made",
     Action.record_applicant_told: "Record that the applicant was told",
     Action.close: "Close the case",
+    Action.record_breach: "Record a breach of the undertaking",
+    Action.record_post_closure_event: "Record something after closure",
 }
 
 
@@ -120,9 +132,16 @@ class CaseFacts:
     # undertaking last had to be tried again.
     meeting_pending: bool = False
     disclosure_meeting_recorded: bool = False
+    # An undertaking was generated for the latest meeting (its recipient, date and place).
+    undertaking_generated: bool = False
     undertaking: UndertakingStatus = UndertakingStatus.none
     disclosure_made: bool = False
+    # The disclosure was made to someone other than the applicant, who must then be told the case is complete.
+    recipient_is_applicant: bool = True
     applicant_told: bool = False
+    # What the checks found: closing outcomes must agree with them.
+    found_child_sexual_convictions: bool = False
+    found_anything: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +182,8 @@ class Rule:
     stages: frozenset[Stage]
     to_stage: Stage | Callable[[CaseFacts], Stage] | None = None  # None: the stage does not change
     roles: frozenset[Role] = frozenset({Role.officer, Role.supervisor})
+    # Stages at which only a supervisor may take it (after authorisation, leaving the scheme).
+    supervisors_only_at: frozenset[Stage] = frozenset()
     requires: tuple[Requirement, ...] = ()
     # Requirements about the person acting rather than the case (four eyes).
     who: tuple[Requirement, ...] = ()
@@ -204,7 +225,12 @@ RULES: dict[Action, Rule] = {
         ),
         not_at="The triage has already been recorded",
     ),
-    Action.escalate: Rule(OPEN_STAGES, Stage.closed, outcome=Outcome.escalated_child_protection),
+    Action.escalate: Rule(
+        OPEN_STAGES,
+        Stage.closed,
+        outcome=Outcome.escalated_child_protection,
+        supervisors_only_at=FROM_AUTHORISATION,
+    ),
     Action.record_applicant_meeting: Rule(
         frozenset({Stage.applicant_meeting}),
         Stage.risk_assessment,
@@ -262,7 +288,13 @@ RULES: dict[Action, Rule] = {
     Action.extend: Rule(OPEN_STAGES, roles=SUPERVISORS),
     Action.assign: Rule(OPEN_STAGES, holder_only=False),
     Action.add_person: Rule(OPEN_STAGES),
-    Action.withdraw: Rule(OPEN_STAGES, Stage.closed, outcome=Outcome.withdrawn),
+    Action.withdraw: Rule(
+        OPEN_STAGES - {Stage.undertaking_review},
+        Stage.closed,
+        outcome=Outcome.withdrawn,
+        supervisors_only_at=FROM_AUTHORISATION,
+        not_at="While a refused undertaking awaits review, only the review decides what happens",
+    ),
     Action.out_of_scope: Rule(
         BEFORE_DECISION - {Stage.recommendation},
         Stage.closed,
@@ -272,16 +304,38 @@ RULES: dict[Action, Rule] = {
     Action.schedule_disclosure_meeting: Rule(
         frozenset({Stage.disclosure}),
         requires=(
-            _needs(lambda f: not f.meeting_pending, "A disclosure meeting is already arranged: record it first"),
+            _needs(
+                lambda f: not f.meeting_pending,
+                "A disclosure meeting is already arranged: record, rearrange or cancel it first",
+            ),
             _needs(lambda f: not f.disclosure_made, "The disclosure has already been made"),
+            _needs(
+                lambda f: f.undertaking is not UndertakingStatus.signed,
+                "The undertaking is signed: record the disclosure as made",
+            ),
+            _needs(
+                lambda f: not f.disclosure_meeting_recorded or f.undertaking is not UndertakingStatus.none,
+                "Record whether the undertaking was signed or refused at the meeting held first",
+            ),
         ),
         not_at="The disclosure meeting follows an authorised disclosure",
+    ),
+    Action.rearrange_disclosure_meeting: Rule(
+        frozenset({Stage.disclosure}),
+        requires=(_needs(lambda f: f.meeting_pending, "There is no arranged meeting to rearrange"),),
+        not_at="Only an arranged disclosure meeting can be rearranged",
+    ),
+    Action.cancel_disclosure_meeting: Rule(
+        frozenset({Stage.disclosure}),
+        requires=(_needs(lambda f: f.meeting_pending, "There is no arranged meeting to cancel"),),
+        not_at="Only an arranged disclosure meeting can be cancelled",
     ),
     Action.record_disclosure_meeting: Rule(
         frozenset({Stage.disclosure}),
         requires=(_needs(lambda f: f.meeting_pending, "Arrange the disclosure meeting first"),),
         not_at="The disclosure meeting follows an authorised disclosure",
     ),
+    # Generated before the meeting (officers take it with them) or at it; never after it is signed.
     Action.generate_undertaking: Rule(
         frozenset({Stage.disclosure}),
         requires=(
@@ -290,6 +344,7 @@ RULES: dict[Action, Rule] = {
                 "Arrange the disclosure meeting first: the undertaking names its date, place and officers",
             ),
             _needs(lambda f: f.undertaking is not UndertakingStatus.signed, "The undertaking is already signed"),
+            _needs(lambda f: not f.disclosure_made, "The disclosure has already been made"),
         ),
         not_at="The undertaking is generated for an authorised disclosure",
     ),
@@ -297,7 +352,12 @@ RULES: dict[Action, Rule] = {
         frozenset({Stage.disclosure}),
         requires=(
             _needs(lambda f: f.disclosure_meeting_recorded, "Record the disclosure meeting first"),
+            _needs(
+                lambda f: f.undertaking_generated,
+                "Generate the undertaking for this meeting first: the signed copy must name this meeting",
+            ),
             _needs(lambda f: f.undertaking is not UndertakingStatus.signed, "The undertaking is already signed"),
+            _needs(lambda f: not f.disclosure_made, "The disclosure has already been made"),
         ),
         not_at="The undertaking is signed at the disclosure meeting",
     ),
@@ -306,7 +366,14 @@ RULES: dict[Action, Rule] = {
         Stage.undertaking_review,
         requires=(
             _needs(lambda f: f.disclosure_meeting_recorded, "Record the disclosure meeting first"),
-            _needs(lambda f: f.undertaking is not UndertakingStatus.signed, "The undertaking is already signed"),
+            _needs(
+                lambda f: f.undertaking_generated,
+                "Generate the undertaking for this meeting first: a refusal is a refusal to sign it",
+            ),
+            _needs(
+                lambda f: f.undertaking is UndertakingStatus.none,
+                "The undertaking has already been signed, or its refusal reviewed, for this meeting",
+            ),
             _needs(lambda f: not f.disclosure_made, "The disclosure has already been made"),
         ),
         not_at="A refusal is recorded at the disclosure meeting",
@@ -330,9 +397,19 @@ RULES: dict[Action, Rule] = {
         not_at="A disclosure is recorded as made after it is authorised",
     ),
     Action.record_applicant_told: Rule(
-        frozenset({Stage.non_disclosure}),
-        requires=(_needs(lambda f: not f.applicant_told, "The applicant has already been told"),),
-        not_at="The applicant is told of a decision not to disclose",
+        frozenset({Stage.disclosure, Stage.non_disclosure}),
+        requires=(
+            _needs(
+                lambda f: f.stage is Stage.non_disclosure or f.disclosure_made,
+                "The applicant is told the case is complete once the disclosure has been made",
+            ),
+            _needs(
+                lambda f: f.stage is Stage.non_disclosure or not f.recipient_is_applicant,
+                "The applicant received the disclosure themselves",
+            ),
+            _needs(lambda f: not f.applicant_told, "The applicant has already been told"),
+        ),
+        not_at="The applicant is told once the decision is carried out",
     ),
     Action.close: Rule(
         frozenset({Stage.disclosure, Stage.non_disclosure}),
@@ -344,11 +421,26 @@ RULES: dict[Action, Rule] = {
                 "and the disclosure recorded as made",
             ),
             _needs(
-                lambda f: f.stage is not Stage.non_disclosure or f.applicant_told,
+                lambda f: f.applicant_told or (f.stage is Stage.disclosure and f.recipient_is_applicant),
                 "Record that the applicant was told before closing the case",
             ),
         ),
         not_at="A case is closed after the disclosure is made or the applicant is told",
+    ),
+    # After closure: recorded by anyone who may read the case, without reopening its stages.
+    Action.record_breach: Rule(
+        frozenset({Stage.disclosure, Stage.closed}),
+        holder_only=False,
+        requires=(
+            _needs(
+                lambda f: f.disclosure_made,
+                "Only a disclosure that was made can be passed on: nothing was disclosed on this case",
+            ),
+        ),
+        not_at="A breach can be recorded once the disclosure has been made",
+    ),
+    Action.record_post_closure_event: Rule(
+        frozenset({Stage.closed}), holder_only=False, not_at="Use this once the case is closed"
     ),
 }
 
@@ -356,11 +448,13 @@ RULES: dict[Action, Rule] = {
 def evaluate(action: Action, facts: CaseFacts, actor: Actor) -> Verdict:
     """Whether `actor` may take `action` now, where it leads, and if not, every reason why."""
     rule = RULES[action]
-    if facts.stage is Stage.closed:
+    if facts.stage is Stage.closed and Stage.closed not in rule.stages:
         return Verdict(False, reasons=("This case is closed",))
-    if actor.role not in rule.roles:
-        who = " or ".join(sorted(role.value + "s" for role in rule.roles))
-        return Verdict(False, reasons=(f"Only {who} can do this",), forbidden=True)
+    roles = SUPERVISORS if facts.stage in rule.supervisors_only_at else rule.roles
+    if actor.role not in roles:
+        who = " or ".join(sorted(role.value + "s" for role in roles))
+        when = " once a decision has been authorised" if roles is not rule.roles else ""
+        return Verdict(False, reasons=(f"Only {who} can do this{when}",), forbidden=True)
     if facts.stage not in rule.stages:
         where = f"this case is at: {facts.stage.label}"
         return Verdict(False, reasons=(f"{rule.not_at or 'Not possible at this stage'} ({where})",))
@@ -379,3 +473,44 @@ def evaluate(action: Action, facts: CaseFacts, actor: Actor) -> Verdict:
 def available(facts: CaseFacts, actor: Actor) -> list[Action]:
     """What the actor can do to the case now, in the order the work goes."""
     return [action for action in Action if evaluate(action, facts, actor).allowed]
+
+
+# ---------------------------------------------------------------------------------------------
+# Closing: the outcome must agree with the record (it is what the Home Office return counts).
+
+CLOSING_OUTCOMES: dict[Stage, tuple[Outcome, ...]] = {
+    Stage.disclosure: (Outcome.disclosed_child_sex_convictions, Outcome.disclosed_other_information),
+    Stage.non_disclosure: (
+        Outcome.no_trace,
+        Outcome.held_not_disclosed,
+        Outcome.other_safeguarding_action,
+        Outcome.transferred,
+    ),
+}
+
+
+def closing_problems(outcome: Outcome, facts: CaseFacts, *, action_taken: str, notes: str) -> list[str]:
+    """Why the case cannot close with `outcome`, given what is on record (empty if it can)."""
+    allowed = CLOSING_OUTCOMES.get(facts.stage, ())
+    if outcome not in allowed:
+        return ["Choose an outcome that fits how the case ended: " + ", ".join(o.label for o in allowed)]
+    problems: list[str] = []
+    disclosed = outcome in CLOSING_OUTCOMES[Stage.disclosure]
+    if disclosed and not facts.disclosure_made:
+        problems.append(f"‘{outcome.label}’ needs a disclosure recorded as made")
+    if not disclosed and facts.disclosure_made:
+        problems.append("A disclosure was made on this case: choose a disclosure outcome")
+    if outcome is Outcome.disclosed_child_sex_convictions and not facts.found_child_sexual_convictions:
+        problems.append(
+            "No check records convictions for child sexual offences: choose ‘Disclosure of other information’, "
+            "or record the check result that found them"
+        )
+    if outcome in (Outcome.disclosed_other_information, Outcome.held_not_disclosed) and not facts.found_anything:
+        problems.append(f"‘{outcome.label}’ needs a check result that found something; every check found nothing")
+    if outcome is Outcome.no_trace and (facts.found_anything or facts.checks_open or not facts.checks_requested):
+        problems.append("‘No trace’ needs every check returned with nothing found")
+    if outcome is Outcome.other_safeguarding_action and not action_taken.strip():
+        problems.append("Say what other safeguarding action was taken, under onward referrals")
+    if outcome is Outcome.transferred and not notes.strip():
+        problems.append("Say which force the case was transferred to, and their reference, in the notes")
+    return problems

@@ -177,13 +177,12 @@ STEPS: dict[str, Step] = {
         lambda r: schemas.DisclosureMeetingIn(
             version=r.version,
             held_at=r.now,
+            identity_confirmed=True,
             purpose_explained=True,
             confidentiality_explained=True,
             legal_warning_given=True,
             safety_advice_given=True,
             support_given=True,
-            what_was_disclosed="Convicted in 2012 of sexual activity with a child.",
-            subject_told=True,
         ),
     ),
     "signed": (
@@ -210,15 +209,21 @@ STEPS: dict[str, Step] = {
         lambda r: schemas.ReviewIn(
             version=r.version,
             decision="withhold",
-            rationale="Threats posted about the subject: disclosure would put him and others at risk. Referral to "
-            "children's social care instead; warning to the subject recorded.",
+            rationale="Threats posted about the subject: disclosure would put him and others at risk.",
+            safeguarding_action="Referral to children's social care; warning to the subject recorded.",
         ),
     ),
     "disclosed": (
         23.02,
         "officer",
         Action.record_disclosure_made,
-        lambda r: schemas.DisclosureMadeIn(version=r.version, made_at=r.now, subject_told=True),
+        lambda r: schemas.DisclosureMadeIn(
+            version=r.version,
+            made_at=r.now,
+            what_was_disclosed="Convicted in 2012 of sexual activity with a child; was a registered sex offender "
+            "until 2019.",
+            subject_told=True,
+        ),
     ),
     "told_by_letter": (
         20,
@@ -236,6 +241,19 @@ STEPS: dict[str, Step] = {
         "officer",
         Action.close,
         lambda r: schemas.CloseIn(version=r.version, outcome=Outcome.disclosed_child_sex_convictions),
+    ),
+    "breach": (
+        30,
+        "officer",
+        Action.record_breach,
+        lambda r: schemas.BreachIn(
+            version=r.version,
+            reported_at=r.now,
+            reported_by="The subject's offender manager (probation)",
+            what_was_passed_on="The recipient told a neighbour about the conviction; it was posted in a local group.",
+            action_taken="Recipient seen and reminded of the undertaking; the post was removed.",
+            referral="MAPPA coordinator told; risk to the subject reviewed.",
+        ),
     ),
     "close_no_trace": (
         21,
@@ -259,7 +277,7 @@ PATHS: dict[str, list[str]] = {
     "disclosure_arranged": [*_TO_RECOMMENDATION, "recommend", "authorise", "schedule", "generate"],
     "undertaking_review": [*_DISCLOSURE, "refused"],
     "closed_withheld": [*_DISCLOSURE, "refused", "review_withhold"],
-    "closed_disclosed": [*_DISCLOSURE, "signed", "disclosed", "close_disclosed"],
+    "closed_disclosed_breached": [*_DISCLOSURE, "signed", "disclosed", "close_disclosed", "breach"],
     "closed_no_trace": [*_TO_RECOMMENDATION, "recommend", "authorise", "told_by_letter", "close_no_trace"],
 }
 LAST_DAY = {"request_checks": 6.2, "checks": 9}

@@ -422,11 +422,11 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         risk=RiskLevel.not_assessed,
     ),
     DemoCase(
-        "Disclosure made and the undertaking signed",
+        "Disclosure made and the undertaking signed; later, a breach reported",
         Route.right_to_ask,
         Channel.phone_101,
         40,
-        "closed_disclosed",
+        "closed_disclosed_breached",
         "My partner wants to take my daughter on holiday on his own. Someone told me to ask you first.",
         (
             DemoPerson(

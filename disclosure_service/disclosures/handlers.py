@@ -10,50 +10,75 @@ from datetime import datetime
 from typing import Any
 
 from disclosure_service.audit.vocabulary import Operation
-from disclosure_service.cases import schemas
-from disclosure_service.cases.actions import Context, Handler, Result, close_record, refuse
-from disclosure_service.cases.vocabulary import Outcome, PersonRole, Stage
-from disclosure_service.cases.workflow import Action
+from disclosure_service.cases import schemas, timing
+from disclosure_service.cases.actions import Context, Handler, Problems, Result, close_record, insert_review, refuse
+from disclosure_service.cases.recipients import recipient_problem
+from disclosure_service.cases.vocabulary import (
+    MeetingStatus,
+    Outcome,
+    PersonRole,
+    PostClosureKind,
+    ReviewDecision,
+    Stage,
+)
+from disclosure_service.cases.workflow import Action, closing_problems
 from disclosure_service.disclosures import documents
 from disclosure_service.web.formatting import clock_time, long_date
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
 SCAN_TYPES = {b"%PDF": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
 
-# The outcomes a case can close with, by the path it took.
-CLOSING_OUTCOMES: dict[Stage, tuple[Outcome, ...]] = {
-    Stage.disclosure: (Outcome.disclosed_child_sex_convictions, Outcome.disclosed_other_information),
-    Stage.non_disclosure: (
-        Outcome.no_trace,
-        Outcome.held_not_disclosed,
-        Outcome.other_safeguarding_action,
-        Outcome.transferred,
-    ),
-}
+
+def _person(ctx: Context, person_id: int | None) -> Any:
+    return next((p for p in ctx.case.people if p["id"] == person_id), None)
 
 
-def _not_in_future(moment: datetime, ctx: Context, field: str) -> None:
-    if moment > ctx.now:
-        raise refuse("This cannot be in the future", field)
+def _after_decision(ctx: Context) -> datetime:
+    decided = ctx.case.decided_at()
+    return decided if decided is not None else ctx.case.application["received_at"]
 
 
-def _recipient_id(ctx: Context) -> int | None:
-    """Who the disclosure is for: a review may have chosen someone else since the recommendation."""
-    for review in reversed(ctx.case.refusal_reviews):
-        if review["decision"] == "other_recipient" and review["new_recipient"] is not None:
-            return int(review["new_recipient"])
-    recommendation = ctx.case.recommendation
-    return int(recommendation["recipient"]) if recommendation and recommendation["recipient"] else None
+def _arrangement(
+    ctx: Context, data: schemas.ScheduleMeetingIn | schemas.RearrangeMeetingIn, problems: Problems
+) -> None:
+    problems.check(
+        "scheduled_for",
+        timing.appointment_problem(
+            data.scheduled_for,
+            "The meeting",
+            not_before=_after_decision(ctx),
+            not_before_what="the decision to disclose",
+            now=ctx.now,
+        ),
+    )
 
 
 async def _schedule_meeting(ctx: Context, data: schemas.ScheduleMeetingIn) -> Result:
-    recipient = data.recipient_id or _recipient_id(ctx)
-    if recipient is None or recipient not in {p["id"] for p in ctx.case.people}:
-        raise refuse("Choose who will receive the disclosure", "recipient_id")
-    meeting_id = await ctx.conn.fetchval(
+    recipient = ctx.case.recipient_id()
+    problems = Problems()
+    if data.recipient_id is not None and data.recipient_id != recipient:
+        # The recipient is the one authorised (or chosen at a review), not whoever is typed here.
+        problems.check(
+            "recipient_id",
+            "The disclosure was authorised for someone else: a different recipient needs a supervisor's decision",
+        )
+    problems.check("recipient_id", recipient_problem(_person(ctx, recipient), today=timing.london_today(ctx.now)))
+    _arrangement(ctx, data, problems)
+    problems.raise_any()
+    meeting_id = await _insert_meeting(ctx, data, recipient)
+    return Result("Disclosure meeting arranged", {"meeting_id": meeting_id, "language": data.language})
+
+
+async def _insert_meeting(
+    ctx: Context,
+    data: schemas.ScheduleMeetingIn | schemas.RearrangeMeetingIn,
+    recipient: int | None,
+    replaces: int | None = None,
+) -> int:
+    meeting_id: int = await ctx.conn.fetchval(
         'INSERT INTO disclosure_meeting ("force", application, recipient, scheduled_for, location, officers, '
-        "identity_recheck, language, what_was_disclosed, notes, scheduled_by, scheduled_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', '', $9, $10) RETURNING id",
+        "identity_recheck, language, status, replaces, change_reason, notes, scheduled_by, scheduled_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'arranged', $9, '', '', $10, $11) RETURNING id",
         ctx.principal.force_id,
         ctx.case.id,
         recipient,
@@ -62,45 +87,101 @@ async def _schedule_meeting(ctx: Context, data: schemas.ScheduleMeetingIn) -> Re
         data.officers,
         data.identity_recheck,
         data.language,
+        replaces,
         ctx.principal.user_id,
         ctx.now,
     )
-    return Result("Disclosure meeting arranged", {"meeting_id": meeting_id, "language": data.language})
+    return meeting_id
+
+
+async def _set_aside(ctx: Context, meeting_id: int, status: MeetingStatus, reason: str) -> None:
+    await ctx.conn.execute(
+        "UPDATE disclosure_meeting SET status = $2, change_reason = $3, changed_by = $4, changed_at = $5 WHERE id = $1",
+        meeting_id,
+        status.value,
+        reason,
+        ctx.principal.user_id,
+        ctx.now,
+    )
+
+
+def _pending(ctx: Context) -> Any:
+    meeting = ctx.case.latest_meeting
+    if meeting is None or meeting["status"] != MeetingStatus.arranged.value:  # the rules required one
+        raise refuse("There is no arranged meeting", "reason")
+    return meeting
+
+
+async def _rearrange_meeting(ctx: Context, data: schemas.RearrangeMeetingIn) -> Result:
+    """The meeting as arranged is kept; a new one replaces it (its undertaking must be generated again)."""
+    meeting = _pending(ctx)
+    problems = Problems()
+    _arrangement(ctx, data, problems)
+    problems.raise_any()
+    await _set_aside(ctx, meeting["id"], MeetingStatus.rearranged, data.reason)
+    new_id = await _insert_meeting(ctx, data, meeting["recipient"], replaces=meeting["id"])
+    return Result(
+        "Disclosure meeting rearranged: generate the undertaking again for the new date",
+        {"meeting_id": new_id, "replaces": meeting["id"]},
+    )
+
+
+async def _cancel_meeting(ctx: Context, data: schemas.ReasonIn) -> Result:
+    meeting = _pending(ctx)
+    await _set_aside(ctx, meeting["id"], MeetingStatus.cancelled, data.reason)
+    return Result("Disclosure meeting cancelled", {"meeting_id": meeting["id"]})
 
 
 async def _record_meeting(ctx: Context, data: schemas.DisclosureMeetingIn) -> Result:
-    meeting = ctx.case.latest_meeting
-    if meeting is None:  # the state machine has already required one
-        raise refuse("Arrange the disclosure meeting first", "held_at")
-    _not_in_future(data.held_at, ctx, "held_at")
+    meeting = _pending(ctx)
+    problems = Problems()
+    problems.check(
+        "held_at",
+        timing.moment_problem(
+            data.held_at,
+            "The time of the meeting",
+            now=ctx.now,
+            after=_after_decision(ctx),
+            after_what="the decision to disclose",
+        ),
+    )
+    if not data.identity_confirmed:
+        problems.check(
+            "identity_confirmed",
+            "The recipient's identity must be checked again before anything is disclosed: if it could not be, "
+            "cancel or rearrange the meeting",
+        )
     for given, field, words in (
         (data.purpose_explained, "purpose_explained", "that the information may only be used to safeguard children"),
         (
             data.confidentiality_explained,
             "confidentiality_explained",
-            "that it is confidential and not to be passed on",
+            "that it is confidential and they will be asked to sign an undertaking",
         ),
         (data.legal_warning_given, "legal_warning_given", "that legal proceedings could follow a breach"),
     ):
         if not given:
-            raise refuse(f"The recipient must be told {words} before anything is disclosed", field)
+            problems.check(field, f"The recipient must be told {words} before anything is disclosed")
+    problems.raise_any()
     await ctx.conn.execute(
-        "UPDATE disclosure_meeting SET held_at = $2, purpose_explained = $3, confidentiality_explained = $4, "
-        "legal_warning_given = $5, safety_advice_given = $6, support_given = $7, what_was_disclosed = $8, "
-        "subject_told = $9, notes = $10, recorded_by = $11 WHERE id = $1",
+        "UPDATE disclosure_meeting SET status = 'held', held_at = $2, identity_confirmed = $3, purpose_explained = $4, "
+        "confidentiality_explained = $5, legal_warning_given = $6, safety_advice_given = $7, support_given = $8, "
+        "notes = $9, recorded_by = $10 WHERE id = $1",
         meeting["id"],
         data.held_at,
+        data.identity_confirmed,
         data.purpose_explained,
         data.confidentiality_explained,
         data.legal_warning_given,
         data.safety_advice_given,
         data.support_given,
-        data.what_was_disclosed,
-        data.subject_told,
         data.notes,
         ctx.principal.user_id,
     )
-    return Result("Disclosure meeting recorded", {"meeting_id": meeting["id"]})
+    return Result(
+        "Disclosure meeting recorded: now record whether the undertaking was signed or refused",
+        {"meeting_id": meeting["id"]},
+    )
 
 
 async def _generate_undertaking(ctx: Context, data: schemas.ActionIn) -> Result:
@@ -166,9 +247,16 @@ def _scan(data: schemas.SignedIn) -> tuple[bytes | None, str]:
 
 async def _outcome(ctx: Context, outcome: str, happened_at: datetime, **fields: Any) -> int:
     meeting = ctx.case.latest_meeting
-    if meeting is None:
+    if meeting is None or meeting["held_at"] is None:  # the rules required a meeting held
         raise refuse("Record the disclosure meeting first", "happened_at")
-    _not_in_future(happened_at, ctx, "happened_at")
+    problems = Problems()
+    problems.check(
+        "happened_at",
+        timing.moment_problem(
+            happened_at, "The time", now=ctx.now, after=meeting["held_at"], after_what="the meeting was held"
+        ),
+    )
+    problems.raise_any()
     outcome_id: int = await ctx.conn.fetchval(
         'INSERT INTO undertaking_outcome ("force", application, meeting, outcome, happened_at, witness, reason, '
         "recipient_words, scan, scan_filename, scan_content_type, scan_sha256, recorded_by, recorded_at) "
@@ -219,58 +307,89 @@ async def _review(ctx: Context, data: schemas.ReviewIn) -> Result:
     refusal = next((o for o in reversed(ctx.case.undertaking_outcomes) if o["outcome"] == "refused"), None)
     if refusal is None:
         raise refuse("There is no refused undertaking to review", "decision")
-    if data.decision == "other_recipient" and (
-        data.new_recipient_id is None or data.new_recipient_id not in {p["id"] for p in ctx.case.people}
-    ):
-        raise refuse("Choose who should receive the disclosure instead", "new_recipient_id")
-    await ctx.conn.execute(
-        'INSERT INTO refusal_review ("force", application, refusal, decision, rationale, new_recipient, '
-        "decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        ctx.principal.force_id,
-        ctx.case.id,
+    decision = ReviewDecision(data.decision)
+    problems = Problems()
+    if decision is ReviewDecision.other_recipient:
+        chosen = _person(ctx, data.new_recipient_id)
+        problems.check(
+            "new_recipient_id",
+            "Choose who should receive the disclosure instead"
+            if data.new_recipient_id is None
+            else recipient_problem(chosen, today=timing.london_today(ctx.now)),
+        )
+        if chosen is not None and chosen["id"] == ctx.case.recipient_id():
+            problems.check("new_recipient_id", "Choose someone other than the person who refused to sign")
+    if decision is ReviewDecision.withhold and not data.safeguarding_action.strip():
+        problems.check("safeguarding_action", "Say what other safeguarding action will be taken instead")
+    problems.raise_any()
+    await insert_review(
+        ctx,
         refusal["id"],
-        data.decision,
+        decision,
         data.rationale,
-        data.new_recipient_id if data.decision == "other_recipient" else None,
-        ctx.principal.user_id,
-        ctx.now,
+        new_recipient=data.new_recipient_id,
+        safeguarding_action=data.safeguarding_action,
     )
-    if data.decision == "withhold":
-        await close_record(ctx, Outcome.other_safeguarding_action, notes=data.rationale)
+    if decision is ReviewDecision.withhold:
+        await close_record(
+            ctx, Outcome.other_safeguarding_action, notes=data.rationale, referrals=data.safeguarding_action
+        )
         return Result(
             "Disclosure withheld: the case is closed with other safeguarding action",
-            {"decision": data.decision},
+            {"decision": decision.value},
             to_stage=Stage.closed,
             outcome=Outcome.other_safeguarding_action,
         )
     messages = {
-        "proceed": "Decided to proceed with the disclosure without a signed undertaking",
-        "other_recipient": "Decided to disclose to another best-placed person: arrange a new meeting",
-        "retry": "Decided to try the undertaking again: arrange a new meeting",
+        ReviewDecision.proceed: "Decided to proceed with the disclosure without a signed undertaking",
+        ReviewDecision.other_recipient: "Decided to disclose to another best-placed person: arrange a new meeting",
+        ReviewDecision.retry: "Decided to try the undertaking again: arrange a new meeting",
     }
-    return Result(messages[data.decision], {"decision": data.decision}, to_stage=Stage.disclosure)
+    return Result(messages[decision], {"decision": decision.value}, to_stage=Stage.disclosure)
+
+
+def _disclosure_follows(ctx: Context, meeting: Any) -> tuple[datetime, str]:
+    """The event a disclosure made must come after: the signature, a review to proceed, or the meeting."""
+    latest = (meeting["held_at"], "the meeting was held")
+    for outcome in ctx.case.undertaking_outcomes:
+        if outcome["outcome"] == "signed" and outcome["meeting"] == meeting["id"]:
+            latest = max(latest, (outcome["happened_at"], "the undertaking was signed"))
+    for review in ctx.case.refusal_reviews:
+        if review["decision"] == ReviewDecision.proceed.value:
+            latest = max(latest, (review["decided_at"], "the decision to proceed"))
+    return latest
 
 
 async def _disclosure_made(ctx: Context, data: schemas.DisclosureMadeIn) -> Result:
     meeting = ctx.case.latest_meeting
-    if meeting is None:
+    if meeting is None or meeting["held_at"] is None:  # the rules required a meeting held
         raise refuse("Record the disclosure meeting first", "made_at")
-    _not_in_future(data.made_at, ctx, "made_at")
+    after, after_what = _disclosure_follows(ctx, meeting)
+    problems = Problems()
+    problems.check(
+        "made_at", timing.moment_problem(data.made_at, "The time", now=ctx.now, after=after, after_what=after_what)
+    )
+    problems.raise_any()
     await ctx.conn.execute(
-        'INSERT INTO disclosure ("force", application, meeting, recipient, made_at, subject_told, notes, '
-        "recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        'INSERT INTO disclosure ("force", application, meeting, recipient, made_at, what_was_disclosed, subject_told, '
+        "notes, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         ctx.principal.force_id,
         ctx.case.id,
         meeting["id"],
         meeting["recipient"],
         data.made_at,
+        data.what_was_disclosed,
         data.subject_told,
         data.notes,
         ctx.principal.user_id,
         ctx.now,
     )
+    applicant = next(iter(ctx.case.people_in(PersonRole.applicant)), None)
+    message = "Disclosure recorded as made"
+    if applicant is not None and applicant["id"] != meeting["recipient"]:
+        message += ": now tell the applicant the case is complete (nothing about what was disclosed)"
     return Result(
-        "Disclosure recorded as made",
+        message,
         {"meeting_id": meeting["id"], "subject_told": data.subject_told},
         operation=Operation.disclosure,
         recipients=meeting["recipient_name"],
@@ -278,20 +397,31 @@ async def _disclosure_made(ctx: Context, data: schemas.DisclosureMadeIn) -> Resu
 
 
 async def _applicant_told(ctx: Context, data: schemas.ApplicantToldIn) -> Result:
-    _not_in_future(data.told_at, ctx, "told_at")
     applicant = next(iter(ctx.case.people_in(PersonRole.applicant)), None)
     if applicant is None:
         raise refuse("The application has no applicant to tell", "method")
-    letter_id = None
-    if data.method == "letter":
-        if not applicant["letters_ok"]:
-            raise refuse("The applicant did not agree to letters: tell them in person or by telephone", "method")
-        letter_id = await _letter(ctx, applicant, data.safeguarding_advice)
+    complete = ctx.case.stage is Stage.disclosure
+    after, after_what = (
+        (ctx.case.disclosures[-1]["made_at"], "the disclosure was made")
+        if complete
+        else (_after_decision(ctx), "the decision")
+    )
+    problems = Problems()
+    problems.check(
+        "told_at", timing.moment_problem(data.told_at, "The time", now=ctx.now, after=after, after_what=after_what)
+    )
+    if data.method == "letter" and complete:
+        problems.check("method", "Tell the applicant in person or by telephone that the case is complete")
+    elif data.method == "letter" and not applicant["letters_ok"]:
+        problems.check("method", "The applicant did not agree to letters: tell them in person or by telephone")
+    problems.raise_any()
+    letter_id = await _letter(ctx, applicant, data.safeguarding_advice) if data.method == "letter" else None
     await ctx.conn.execute(
-        'INSERT INTO applicant_notification ("force", application, told_at, method, safeguarding_advice, letter, '
-        "recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        'INSERT INTO applicant_notification ("force", application, kind, told_at, method, safeguarding_advice, letter, '
+        "recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         ctx.principal.force_id,
         ctx.case.id,
+        "case_complete" if complete else "non_disclosure",
         data.told_at,
         data.method,
         data.safeguarding_advice,
@@ -302,7 +432,7 @@ async def _applicant_told(ctx: Context, data: schemas.ApplicantToldIn) -> Result
     message = "Applicant told; the letter is ready to download" if letter_id else "Applicant told"
     return Result(
         message,
-        {"method": data.method, "letter_id": letter_id},
+        {"method": data.method, "letter_id": letter_id, "case_complete": complete},
         operation=Operation.disclosure if letter_id else None,
         recipients=applicant["full_name"] if letter_id else "",
     )
@@ -344,19 +474,82 @@ async def _letter(ctx: Context, applicant: Any, advice: str) -> int:
 
 
 async def _close(ctx: Context, data: schemas.CloseIn) -> Result:
-    allowed = CLOSING_OUTCOMES.get(ctx.case.stage, ())
-    if data.outcome not in allowed:
-        raise refuse(
-            "Choose an outcome that fits how the case ended: " + ", ".join(o.label for o in allowed), "outcome"
-        )
+    problems = Problems()
+    for problem in closing_problems(
+        data.outcome, ctx.case.facts(), action_taken=data.onward_referrals, notes=data.notes
+    ):
+        problems.check("outcome", problem)
+    if data.retention_review_on is not None and data.retention_review_on <= timing.london_today(ctx.now):
+        problems.check("retention_review_on", "The date to review keeping the record must be in the future")
+    problems.raise_any()
     await close_record(
         ctx, data.outcome, notes=data.notes, referrals=data.onward_referrals, review_on=data.retention_review_on
     )
     return Result(f"Case closed: {data.outcome.label}", {"outcome": data.outcome.value}, outcome=data.outcome)
 
 
+async def _post_closure(
+    ctx: Context, kind: PostClosureKind, occurred_at: datetime, after: datetime, after_what: str, **fields: str
+) -> int:
+    problems = Problems()
+    field = "reported_at" if kind is PostClosureKind.breach else "occurred_at"
+    problems.check(
+        field, timing.moment_problem(occurred_at, "The time", now=ctx.now, after=after, after_what=after_what)
+    )
+    problems.raise_any()
+    event_id: int = await ctx.conn.fetchval(
+        'INSERT INTO post_closure_event ("force", application, kind, occurred_at, reported_by, details, action_taken, '
+        "referral, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        ctx.principal.force_id,
+        ctx.case.id,
+        kind.value,
+        occurred_at,
+        fields.get("reported_by", ""),
+        fields.get("details", ""),
+        fields.get("action_taken", ""),
+        fields.get("referral", ""),
+        ctx.principal.user_id,
+        ctx.now,
+    )
+    return event_id
+
+
+async def _breach(ctx: Context, data: schemas.BreachIn) -> Result:
+    made = ctx.case.disclosures[-1]["made_at"]  # the rules required a disclosure made
+    event_id = await _post_closure(
+        ctx,
+        PostClosureKind.breach,
+        data.reported_at,
+        made,
+        "the disclosure was made",
+        reported_by=data.reported_by,
+        details=data.what_was_passed_on,
+        action_taken=data.action_taken,
+        referral=data.referral,
+    )
+    return Result("Breach of the undertaking recorded", {"event_id": event_id, "kind": PostClosureKind.breach.value})
+
+
+async def _post_closure_event(ctx: Context, data: schemas.PostClosureEventIn) -> Result:
+    if data.kind is PostClosureKind.breach:
+        raise refuse("Record a breach of the undertaking with ‘Record a breach of the undertaking’", "kind")
+    event_id = await _post_closure(
+        ctx,
+        data.kind,
+        data.occurred_at,
+        ctx.case.application["received_at"],
+        "the application was received",
+        reported_by=data.reported_by,
+        details=data.details,
+        action_taken=data.action_taken,
+    )
+    return Result(f"Recorded: {data.kind.label.lower()}", {"event_id": event_id, "kind": data.kind.value})
+
+
 DISCLOSURE_HANDLERS: dict[Action, tuple[Handler, type[Any]]] = {
     Action.schedule_disclosure_meeting: (_schedule_meeting, schemas.ScheduleMeetingIn),
+    Action.rearrange_disclosure_meeting: (_rearrange_meeting, schemas.RearrangeMeetingIn),
+    Action.cancel_disclosure_meeting: (_cancel_meeting, schemas.ReasonIn),
     Action.record_disclosure_meeting: (_record_meeting, schemas.DisclosureMeetingIn),
     Action.generate_undertaking: (_generate_undertaking, schemas.ActionIn),
     Action.undertaking_signed: (_signed, schemas.SignedIn),
@@ -365,4 +558,6 @@ DISCLOSURE_HANDLERS: dict[Action, tuple[Handler, type[Any]]] = {
     Action.record_disclosure_made: (_disclosure_made, schemas.DisclosureMadeIn),
     Action.record_applicant_told: (_applicant_told, schemas.ApplicantToldIn),
     Action.close: (_close, schemas.CloseIn),
+    Action.record_breach: (_breach, schemas.BreachIn),
+    Action.record_post_closure_event: (_post_closure_event, schemas.PostClosureEventIn),
 }

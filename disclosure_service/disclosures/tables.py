@@ -9,6 +9,7 @@ from piccolo.table import Table
 
 from disclosure_service.accounts.tables import Force, User
 from disclosure_service.cases.tables import Application, CasePerson
+from disclosure_service.cases.vocabulary import MeetingStatus
 
 
 class DisclosureMeeting(Table, tablename="disclosure_meeting"):
@@ -23,15 +24,19 @@ class DisclosureMeeting(Table, tablename="disclosure_meeting"):
     officers = Text()
     identity_recheck = Text()
     language = Varchar(length=2, default="en")
+    # arranged, held, cancelled, or rearranged (kept as it was; the meeting that replaced it names it).
+    status = Varchar(length=16, choices=MeetingStatus, default=MeetingStatus.arranged.value)
+    replaces: ForeignKey[DisclosureMeeting] = ForeignKey("self", on_delete=OnDelete.restrict, null=True, default=None)
+    change_reason = Text()
+    changed_by = ForeignKey(User, on_delete=OnDelete.restrict, null=True, default=None)
+    changed_at = Timestamptz(null=True, default=None)
     held_at = Timestamptz(null=True, default=None)
+    identity_confirmed = Boolean(default=False)
     purpose_explained = Boolean(default=False)
     confidentiality_explained = Boolean(default=False)
     legal_warning_given = Boolean(default=False)
     safety_advice_given = Boolean(default=False)
     support_given = Boolean(default=False)
-    # Exactly what was disclosed: an internal record, never produced as a document for the recipient.
-    what_was_disclosed = Text()
-    subject_told = Boolean(null=True, default=None)
     notes = Text()
     scheduled_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
     scheduled_at = Timestamptz()
@@ -104,6 +109,8 @@ class RefusalReview(Table, tablename="refusal_review"):
     decision = Varchar(length=20)
     rationale = Text()
     new_recipient = ForeignKey(CasePerson, on_delete=OnDelete.restrict, null=True, default=None)
+    # When withholding: the other safeguarding action taken instead.
+    safeguarding_action = Text()
     decided_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
     decided_at = Timestamptz()
 
@@ -117,6 +124,9 @@ class Disclosure(Table, tablename="disclosure"):
     meeting = ForeignKey(DisclosureMeeting, on_delete=OnDelete.restrict, null=False)
     recipient = ForeignKey(CasePerson, on_delete=OnDelete.restrict, null=False)
     made_at = Timestamptz()
+    # Exactly what was disclosed: an internal record, never produced as a document for the recipient.
+    what_was_disclosed = Text()
+    # The subject has been, or will be, told of the disclosure.
     subject_told = Boolean()
     notes = Text()
     recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
@@ -124,11 +134,14 @@ class Disclosure(Table, tablename="disclosure"):
 
 
 class ApplicantNotification(Table, tablename="applicant_notification"):
-    """Telling the applicant of a decision not to disclose: how, when, and the safeguarding advice given."""
+    """Telling the applicant how their application ended: a decision not to disclose, or (when someone
+    else received the disclosure) that the case is complete, never what was disclosed."""
 
     id = Serial(primary_key=True)
     force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
     application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    # non_disclosure or case_complete
+    kind = Varchar(length=16, default="non_disclosure")
     told_at = Timestamptz()
     method = Varchar(length=16)
     safeguarding_advice = Text()

@@ -216,6 +216,8 @@ class OfficerLoad:
     open: int
     overdue: int
     outcomes: dict[str, int]
+    # Breaches of the undertaking reported in the period, on cases this officer holds.
+    breaches: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +232,10 @@ class TeamLoad:
     @property
     def overdue(self) -> int:
         return sum(officer.overdue for officer in self.officers)
+
+    @property
+    def breaches(self) -> int:
+        return sum(officer.breaches for officer in self.officers)
 
     @property
     def outcomes(self) -> dict[str, int]:
@@ -260,6 +266,13 @@ SELECT assigned_to AS id, outcome, count(*) AS n FROM application
 WHERE "force" = $1 AND outcome IS NOT NULL AND received_at >= $2 AND received_at < $3
 GROUP BY 1, 2
 """
+# Breaches are counted when they were reported, whenever the case was received: a breach is news
+# about the period, not about the period's cohort.
+_BREACHES = """
+SELECT a.assigned_to AS id, count(*) AS n FROM post_closure_event e JOIN application a ON a.id = e.application
+WHERE e."force" = $1 AND e.kind = 'breach' AND e.occurred_at >= $2 AND e.occurred_at < $3
+GROUP BY 1
+"""
 
 
 async def oversight(conn: asyncpg.Connection[Any], force_id: int, period: Period, now: datetime) -> list[TeamLoad]:
@@ -269,13 +282,15 @@ async def oversight(conn: asyncpg.Connection[Any], force_id: int, period: Period
     outcomes: dict[int | None, dict[str, int]] = {}
     for mix in await conn.fetch(_OUTCOMES, force_id, period.start, period.end):
         outcomes.setdefault(mix["id"], {})[mix["outcome"]] = mix["n"]
+    breaches = {row["id"]: row["n"] for row in await conn.fetch(_BREACHES, force_id, period.start, period.end)}
     teams: dict[str, list[OfficerLoad]] = {}
     for row in rows:
-        if row["id"] is None and not row["open"] and None not in outcomes:
+        if row["id"] is None and not row["open"] and None not in outcomes and None not in breaches:
             continue
         team = UNASSIGNED if row["id"] is None else row["team"] or NO_TEAM
         name = UNASSIGNED if row["id"] is None else row["name"]
-        teams.setdefault(team, []).append(OfficerLoad(name, row["open"], row["overdue"], outcomes.get(row["id"], {})))
+        load = OfficerLoad(name, row["open"], row["overdue"], outcomes.get(row["id"], {}), breaches.get(row["id"], 0))
+        teams.setdefault(team, []).append(load)
     loads = [
         TeamLoad(team, sorted(officers, key=lambda o: (-o.overdue, -o.open, o.name)))
         for team, officers in teams.items()

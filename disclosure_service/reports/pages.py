@@ -282,6 +282,7 @@ class OfficerLoadOut(msgspec.Struct):
     open: int
     overdue: int
     outcomes: dict[str, int]
+    breaches: int
 
 
 class TeamLoadOut(msgspec.Struct):
@@ -289,6 +290,7 @@ class TeamLoadOut(msgspec.Struct):
     open: int
     overdue: int
     outcomes: dict[str, int]
+    breaches: int
     officers: list[OfficerLoadOut]
 
 
@@ -305,6 +307,7 @@ async def oversight_api(request: Request[Any, Any, Any]) -> list[TeamLoadOut]:
             open=team.open,
             overdue=team.overdue,
             outcomes=team.outcomes,
+            breaches=team.breaches,
             officers=[OfficerLoadOut(**dataclasses.asdict(officer)) for officer in team.officers],
         )
         for team in loads

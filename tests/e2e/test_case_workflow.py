@@ -1,12 +1,15 @@
-"""An application from receipt to an authorised decision, then the disclosure meeting, a refused
-undertaking, the supervisor's review and closure, in a real browser with axe on every page."""
+"""An application from receipt to an authorised decision, then the disclosure meeting, the
+undertaking refused, the supervisor's review withholding the disclosure, and the case closed, in a
+real browser with axe on every page."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from playwright.sync_api import Browser, Page, expect
 
+from disclosure_service.web.formatting import LONDON
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import LiveServer
 from tests.e2e.test_sign_in_and_enrolment import sign_in
@@ -23,6 +26,13 @@ def fill_date(page: Page, field_id: str, day: str, month: str, year: str, *, tim
     page.locator(f"#{field_id}-year").fill(year)
     if time is not None:
         page.locator(f"#{field_id}-time").fill(time)
+
+
+def fill_today(page: Page, field_id: str, *, minutes_ago: int | None = None) -> None:
+    """Today's date in London, and with `minutes_ago` the time that long ago (24-hour clock)."""
+    when = datetime.now(LONDON) - timedelta(minutes=minutes_ago or 0)
+    clock = f"{when:%H:%M}" if minutes_ago is not None else None
+    fill_date(page, field_id, str(when.day), str(when.month), str(when.year), time=clock)
 
 
 def act(page: Page, link: str) -> None:
@@ -75,7 +85,7 @@ def test_an_application_from_receipt_to_an_authorised_decision(
     saved(page)
 
     act(page, "Record the meeting with the applicant")
-    fill_date(page, "held-on", "1", "1", "2026")
+    fill_today(page, "held-on")
     answer(page, "How was it held?", "In person")
     answer(page, "Was the applicant's identity verified?", "Yes")
     page.get_by_label("Documents seen (optional)").fill("Driving licence; council tax bill")
@@ -85,12 +95,12 @@ def test_an_application_from_receipt_to_an_authorised_decision(
 
     act(page, "Request a check")
     answer(page, "Source", "Police National Computer (PNC)")
-    fill_date(page, "requested-on", "2", "1", "2026")
+    fill_today(page, "requested-on")
     page.get_by_role("button", name="Request check").click()
     saved(page)
     act(page, "Record a check's result")
     page.get_by_label("Check").select_option(label="Police National Computer (PNC)")
-    fill_date(page, "returned-on", "3", "1", "2026")
+    fill_today(page, "returned-on")
     answer(page, "Result", "Convictions for child sexual offences (including cautions)")
     page.get_by_role("button", name="Save").click()
     saved(page)
@@ -126,7 +136,7 @@ def test_an_application_from_receipt_to_an_authorised_decision(
     expect(supervisor.get_by_role("heading", name="Authorised")).to_be_visible()
 
 
-def test_a_refused_undertaking_is_reviewed_and_the_case_closed(
+def test_a_refused_undertaking_is_reviewed_and_the_disclosure_withheld(
     page: Page, live_server: LiveServer, browser: Browser
 ) -> None:
     sign_in(page, live_server, "demo.officer2")
@@ -136,20 +146,22 @@ def test_a_refused_undertaking_is_reviewed_and_the_case_closed(
     assert_accessible(page)
     case_url = page.url
 
+    # The warnings first, and nothing disclosed: the meeting record asks nothing about it.
     act(page, "Record the disclosure meeting")
-    fill_date(page, "held-at", "27", "11", "2026", time="10:30")
+    expect(page.get_by_text("Exactly what was disclosed")).to_have_count(0)
+    fill_today(page, "held-at", minutes_ago=3)
     for question in (
+        "Was the recipient's identity checked again?",
         "Was the recipient told the information may only be used to safeguard children?",
-        "Were they told it is confidential and must not be passed on?",
+        "Were they told it is confidential, and that they will be asked to sign an undertaking?",
         "Were they told legal proceedings could follow a breach?",
         "Was safety advice given?",
         "Was support offered?",
-        "Has the subject been, or will they be, told?",
     ):
         answer(page, question, "Yes")
-    page.get_by_label("Exactly what was disclosed").fill("Convicted in 2009 of an offence against a child.")
     page.get_by_role("button", name="Save the meeting").click()
     saved(page)
+    expect(page.get_by_role("link", name="Record the disclosure as made")).to_have_count(0)
 
     act(page, "Generate the undertaking")
     page.get_by_role("button", name="Generate undertaking").click()
@@ -159,14 +171,17 @@ def test_a_refused_undertaking_is_reviewed_and_the_case_closed(
     assert download.value.suggested_filename.endswith(".docx")
 
     act(page, "Record that the undertaking was refused")
-    fill_date(page, "happened-at", "27", "11", "2026", time="10:45")
+    fill_today(page, "happened-at", minutes_ago=1)
     page.get_by_label("Why they refused").fill("Will not sign anything from the police.")
     page.get_by_label("What they said, in their own words (optional)").fill("I'll tell who I like.")
     page.get_by_role("button", name="Record refusal").click()
     saved(page)
     expect(page.get_by_text("Undertaking refused: review")).to_be_visible()
-    expect(page.get_by_role("link", name="Record the disclosure as made")).to_have_count(0)
-    expect(page.get_by_role("link", name="Close the case")).to_have_count(0)
+    for way_round in ("Record the disclosure as made", "Close the case", "Close: withdrawn"):
+        expect(page.get_by_role("link", name=way_round)).to_have_count(0)
+    page.goto(case_url + "/withdraw")
+    expect(page.get_by_text("Only supervisors can do this once a decision has been authorised")).to_be_visible()
+    assert_accessible(page)
 
     supervisor = browser.new_context(base_url=live_server.url).new_page()
     sign_in(supervisor, live_server, "demo.supervisor2")
@@ -174,19 +189,17 @@ def test_a_refused_undertaking_is_reviewed_and_the_case_closed(
     assert_accessible(supervisor)
     supervisor.goto(case_url)
     act(supervisor, "Decide on the refused undertaking")
-    answer(supervisor, "Should the disclosure still take place?", "Proceed with the disclosure anyway")
-    supervisor.get_by_label("Rationale").fill("The child's safety outweighs the risk of onward sharing.")
+    answer(
+        supervisor,
+        "Should the disclosure still take place?",
+        "Withhold the disclosure and take other safeguarding action",
+    )
+    supervisor.get_by_label("Rationale").fill("She says she will confront him: disclosure would raise the risk.")
+    supervisor.get_by_label("The other safeguarding action taken instead (optional)").fill(
+        "Referral to children's social care; probation to review his licence conditions."
+    )
     supervisor.get_by_role("button", name="Record decision").click()
     saved(supervisor)
-
-    page.goto(case_url)
-    act(page, "Record the disclosure as made")
-    fill_date(page, "made-at", "27", "11", "2026", time="11:00")
-    answer(page, "Has the subject been told?", "Yes")
-    page.get_by_role("button", name="Save").click()
-    saved(page)
-    act(page, "Close the case")
-    answer(page, "Outcome", "Disclosure of child-sex-offence convictions")
-    page.get_by_role("button", name="Close the case").click()
-    saved(page)
-    expect(page.get_by_text("Closed: Disclosure of child-sex-offence convictions")).to_be_visible()
+    expect(supervisor.get_by_text("Closed: Other safeguarding action only")).to_be_visible()
+    expect(supervisor.get_by_text("What was disclosed")).to_have_count(0)
+    expect(supervisor.get_by_text("Referral to children's social care; probation").first).to_be_visible()

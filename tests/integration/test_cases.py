@@ -284,7 +284,8 @@ async def test_an_immediate_risk_is_escalated_and_closes_the_case(api: Api, offi
     assert read["stage"] == "closed"
     assert read["outcome"] == "escalated_child_protection"
     assert read["risk_level"] == "immediate"
-    assert read["available_actions"] == []
+    # Closed: nothing moves it any more; only what happens after closure can be recorded.
+    assert read["available_actions"] == ["record_post_closure_event"]
 
 
 async def test_authorising_a_disclosure_needs_a_fresh_code(api: Api, officer: TestUser, supervisor: TestUser) -> None:
@@ -376,9 +377,11 @@ async def test_an_officer_cannot_change_a_case_someone_else_holds(
     await api.post("/api/v1/auth/logout")
     await api.sign_in(officer)
 
-    refused = await api.post(f"/api/v1/applications/{case['id']}/withdraw", {"version": 1, "reason": "No reason"})
-    assert refused.status_code == 403
-    assert "assigned" in refused.json()["detail"]
+    # Acting, like reading, first needs a reason; then the case is still someone else's.
+    withdraw = {"version": 1, "reason": "No reason"}
+    unexplained = await api.post(f"/api/v1/applications/{case['id']}/withdraw", withdraw)
+    assert unexplained.status_code == 403
+    assert "say why" in unexplained.json()["detail"]
     # Taking it is no way round the reason a read needs: first say why, then take it.
     skipped = await api.post(f"/api/v1/applications/{case['id']}/assign", {"version": 1, "user_id": officer.id})
     assert skipped.status_code == 403
@@ -387,6 +390,9 @@ async def test_an_officer_cannot_change_a_case_someone_else_holds(
         f"/api/v1/applications/{case['id']}", params={"reason": "covering", "reason_detail": "Covering for a colleague"}
     )
     assert opened.status_code == 200
+    refused = await api.post(f"/api/v1/applications/{case['id']}/withdraw", withdraw)
+    assert refused.status_code == 403
+    assert "assigned" in refused.json()["detail"]
     taken = await api.post(f"/api/v1/applications/{case['id']}/assign", {"version": 1, "user_id": officer.id})
     assert taken.status_code == 200, taken.text
 

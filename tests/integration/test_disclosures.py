@@ -21,6 +21,7 @@ from tests.factories import TestUser, next_time_step
 from tests.http import Api
 
 NASTY_NAME = '<b>&"{{7*7}}'
+WORDING = "In 2012 he was convicted of sexual activity with a child."
 WARNINGS = (
     "only be used for the purpose for which it has been shared, which is to safeguard children",
     "agreeing that the information is confidential and that you will not disclose it further",
@@ -29,6 +30,7 @@ WARNINGS = (
 
 
 def moment(hours: float = 0) -> str:
+    """`hours` ago (negative: ahead), as the API takes it."""
     return (datetime.now(UTC) - timedelta(hours=hours)).isoformat()
 
 
@@ -38,7 +40,9 @@ async def authorised_case(
     """A case through to its authorised decision; the officer is signed in afterwards."""
     await api.sign_in(officer)
     case = await cases.create(api, **application)
-    await cases.to_recommendation(api, case)
+    await cases.to_recommendation(
+        api, case, result="child_sexual_offence_convictions" if decision == "disclose" else "no_trace"
+    )
     recommendation = cases.recommendation(case["people"][0]["id"])
     if decision != "disclose":
         recommendation = {"decision": decision, "rationale": "No trace on any check.", "subject_told": False}
@@ -51,12 +55,13 @@ async def authorised_case(
     return case
 
 
-async def arrange_and_hold(api: Api, case: dict[str, Any], *, language: str = "en") -> None:
+async def arrange(api: Api, case: dict[str, Any], *, language: str = "en", scheduled_for: str = "") -> None:
+    """The disclosure meeting, arranged for an hour from now (or `scheduled_for`)."""
     await cases.do(
         api,
         case,
         "schedule_disclosure_meeting",
-        scheduled_for=moment(2),
+        scheduled_for=scheduled_for or moment(-1),
         location="Eastbridge police station, interview room 2",
         officers="DC Sam Patel 4471, PC Alex Morgan 2210",
         identity_recheck="Passport checked again at the start of the meeting",
@@ -65,18 +70,24 @@ async def arrange_and_hold(api: Api, case: dict[str, Any], *, language: str = "e
 
 
 async def hold(api: Api, case: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    """The meeting held now, with the three warnings given and the identity checked again."""
     body: dict[str, Any] = {
-        "held_at": moment(1),
+        "held_at": moment(0),
+        "identity_confirmed": True,
         "purpose_explained": True,
         "confidentiality_explained": True,
         "legal_warning_given": True,
         "safety_advice_given": True,
         "support_given": True,
-        "what_was_disclosed": "In 2012 he was convicted of sexual activity with a child.",
-        "subject_told": True,
     }
     body.update(overrides)
     return await cases.do(api, case, "record_disclosure_meeting", **body)
+
+
+async def record_made(api: Api, case: dict[str, Any], expect: int = 200, **overrides: Any) -> dict[str, Any]:
+    """The disclosure recorded as made, now, with the wording the tests authorise."""
+    body = {"made_at": moment(0), "what_was_disclosed": WORDING, "subject_told": True, **overrides}
+    return await cases.do(api, case, "record_disclosure_made", expect=expect, **body)
 
 
 async def generate(api: Api, case: dict[str, Any]) -> bytes:
@@ -99,7 +110,7 @@ async def test_the_undertaking_names_the_recipient_the_reference_and_the_three_w
 ) -> None:
     applicant = {"full_name": NASTY_NAME, "safe_contact": "Mobile after 7pm"}
     case = await authorised_case(api, officer, supervisor, applicant=applicant)
-    await arrange_and_hold(api, case)
+    await arrange(api, case)
     content = await generate(api, case)
     text = documents.text_of(content)
     assert NASTY_NAME in text  # literally: escaped, not interpreted
@@ -118,7 +129,7 @@ async def test_generating_and_downloading_are_disclosures_logged_with_the_recipi
     api: Api, officer: TestUser, supervisor: TestUser
 ) -> None:
     case = await authorised_case(api, officer, supervisor)
-    await arrange_and_hold(api, case)
+    await arrange(api, case)
     await generate(api, case)
     async with db.transaction(force_id=officer.force_id) as conn:
         rows = await conn.fetch(
@@ -136,7 +147,7 @@ async def test_downloads_are_attachments_with_safe_names_that_are_never_stored(
     api: Api, officer: TestUser, supervisor: TestUser
 ) -> None:
     case = await authorised_case(api, officer, supervisor)
-    await arrange_and_hold(api, case)
+    await arrange(api, case)
     await cases.do(api, case, "generate_undertaking")
     doc_id = await _latest_document(api, case)
     response = await api.get(f"/cases/{case['id']}/documents/{doc_id}/docx")
@@ -150,11 +161,12 @@ async def test_downloads_are_attachments_with_safe_names_that_are_never_stored(
 
 async def test_a_welsh_meeting_gets_the_welsh_undertaking(api: Api, officer: TestUser, supervisor: TestUser) -> None:
     case = await authorised_case(api, officer, supervisor)
-    await arrange_and_hold(api, case, language="cy")
+    when = datetime.now(UTC) + timedelta(hours=1)
+    await arrange(api, case, language="cy", scheduled_for=when.isoformat())
     text = documents.text_of(await generate(api, case))
     assert "Ymgymeriad cyfrinachedd" in text
     assert "Cymraeg, fersiwn 1" in text
-    meeting = to_london(datetime.now(UTC) - timedelta(hours=2))
+    meeting = to_london(when)
     welsh_month = MONTHS["cy"][meeting.month - 1]
     assert f"{meeting.day} {welsh_month} {meeting.year}" in text  # the date in Welsh too
     assert MONTHS["en"][meeting.month - 1] not in text
@@ -164,19 +176,20 @@ async def test_refused_then_reviewed_then_disclosed_then_closed(
     api: Api, officer: TestUser, supervisor: TestUser
 ) -> None:
     case = await authorised_case(api, officer, supervisor)
-    await arrange_and_hold(api, case)
+    await arrange(api, case)
+    await cases.do(api, case, "generate_undertaking")
     await hold(api, case)
     await cases.do(
         api,
         case,
         "undertaking_refused",
-        happened_at=moment(0.5),
+        happened_at=moment(0),
         reason="Would not sign anything from the police",
         recipient_words="I'm not signing anything from the police, I'll tell who I like",
     )
     assert case["stage"] == "undertaking_review"
     # Nothing can be recorded as disclosed, nor the case closed, before the review.
-    refused = await cases.do(api, case, "record_disclosure_made", expect=422, made_at=moment(0.1), subject_told=False)
+    refused = await record_made(api, case, expect=422)
     assert "this case is at: Undertaking refused: review" in refused["detail"]
     await cases.do(api, case, "close", expect=422, outcome="disclosed_child_sex_convictions")
     # Only a supervisor decides.
@@ -202,7 +215,7 @@ async def test_refused_then_reviewed_then_disclosed_then_closed(
     assert case["stage"] == "disclosure"
     await api.post("/api/v1/auth/logout")
     await api.sign_in(officer)
-    await cases.do(api, case, "record_disclosure_made", made_at=moment(0.1), subject_told=True)
+    await record_made(api, case)
     await cases.do(api, case, "close", outcome="disclosed_child_sex_convictions", onward_referrals="None")
     assert case["stage"] == "closed"
 
@@ -211,55 +224,54 @@ async def test_a_case_cannot_close_before_the_undertaking_is_signed_or_reviewed(
     api: Api, officer: TestUser, supervisor: TestUser
 ) -> None:
     case = await authorised_case(api, officer, supervisor)
-    await arrange_and_hold(api, case)
+    await arrange(api, case)
     await hold(api, case)
     early = await cases.do(api, case, "close", expect=422, outcome="disclosed_child_sex_convictions")
     assert "cannot be closed until the undertaking is signed" in early["detail"]
-    early_made = await cases.do(api, case, "record_disclosure_made", expect=422, made_at=moment(0.1), subject_told=True)
+    early_made = await record_made(api, case, expect=422)
     assert "must be signed, or its refusal reviewed" in early_made["detail"]
     scan = base64.b64encode(b"%PDF-1.4 signed copy").decode()
-    await cases.do(
-        api,
-        case,
-        "undertaking_signed",
-        happened_at=moment(0.5),
-        witness="DC Sam Patel",
-        scan_base64=scan,
-        scan_filename="signed.pdf",
-    )
-    await cases.do(api, case, "record_disclosure_made", made_at=moment(0.1), subject_told=True)
+    signed: dict[str, Any] = {"witness": "DC Sam Patel", "scan_base64": scan, "scan_filename": "signed.pdf"}
+    # The signed copy must be the undertaking generated for this meeting.
+    ungenerated = await cases.do(api, case, "undertaking_signed", expect=422, happened_at=moment(0), **signed)
+    assert "Generate the undertaking for this meeting first" in ungenerated["detail"]
+    await cases.do(api, case, "generate_undertaking")
+    await cases.do(api, case, "undertaking_signed", happened_at=moment(0), **signed)
+    await record_made(api, case)
     await cases.do(api, case, "close", outcome="disclosed_child_sex_convictions")
     assert case["stage"] == "closed"
 
 
 async def test_the_checklist_warnings_must_be_given(api: Api, officer: TestUser, supervisor: TestUser) -> None:
     case = await authorised_case(api, officer, supervisor)
-    await arrange_and_hold(api, case)
+    await arrange(api, case)
     response = await api.post(
         f"/api/v1/applications/{case['id']}/record-disclosure-meeting",
         {
             "version": case["version"],
-            "held_at": moment(1),
+            "held_at": moment(0),
+            "identity_confirmed": False,
             "purpose_explained": True,
             "confidentiality_explained": True,
             "legal_warning_given": False,
             "safety_advice_given": True,
             "support_given": True,
-            "what_was_disclosed": "Conviction, 2012",
-            "subject_told": False,
         },
     )
-    assert response.status_code == 422
-    assert "legal proceedings" in response.json()["detail"]
+    assert response.status_code == 400
+    problems = {item["key"]: item["message"] for item in response.json()["extra"]}
+    assert "legal proceedings" in problems["legal_warning_given"]
+    assert "identity must be checked again" in problems["identity_confirmed"]
 
 
 async def test_a_scan_must_be_a_pdf_or_an_image(api: Api, officer: TestUser, supervisor: TestUser) -> None:
     case = await authorised_case(api, officer, supervisor)
-    await arrange_and_hold(api, case)
+    await arrange(api, case)
+    await cases.do(api, case, "generate_undertaking")
     await hold(api, case)
     bad = base64.b64encode(b"MZ executable").decode()
     refused = await cases.do(
-        api, case, "undertaking_signed", expect=422, happened_at=moment(0.5), witness="DC Patel", scan_base64=bad
+        api, case, "undertaking_signed", expect=422, happened_at=moment(0), witness="DC Patel", scan_base64=bad
     )
     assert "PDF, JPEG or PNG" in refused["detail"]
 
@@ -274,8 +286,8 @@ async def test_no_trace_the_applicant_gets_a_letter_only_if_they_agreed(
         api,
         case,
         "record_applicant_told",
-        expect=422,
-        told_at=moment(1),
+        expect=400,
+        told_at=moment(0),
         method="letter",
         safeguarding_advice="Contact us again with any worry.",
     )
@@ -292,7 +304,7 @@ async def test_no_trace_the_applicant_gets_a_letter_only_if_they_agreed(
         api,
         other,
         "record_applicant_told",
-        told_at=moment(1),
+        told_at=moment(0),
         method="letter",
         safeguarding_advice="Talk to the school's safeguarding lead about lifts.",
     )
@@ -313,7 +325,7 @@ async def test_the_undertaking_converts_to_pdf_with_its_text_intact(
 ) -> None:
     applicant = {"full_name": NASTY_NAME, "safe_contact": "Mobile after 7pm"}
     case = await authorised_case(api, officer, supervisor, applicant=applicant)
-    await arrange_and_hold(api, case)
+    await arrange(api, case)
     await cases.do(api, case, "generate_undertaking")
     doc_id = await _latest_document(api, case)
     pdf = await api.get(f"/cases/{case['id']}/documents/{doc_id}/pdf")

@@ -2,7 +2,8 @@
 
 The set, all in force ALPHA unless said otherwise (days are after receipt):
 
-- DISCLOSED: right to ask by 101, ViSOR record, triaged at 0.5, met at 6, disclosed, closed at 27.
+- DISCLOSED: right to ask by 101, ViSOR record, triaged at 0.5, met at 6, disclosed, closed at 27; a
+  breach of the undertaking reported at 30.
 - WITHHELD: right to know, ViSOR record, triaged late at 2, met at 6, undertaking refused, the
   review withholds the disclosure: closed at 23.5 with other safeguarding action.
 - EXTENDED: right to ask online, no trace anywhere, met late at 12, authorised at 39, deadline
@@ -73,7 +74,7 @@ async def _load(officer: TestUser, supervisor: TestUser, bravo: TestUser) -> dic
     }
     ids = {
         "DISCLOSED": await drive_case(
-            _case(datetime(2025, 5, 1, 9, tzinfo=UTC)), principals, NOW, path=PATHS["closed_disclosed"]
+            _case(datetime(2025, 5, 1, 9, tzinfo=UTC)), principals, NOW, path=PATHS["closed_disclosed_breached"]
         ),
         "WITHHELD": await drive_case(
             _case(datetime(2025, 6, 10, 10, tzinfo=UTC), Route.right_to_know, Channel.police_initiated),
@@ -324,6 +325,7 @@ async def test_oversight_shows_each_team_and_officer_with_overdue_work_first(
                         "no_trace": 1,
                         "withdrawn": 1,
                     },
+                    breaches=1,
                 ),
                 figures.OfficerLoad(f"Test {supervisor.username}", open=0, overdue=0, outcomes={}),
             ],
@@ -341,6 +343,7 @@ async def test_oversight_through_the_api(api: Api, known_cases: dict[str, int], 
     assert response.status_code == 200, response.text
     [team] = response.json()
     assert (team["team"], team["open"], team["overdue"], team["outcomes"]["no_trace"]) == ("No team", 2, 2, 1)
+    assert (team["breaches"], [o["breaches"] for o in team["officers"]]) == (1, [1, 0])
     assert [o["open"] for o in team["officers"]] == [2, 0]
 
 
