@@ -13,8 +13,8 @@ from disclosure_service.audit.vocabulary import Operation
 from disclosure_service.audit.writer import RequestMeta
 from disclosure_service.auth.principal import Principal
 from disclosure_service.cases import schemas
+from disclosure_service.cases.casefile import CaseFile
 from disclosure_service.cases.clocks import retention_review_date
-from disclosure_service.cases.queries import CaseFile
 from disclosure_service.cases.vocabulary import Outcome, PersonRole, ReviewDecision, Stage
 
 

@@ -8,7 +8,6 @@ Reading a case you are not on needs `reason` and `reason_detail` query parameter
 # No `from __future__ import annotations` here: the per-action handlers are built in a loop and
 # Litestar reads their annotations at run time.
 
-import json
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -28,6 +27,7 @@ from disclosure_service.auth import access
 from disclosure_service.auth.middleware import request_meta
 from disclosure_service.auth.principal import Principal
 from disclosure_service.cases import actions, queries, reading, schemas, service
+from disclosure_service.cases.casefile import RecommendationRecord
 from disclosure_service.cases.clocks import clocks_of
 from disclosure_service.cases.vocabulary import AccessReason
 from disclosure_service.cases.workflow import STEP_UP_ACTIONS, Action, available
@@ -49,24 +49,24 @@ class UnprocessableException(ClientException):
 
 def case_out(opened: reading.OpenedCase, principal: Principal) -> schemas.CaseOut:
     case = opened.case
-    app = case.application
+    app = case.record
     now = datetime.now(UTC)
     return schemas.CaseOut(
         id=case.id,
         reference=case.reference,
-        version=app["version"],
-        scheme=app["scheme"],
-        route=app["route"],
-        channel=app["channel"],
-        received_at=app["received_at"],
-        stage=app["stage"],
-        outcome=app["outcome"],
-        risk_level=app["risk_level"],
-        concern=app["concern"],
-        assigned_to=app["assigned_to"],
-        supervisor=app["supervisor"],
-        people=[msgspec.convert(dict(p), schemas.PersonOut) for p in case.people],
-        checks=[msgspec.convert(dict(c), schemas.CheckOut) for c in case.checks],
+        version=app.version,
+        scheme=app.scheme,
+        route=app.route,
+        channel=app.channel,
+        received_at=app.received_at,
+        stage=app.stage,
+        outcome=app.outcome,
+        risk_level=app.risk_level,
+        concern=app.concern,
+        assigned_to=app.assigned_to,
+        supervisor=app.supervisor,
+        people=[msgspec.convert(p, schemas.PersonOut, from_attributes=True) for p in case.people],
+        checks=[msgspec.convert(c, schemas.CheckOut, from_attributes=True) for c in case.checks],
         recommendation=_recommendation_out(case.recommendation),
         clocks=[
             schemas.ClockOut(name=c.name, due_at=c.due_at, days_left=c.days_left, overdue=c.overdue)
@@ -74,32 +74,34 @@ def case_out(opened: reading.OpenedCase, principal: Principal) -> schemas.CaseOu
         ],
         available_actions=[a.value for a in available(case.facts(), service.actor_of(principal))],
         possible_duplicates=[reference for reference, _ in opened.duplicates],
-        documents=[msgspec.convert(dict(d), schemas.DocumentOut) for d in case.documents],
+        documents=[msgspec.convert(d, schemas.DocumentOut, from_attributes=True) for d in case.documents],
         disclosures=[
             schemas.DisclosureOut(
-                id=d["id"],
-                recipient_id=d["recipient"],
-                made_at=d["made_at"],
-                what_was_disclosed=d["what_was_disclosed"],
-                subject_told=d["subject_told"],
+                id=d.id,
+                recipient_id=d.recipient,
+                made_at=d.made_at,
+                what_was_disclosed=d.what_was_disclosed,
+                subject_told=d.subject_told,
             )
             for d in case.disclosures
         ],
-        post_closure_events=[msgspec.convert(dict(e), schemas.PostClosureEventOut) for e in case.post_closure_events],
+        post_closure_events=[
+            msgspec.convert(e, schemas.PostClosureEventOut, from_attributes=True) for e in case.post_closure_events
+        ],
     )
 
 
-def _recommendation_out(row: Any) -> schemas.RecommendationOut | None:
-    if row is None:
+def _recommendation_out(recommendation: RecommendationRecord | None) -> schemas.RecommendationOut | None:
+    if recommendation is None:
         return None
     return schemas.RecommendationOut(
-        decision=row["decision"],
-        criteria=json.loads(row["criteria"]),
-        rationale=row["rationale"],
-        recipient_id=row["recipient"],
-        subject_told=row["subject_told"],
-        recommended_by=row["recommended_by"],
-        recommended_at=row["recommended_at"],
+        decision=recommendation.decision,
+        criteria=recommendation.criteria,
+        rationale=recommendation.rationale,
+        recipient_id=recommendation.recipient,
+        subject_told=recommendation.subject_told,
+        recommended_by=recommendation.recommended_by,
+        recommended_at=recommendation.recommended_at,
     )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from disclosure_service.cases.vocabulary import DEFAULT_CLOCKS, Scheme
-from disclosure_service.records import Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,22 +82,34 @@ TRIAGE_DONE_AFTER = ("received", "initial_triage")
 MEETING_DONE_AFTER = ("received", "initial_triage", "applicant_meeting")
 
 
-def clocks_of(application: Row, now: datetime) -> list[Clock]:
+class Deadlined(Protocol):
+    """What the clocks read from a case."""
+
+    @property
+    def stage(self) -> str: ...
+    @property
+    def triage_due_at(self) -> datetime: ...
+    @property
+    def meeting_due_at(self) -> datetime: ...
+    @property
+    def due_at(self) -> datetime: ...
+
+
+def clocks_of(case: Deadlined, now: datetime) -> list[Clock]:
     """The case's three clocks: triage, applicant meeting, whole case."""
-    stage = application["stage"]
-    closed = stage == "closed"
+    closed = case.stage == "closed"
     return [
         Clock(
             "Initial triage",
-            application["triage_due_at"],
-            closed or stage not in TRIAGE_DONE_AFTER,
-            days_between(now, application["triage_due_at"]),
+            case.triage_due_at,
+            closed or case.stage not in TRIAGE_DONE_AFTER,
+            days_between(now, case.triage_due_at),
         ),
         Clock(
             "Meeting the applicant",
-            application["meeting_due_at"],
-            closed or stage not in MEETING_DONE_AFTER,
-            days_between(now, application["meeting_due_at"]),
+            case.meeting_due_at,
+            closed or case.stage not in MEETING_DONE_AFTER,
+            days_between(now, case.meeting_due_at),
         ),
-        Clock("Whole case", application["due_at"], closed, days_between(now, application["due_at"])),
+        Clock("Whole case", case.due_at, closed, days_between(now, case.due_at)),
     ]

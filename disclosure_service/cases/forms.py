@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from disclosure_service.cases import schemas
-from disclosure_service.cases.queries import CaseFile
+from disclosure_service.cases.casefile import CaseFile
 from disclosure_service.cases.recipients import recipient_problem
 from disclosure_service.cases.timing import london_today
 from disclosure_service.cases.vocabulary import (
@@ -111,18 +111,18 @@ def _fixed(*fields: Field) -> Callable[[CaseFile, Sequence[tuple[str, str]]], tu
 
 
 def _people(case: CaseFile) -> list[tuple[str, str]]:
-    return [(str(p["id"]), f"{p['full_name']} ({PersonRole(p['role']).label.lower()})") for p in case.people]
+    return [(str(p.id), f"{p.full_name} ({PersonRole(p.role).label.lower()})") for p in case.people]
 
 
 def _recipients(case: CaseFile) -> list[tuple[str, str]]:
     """Only the people who may receive a disclosure: never the subject or a child (recipients.py)."""
     today = london_today(datetime.now(UTC))
-    allowed = {p["id"] for p in case.people if recipient_problem(p, today=today) is None}
+    allowed = {p.id for p in case.people if recipient_problem(p, today=today) is None}
     return [(value, text) for value, text in _people(case) if int(value) in allowed]
 
 
 def _open_checks(case: CaseFile) -> list[tuple[str, str]]:
-    return [(str(c["id"]), CheckSource(c["source"]).label) for c in case.checks if c["result"] is None]
+    return [(str(c.id), CheckSource(c.source).label) for c in case.checks if c.result is None]
 
 
 REASON = Field("reason", "Reason", "textarea", message="Give the reason")
@@ -288,7 +288,7 @@ def _closing_outcomes(case: CaseFile) -> list[tuple[str, str]]:
 
 
 def _authorised_wording(case: CaseFile) -> dict[str, list[str]]:
-    wording = case.recommendation["disclosure_wording"] if case.recommendation else ""
+    wording = case.recommendation.disclosure_wording if case.recommendation else ""
     return {"what_was_disclosed": [wording]} if wording else {}
 
 

@@ -27,7 +27,7 @@ from disclosure_service.cases.workflow import FROM_AUTHORISATION, Action
 
 
 async def _start_triage(ctx: Context, data: schemas.ActionIn) -> tuple[str, dict[str, Any]]:
-    if ctx.case.application["assigned_to"] is None:
+    if ctx.case.record.assigned_to is None:
         await ctx.conn.execute(
             "UPDATE application SET assigned_to = $2 WHERE id = $1", ctx.case.id, ctx.principal.user_id
         )
@@ -61,10 +61,10 @@ async def _complete_triage(ctx: Context, data: schemas.TriageIn) -> tuple[str, d
 async def _escalate(ctx: Context, data: schemas.EscalateIn) -> tuple[str, dict[str, Any]]:
     if ctx.case.stage in FROM_AUTHORISATION and not data.notes.strip():
         raise InvalidInputError([("notes", "Record why the case is escalated after the decision, and what was done")])
-    refusal = next((o for o in reversed(ctx.case.undertaking_outcomes) if o["outcome"] == "refused"), None)
+    refusal = next((o for o in reversed(ctx.case.undertaking_responses) if o.response == "refused"), None)
     if ctx.case.stage is Stage.undertaking_review and refusal is not None:
         # The escalation is the review's decision: the refusal does not stay undecided on the record.
-        await insert_review(ctx, refusal["id"], ReviewDecision.escalated, data.notes)
+        await insert_review(ctx, refusal.id, ReviewDecision.escalated, data.notes)
     await ctx.conn.execute(
         'INSERT INTO escalation ("force", application, agency, referral_reference, notes, recorded_by, recorded_at) '
         "VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -84,7 +84,7 @@ async def _escalate(ctx: Context, data: schemas.EscalateIn) -> tuple[str, dict[s
 
 
 def _received_on(ctx: Context) -> date:
-    return timing.london_today(ctx.case.application["received_at"])
+    return timing.london_today(ctx.case.record.received_at)
 
 
 async def _record_applicant_meeting(ctx: Context, data: schemas.ApplicantMeetingIn) -> tuple[str, dict[str, Any]]:
@@ -161,8 +161,8 @@ async def _add_check(ctx: Context, data: schemas.CheckIn) -> tuple[str, dict[str
 
 
 async def _record_check_result(ctx: Context, data: schemas.CheckResultIn) -> tuple[str, dict[str, Any]]:
-    check = next((c for c in ctx.case.checks if c["id"] == data.check_id), None)
-    if check is None or check["result"] is not None:
+    check = next((c for c in ctx.case.checks if c.id == data.check_id), None)
+    if check is None or check.result is not None:
         raise refuse("Choose a check that is waiting for its result", "check_id")
     problems = Problems()
     problems.check(
@@ -171,7 +171,7 @@ async def _record_check_result(ctx: Context, data: schemas.CheckResultIn) -> tup
             data.returned_on,
             "The date returned",
             now=ctx.now,
-            after=check["requested_on"],
+            after=check.requested_on,
             after_what="the date the check was requested",
         ),
     )
@@ -194,7 +194,7 @@ async def _complete_checks(ctx: Context, data: schemas.ActionIn) -> tuple[str, d
 async def _recommend(ctx: Context, data: schemas.RecommendIn) -> tuple[str, dict[str, Any]]:
     if data.decision is Recommendation.disclose:
         problems = Problems()
-        recipient = next((p for p in ctx.case.people if p["id"] == data.recipient_id), None)
+        recipient = next((p for p in ctx.case.people if p.id == data.recipient_id), None)
         problems.check("recipient_id", recipient_problem(recipient, today=timing.london_today(ctx.now)))
         if not data.criteria:
             problems.check("criteria", "Select the criteria that are met")
@@ -235,20 +235,20 @@ def _decision(outcome: str, message: str) -> Handler:
             "decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             ctx.principal.force_id,
             ctx.case.id,
-            recommendation["id"],
+            recommendation.id,
             outcome,
             data.rationale,
             ctx.principal.user_id,
             ctx.now,
         )
-        return message, {"outcome": outcome, "recommendation": recommendation["decision"]}
+        return message, {"outcome": outcome, "recommendation": recommendation.decision}
 
     return handler
 
 
 async def _extend(ctx: Context, data: schemas.ExtendIn) -> tuple[str, dict[str, Any]]:
-    app = ctx.case.application
-    previous = app["due_at"]
+    app = ctx.case.record
+    previous = app.due_at
     new_due = previous + timedelta(days=data.days)
     await ctx.conn.execute(
         'INSERT INTO extension ("force", application, days, reason, previous_due_at, new_due_at, granted_by, '

@@ -203,12 +203,12 @@ async def case_page(request: AnyRequest, case_id: FromPath[int]) -> Template | R
             "page_title": opened.case.reference,
             "opened": opened,
             "case": opened.case,
-            "app": opened.case.application,
-            "clocks": clocks_of(opened.case.application, datetime.now(UTC)),
+            "app": opened.case.record,
+            "clocks": clocks_of(opened.case.record, datetime.now(UTC)),
             "actions": [a for a in possible if a not in BUTTON_ACTIONS],
             "buttons": [a for a in possible if a in BUTTON_ACTIONS],
             "can_take": principal.role is not Role.supervisor
-            and opened.case.application["assigned_to"] is None
+            and opened.case.record.assigned_to is None
             and Action.assign in possible,
             "done": ACTION_LABELS[Action(done)]
             if done in Action.__members__
@@ -336,8 +336,8 @@ async def _action_page(
             "action": action,
             "fields": fields,
             "case": opened.case,
-            "app": opened.case.application,
-            "form": {"version": [str(opened.case.application["version"])], **form},
+            "app": opened.case.record,
+            "form": {"version": [str(opened.case.record.version)], **form},
             "conflict": conflict,
             "not_possible": () if verdict.allowed else verdict.reasons,
             "needs_code": action in STEP_UP_ACTIONS and step_up.needs_code(request),

@@ -3,14 +3,14 @@ already scoped to their force (row-level security hides every other force's rows
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
+import msgspec
 
-from disclosure_service.cases.vocabulary import CheckResult, PersonRole, Recommendation, Stage
-from disclosure_service.cases.workflow import CaseFacts, UndertakingStatus
+from disclosure_service.cases.casefile import CaseFile, CaseRecord
+from disclosure_service.cases.vocabulary import PersonRole
 
 Record = asyncpg.Record
 
@@ -28,246 +28,114 @@ _FROM_APPLICATION = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class CaseFile:
-    """Everything recorded on one case, as read in one transaction."""
-
-    application: Record
-    people: list[Record]
-    triage: Record | None
-    escalations: list[Record]
-    meetings: list[Record]
-    checks: list[Record]
-    recommendation: Record | None
-    decisions: list[Record]
-    extensions: list[Record]
-    closure: Record | None = None
-    disclosure_meetings: tuple[Record, ...] = ()
-    undertaking_outcomes: tuple[Record, ...] = ()
-    refusal_reviews: tuple[Record, ...] = ()
-    disclosures: tuple[Record, ...] = ()
-    notifications: tuple[Record, ...] = ()
-    documents: tuple[Record, ...] = ()
-    post_closure_events: tuple[Record, ...] = ()
-
-    @property
-    def id(self) -> int:
-        return int(self.application["id"])
-
-    @property
-    def reference(self) -> str:
-        return str(self.application["reference"])
-
-    @property
-    def stage(self) -> Stage:
-        return Stage(self.application["stage"])
-
-    def people_in(self, role: PersonRole) -> list[Record]:
-        return [p for p in self.people if p["role"] == role.value]
-
-    @property
-    def latest_meeting(self) -> Record | None:
-        """The meeting that stands: arranged or held (not cancelled, not replaced by a rearrangement)."""
-        current = [m for m in self.disclosure_meetings if m["status"] in ("arranged", "held")]
-        return current[-1] if current else None
-
-    def undertaking_status(self) -> UndertakingStatus:
-        """Where the undertaking stands: the latest signature, refusal or review of a refusal decides."""
-        events = [(o["recorded_at"], o["id"], o["outcome"]) for o in self.undertaking_outcomes]
-        events += [(r["decided_at"], r["id"], f"review:{r['decision']}") for r in self.refusal_reviews]
-        if not events:
-            return UndertakingStatus.none
-        latest = max(events)[2]
-        return {
-            "signed": UndertakingStatus.signed,
-            "refused": UndertakingStatus.refused,
-            "review:proceed": UndertakingStatus.review_proceed,
-        }.get(latest, UndertakingStatus.none)
-
-    def meeting_held_this_round(self) -> bool:
-        """A disclosure meeting was held since the last review sent the case round again."""
-        meeting = self.latest_meeting
-        if meeting is None or meeting["status"] != "held":
-            return False
-        review = self.refusal_reviews[-1] if self.refusal_reviews else None
-        return review is None or review["decision"] == "proceed" or meeting["scheduled_at"] > review["decided_at"]
-
-    def undertaking_generated(self) -> bool:
-        """An undertaking was generated for the meeting that stands (it names that meeting)."""
-        meeting = self.latest_meeting
-        return meeting is not None and any(
-            d["kind"] == "undertaking" and d["meeting"] == meeting["id"] for d in self.documents
-        )
-
-    def recipient_id(self) -> int | None:
-        """Who the disclosure is for: a review may have chosen someone else since the recommendation."""
-        for review in reversed(self.refusal_reviews):
-            if review["decision"] == "other_recipient" and review["new_recipient"] is not None:
-                return int(review["new_recipient"])
-        recommendation = self.recommendation
-        return int(recommendation["recipient"]) if recommendation and recommendation["recipient"] else None
-
-    def decided_at(self) -> datetime | None:
-        """When the decision now being carried out was taken: the authorisation, or a later review."""
-        moments = [d["decided_at"] for d in self.decisions if d["outcome"] != "returned"]
-        moments += [r["decided_at"] for r in self.refusal_reviews]
-        return max(moments, default=None)
-
-    def facts(self) -> CaseFacts:
-        meeting = self.latest_meeting
-        applicants = {p["id"] for p in self.people_in(PersonRole.applicant)}
-        results = [c["result"] for c in self.checks if c["result"] is not None]
-        return CaseFacts(
-            stage=self.stage,
-            has_applicant=bool(applicants),
-            has_subject=bool(self.people_in(PersonRole.subject)),
-            has_child=bool(self.people_in(PersonRole.child)),
-            checks_requested=len(self.checks),
-            checks_open=len(self.checks) - len(results),
-            recommendation=Recommendation(self.recommendation["decision"]) if self.recommendation else None,
-            recommended_by=self.recommendation["recommended_by"] if self.recommendation else None,
-            assigned_to=self.application["assigned_to"],
-            meeting_pending=meeting is not None and meeting["status"] == "arranged",
-            disclosure_meeting_recorded=self.meeting_held_this_round(),
-            undertaking_generated=self.undertaking_generated(),
-            undertaking=self.undertaking_status(),
-            disclosure_made=bool(self.disclosures),
-            recipient_is_applicant=all(d["recipient"] in applicants for d in self.disclosures),
-            applicant_told=bool(self.notifications),
-            found_child_sexual_convictions=CheckResult.child_sexual_offence_convictions.value in results,
-            found_anything=any(result != CheckResult.no_trace.value for result in results),
-        )
-
-
-async def application_row(conn: asyncpg.Connection[Any], case_id: int) -> Record | None:
-    row: Record | None = await conn.fetchrow(
-        f"SELECT {_APPLICATION_COLUMNS} {_FROM_APPLICATION} WHERE a.id = $1",  # fixed SQL
+async def application_row(conn: asyncpg.Connection[Any], case_id: int) -> CaseRecord | None:
+    """The case's own row (who holds it, its stage): enough to decide whether a read is justified."""
+    raw: str | None = await conn.fetchval(
+        f"SELECT to_json(r) FROM (SELECT {_APPLICATION_COLUMNS} {_FROM_APPLICATION} WHERE a.id = $1) r",  # noqa: S608  # fixed SQL
         case_id,
     )
-    return row
+    return None if raw is None else msgspec.json.decode(raw, type=CaseRecord)
+
+
+def _by(table: str, column: str) -> str:
+    """A part of the file whose rows name the user who recorded them."""
+    return (
+        f"SELECT t.*, u.display_name AS by_name FROM {table} t "  # noqa: S608  # names from _PARTS, not input
+        f"JOIN app_user u ON u.id = t.{column} WHERE t.application = $1"
+    )
+
+
+# Each part of the file: its key, the query for its rows, and whether it is a list (else one row or null).
+_PARTS: tuple[tuple[str, str, bool], ...] = (
+    ("people", "SELECT * FROM case_person WHERE application = $1", True),
+    ("triage", _by("triage", "recorded_by"), False),
+    ("escalations", _by("escalation", "recorded_by"), True),
+    ("meetings", _by("applicant_meeting", "recorded_by"), True),
+    (
+        "checks",
+        "SELECT t.*, u.display_name AS requested_by_name FROM case_check t "
+        "JOIN app_user u ON u.id = t.requested_by WHERE t.application = $1",
+        True,
+    ),
+    (
+        "recommendation",
+        "SELECT t.*, u.display_name AS by_name, p.full_name AS recipient_name FROM recommendation t "
+        "JOIN app_user u ON u.id = t.recommended_by LEFT JOIN case_person p ON p.id = t.recipient "
+        "WHERE t.application = $1 ORDER BY t.id DESC LIMIT 1",
+        False,
+    ),
+    ("decisions", _by("authorisation_decision", "decided_by"), True),
+    ("extensions", _by("extension", "granted_by"), True),
+    ("closure", _by("closure", "closed_by"), False),
+    (
+        "disclosure_meetings",
+        "SELECT t.*, p.full_name AS recipient_name, c.display_name AS changed_by_name FROM disclosure_meeting t "
+        "JOIN case_person p ON p.id = t.recipient LEFT JOIN app_user c ON c.id = t.changed_by WHERE t.application = $1",
+        True,
+    ),
+    (
+        "undertaking_responses",
+        "SELECT id, meeting, outcome, happened_at, witness, reason, recipient_words, scan_filename, scan_sha256, "
+        "recorded_at FROM undertaking_outcome WHERE application = $1",
+        True,
+    ),
+    ("refusal_reviews", _by("refusal_review", "decided_by"), True),
+    (
+        "disclosures",
+        "SELECT t.*, p.full_name AS recipient_name, u.display_name AS by_name FROM disclosure t "
+        "JOIN case_person p ON p.id = t.recipient JOIN app_user u ON u.id = t.recorded_by WHERE t.application = $1",
+        True,
+    ),
+    ("notifications", _by("applicant_notification", "recorded_by"), True),
+    (
+        "documents",
+        "SELECT d.id, d.kind, d.language, d.filename, d.sha256, d.recipient_name, d.meeting, d.generated_at, "
+        "v.version AS template_version, u.display_name AS by_name FROM generated_document d "
+        "JOIN document_template v ON v.id = d.template JOIN app_user u ON u.id = d.generated_by "
+        "WHERE d.application = $1",
+        True,
+    ),
+    ("post_closure_events", _by("post_closure_event", "recorded_by"), True),
+)
+
+
+def _part(key: str, sql: str, many: bool) -> str:
+    # Fixed fragments from _PARTS, never input.
+    if many:  # oldest first, '[]' when there are none
+        return f"'{key}', COALESCE((SELECT json_agg(x ORDER BY x.id) FROM ({sql}) x), '[]')"  # noqa: S608
+    return f"'{key}', (SELECT to_json(x) FROM ({sql}) x)"  # noqa: S608
+
+
+# The whole file in one statement, one round trip, each part through its own index on `application`
+# and scoped to the caller's force by row-level security. No row at all for a missing case.
+_CASE_FILE = (
+    "SELECT json_build_object('record', to_json(r), "  # noqa: S608  # fixed SQL fragments, no input
+    + ", ".join(_part(*part) for part in _PARTS)
+    + f") FROM (SELECT {_APPLICATION_COLUMNS} {_FROM_APPLICATION} WHERE a.id = $1) r"
+)
 
 
 async def case_file(conn: asyncpg.Connection[Any], case_id: int) -> CaseFile | None:
-    application = await application_row(conn, case_id)
-    if application is None:
-        return None
-    people = await conn.fetch("SELECT * FROM case_person WHERE application = $1 ORDER BY id", case_id)
-    triage = await conn.fetchrow(
-        "SELECT t.*, u.display_name AS by_name FROM triage t JOIN app_user u ON u.id = t.recorded_by "
-        "WHERE t.application = $1",
-        case_id,
-    )
-    escalations = await conn.fetch(
-        "SELECT e.*, u.display_name AS by_name FROM escalation e JOIN app_user u ON u.id = e.recorded_by "
-        "WHERE e.application = $1 ORDER BY e.id",
-        case_id,
-    )
-    meetings = await conn.fetch(
-        "SELECT m.*, u.display_name AS by_name FROM applicant_meeting m JOIN app_user u ON u.id = m.recorded_by "
-        "WHERE m.application = $1 ORDER BY m.id",
-        case_id,
-    )
-    checks = await conn.fetch(
-        "SELECT c.*, u.display_name AS requested_by_name FROM case_check c "
-        "JOIN app_user u ON u.id = c.requested_by WHERE c.application = $1 ORDER BY c.id",
-        case_id,
-    )
-    recommendation = await conn.fetchrow(
-        "SELECT r.*, u.display_name AS by_name, p.full_name AS recipient_name FROM recommendation r "
-        "JOIN app_user u ON u.id = r.recommended_by LEFT JOIN case_person p ON p.id = r.recipient "
-        "WHERE r.application = $1 ORDER BY r.id DESC LIMIT 1",
-        case_id,
-    )
-    decisions = await conn.fetch(
-        "SELECT d.*, u.display_name AS by_name FROM authorisation_decision d "
-        "JOIN app_user u ON u.id = d.decided_by WHERE d.application = $1 ORDER BY d.id",
-        case_id,
-    )
-    extensions = await conn.fetch(
-        "SELECT x.*, u.display_name AS by_name FROM extension x JOIN app_user u ON u.id = x.granted_by "
-        "WHERE x.application = $1 ORDER BY x.id",
-        case_id,
-    )
-    closure = await conn.fetchrow(
-        "SELECT c.*, u.display_name AS by_name FROM closure c JOIN app_user u ON u.id = c.closed_by "
-        "WHERE c.application = $1",
-        case_id,
-    )
-    related = {
-        name: tuple(await conn.fetch(query, case_id))
-        for name, query in (
-            (
-                "disclosure_meetings",
-                "SELECT m.*, p.full_name AS recipient_name, c.display_name AS changed_by_name "
-                "FROM disclosure_meeting m JOIN case_person p ON p.id = m.recipient "
-                "LEFT JOIN app_user c ON c.id = m.changed_by WHERE m.application = $1 ORDER BY m.id",
-            ),
-            (
-                "undertaking_outcomes",
-                "SELECT id, meeting, outcome, happened_at, witness, reason, recipient_words, "
-                "scan_filename, scan_sha256, recorded_at FROM undertaking_outcome WHERE application = $1 ORDER BY id",
-            ),
-            (
-                "refusal_reviews",
-                "SELECT r.*, u.display_name AS by_name FROM refusal_review r "
-                "JOIN app_user u ON u.id = r.decided_by WHERE r.application = $1 ORDER BY r.id",
-            ),
-            (
-                "disclosures",
-                "SELECT d.*, p.full_name AS recipient_name, u.display_name AS by_name FROM disclosure d "
-                "JOIN case_person p ON p.id = d.recipient JOIN app_user u ON u.id = d.recorded_by "
-                "WHERE d.application = $1 ORDER BY d.id",
-            ),
-            (
-                "notifications",
-                "SELECT n.*, u.display_name AS by_name FROM applicant_notification n "
-                "JOIN app_user u ON u.id = n.recorded_by WHERE n.application = $1 ORDER BY n.id",
-            ),
-            (
-                "post_closure_events",
-                "SELECT e.*, u.display_name AS by_name FROM post_closure_event e "
-                "JOIN app_user u ON u.id = e.recorded_by WHERE e.application = $1 ORDER BY e.id",
-            ),
-            (
-                "documents",
-                "SELECT d.id, d.kind, d.language, d.filename, d.sha256, d.recipient_name, d.meeting, "
-                "d.generated_at, t.version AS template_version, u.display_name AS by_name FROM generated_document d "
-                "JOIN document_template t ON t.id = d.template JOIN app_user u ON u.id = d.generated_by "
-                "WHERE d.application = $1 ORDER BY d.id",
-            ),
-        )
-    }
-    return CaseFile(
-        application,
-        list(people),
-        triage,
-        list(escalations),
-        list(meetings),
-        list(checks),
-        recommendation,
-        list(decisions),
-        list(extensions),
-        closure,
-        **related,
-    )
+    raw: str | None = await conn.fetchval(_CASE_FILE, case_id)
+    return None if raw is None else msgspec.json.decode(raw, type=CaseFile)
 
 
 async def possible_duplicates(conn: asyncpg.Connection[Any], case: CaseFile) -> list[tuple[str, str]]:
     """Other applications of the force naming the same subject or applicant (name, and birth date if known)."""
     found: list[tuple[str, str]] = []
     for person in case.people:
-        if person["role"] not in (PersonRole.subject.value, PersonRole.applicant.value):
+        if person.role not in (PersonRole.subject.value, PersonRole.applicant.value):
             continue
         # A function, so that the name index is used under row-level security (see its migration).
         rows = await conn.fetch(
             "SELECT case_same_person AS reference FROM case_same_person($1, $2, $3, $4)",
-            person["full_name"],
-            person["role"],
-            person["date_of_birth"],
+            person.full_name,
+            person.role,
+            person.date_of_birth,
             case.id,
         )
-        role = PersonRole(person["role"]).label.lower()
-        found.extend((row["reference"], f"same {role}: {person['full_name']}") for row in rows)
+        role = PersonRole(person.role).label.lower()
+        found.extend((row["reference"], f"same {role}: {person.full_name}") for row in rows)
     return found
 
 

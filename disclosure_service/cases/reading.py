@@ -21,7 +21,7 @@ from disclosure_service.audit.writer import RequestMeta, record
 from disclosure_service.auth.principal import Principal
 from disclosure_service.cases import queries
 from disclosure_service.cases.actions import CaseNotFoundError
-from disclosure_service.cases.queries import CaseFile
+from disclosure_service.cases.casefile import CaseFile, CaseRecord
 from disclosure_service.cases.vocabulary import AccessReason
 from disclosure_service.database import engine as db
 
@@ -60,14 +60,14 @@ SUPERVISOR_STAGES = {
 }
 
 
-def relationship(principal: Principal, application: asyncpg.Record) -> str | None:
+def relationship(principal: Principal, application: CaseRecord) -> str | None:
     """The justification that comes with the user's place on the case, if they have one."""
-    if application["assigned_to"] == principal.user_id:
+    if application.assigned_to == principal.user_id:
         return "assigned officer"
-    if application["supervisor"] == principal.user_id:
+    if application.supervisor == principal.user_id:
         return "supervisor of the case"
-    if principal.role is Role.supervisor and application["stage"] in SUPERVISOR_STAGES:
-        return SUPERVISOR_STAGES[application["stage"]]
+    if principal.role is Role.supervisor and application.stage in SUPERVISOR_STAGES:
+        return SUPERVISOR_STAGES[application.stage]
     return None
 
 
@@ -126,7 +126,7 @@ async def _read(
         event="case.viewed",
         meta=meta,
         application_id=case_id,
-        reference=application["reference"],
+        reference=application.reference,
         record_type="application",
         record_id=case_id,
         justification=justification,
@@ -144,18 +144,18 @@ async def _read(
 async def justify(
     conn: asyncpg.Connection[Any],
     principal: Principal,
-    application: asyncpg.Record,
+    application: CaseRecord,
     reason: Reason | None = None,
     now: datetime | None = None,
 ) -> str:
     """Why this user may see this case now, or ReasonNeededError if they must say first."""
     found = (
         relationship(principal, application)
-        or await _decided_on(conn, principal, application["id"])
-        or await _given_reason(conn, principal, application["id"], reason, now or datetime.now(UTC))
+        or await _decided_on(conn, principal, application.id)
+        or await _given_reason(conn, principal, application.id, reason, now or datetime.now(UTC))
     )
     if found is None:
-        raise ReasonNeededError(application["reference"])
+        raise ReasonNeededError(application.reference)
     return found
 
 

@@ -26,9 +26,9 @@ from disclosure_service.cases.actions import (
     Versioned,
     insert_person,
 )
+from disclosure_service.cases.casefile import CaseFile
 from disclosure_service.cases.clocks import REVIEW_CLOCK, deadlines
 from disclosure_service.cases.handlers import CASE_HANDLERS
-from disclosure_service.cases.queries import CaseFile
 from disclosure_service.cases.vocabulary import PersonRole, Scheme, Stage
 from disclosure_service.cases.workflow import Action, Actor, evaluate
 from disclosure_service.database import engine as db
@@ -293,7 +293,7 @@ async def _act(
         # Acting on a case needs what reading it needs, before anything about it (its version, its
         # stage) is revealed: otherwise acting would be a way round giving a reason.
         justification = await _justification(conn, principal, case, now)
-        if case.application["version"] != data.version:
+        if case.record.version != data.version:
             # Someone changed the case since this person loaded it: say so before judging the
             # request against a state they have not seen.
             raise CaseConflictError()
@@ -346,7 +346,7 @@ async def _act(
 
 async def _justification(conn: asyncpg.Connection[Any], principal: Principal, case: CaseFile, now: datetime) -> str:
     try:
-        return await reading.justify(conn, principal, case.application, None, now)
+        return await reading.justify(conn, principal, case.record, None, now)
     except reading.ReasonNeededError:
         raise ActionRefusedError(
             (
@@ -361,15 +361,15 @@ async def _justification(conn: asyncpg.Connection[Any], principal: Principal, ca
 async def _move(
     conn: asyncpg.Connection[Any], case: CaseFile, *, stage: Stage, outcome: str | None, now: datetime
 ) -> None:
-    app = case.application
+    app = case.record
     next_due = {
-        Stage.received: app["triage_due_at"],
-        Stage.initial_triage: app["triage_due_at"],
-        Stage.applicant_meeting: app["meeting_due_at"],
+        Stage.received: app.triage_due_at,
+        Stage.initial_triage: app.triage_due_at,
+        Stage.applicant_meeting: app.meeting_due_at,
         # A refused undertaking is reviewed on its own, short clock.
         Stage.undertaking_review: now + REVIEW_CLOCK,
         Stage.closed: None,
-    }.get(stage, app["due_at"])
+    }.get(stage, app.due_at)
     await conn.execute(
         "UPDATE application SET stage = $2::varchar, outcome = COALESCE($3::varchar, outcome), next_due_at = $4, "
         "closed_at = CASE WHEN $2::varchar = 'closed' THEN $5 ELSE closed_at END WHERE id = $1",

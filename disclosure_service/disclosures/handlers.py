@@ -30,12 +30,12 @@ SCAN_TYPES = {b"%PDF": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89P
 
 
 def _person(ctx: Context, person_id: int | None) -> Any:
-    return next((p for p in ctx.case.people if p["id"] == person_id), None)
+    return next((p for p in ctx.case.people if p.id == person_id), None)
 
 
 def _after_decision(ctx: Context) -> datetime:
     decided = ctx.case.decided_at()
-    return decided if decided is not None else ctx.case.application["received_at"]
+    return decided if decided is not None else ctx.case.record.received_at
 
 
 def _arrangement(
@@ -107,7 +107,7 @@ async def _set_aside(ctx: Context, meeting_id: int, status: MeetingStatus, reaso
 
 def _pending(ctx: Context) -> Any:
     meeting = ctx.case.latest_meeting
-    if meeting is None or meeting["status"] != MeetingStatus.arranged.value:  # the rules required one
+    if meeting is None or meeting.status != MeetingStatus.arranged.value:  # the rules required one
         raise refuse("There is no arranged meeting", "reason")
     return meeting
 
@@ -118,18 +118,18 @@ async def _rearrange_meeting(ctx: Context, data: schemas.RearrangeMeetingIn) -> 
     problems = Problems()
     _arrangement(ctx, data, problems)
     problems.raise_any()
-    await _set_aside(ctx, meeting["id"], MeetingStatus.rearranged, data.reason)
-    new_id = await _insert_meeting(ctx, data, meeting["recipient"], replaces=meeting["id"])
+    await _set_aside(ctx, meeting.id, MeetingStatus.rearranged, data.reason)
+    new_id = await _insert_meeting(ctx, data, meeting.recipient, replaces=meeting.id)
     return Result(
         "Disclosure meeting rearranged: generate the undertaking again for the new date",
-        {"meeting_id": new_id, "replaces": meeting["id"]},
+        {"meeting_id": new_id, "replaces": meeting.id},
     )
 
 
 async def _cancel_meeting(ctx: Context, data: schemas.ReasonIn) -> Result:
     meeting = _pending(ctx)
-    await _set_aside(ctx, meeting["id"], MeetingStatus.cancelled, data.reason)
-    return Result("Disclosure meeting cancelled", {"meeting_id": meeting["id"]})
+    await _set_aside(ctx, meeting.id, MeetingStatus.cancelled, data.reason)
+    return Result("Disclosure meeting cancelled", {"meeting_id": meeting.id})
 
 
 async def _record_meeting(ctx: Context, data: schemas.DisclosureMeetingIn) -> Result:
@@ -167,7 +167,7 @@ async def _record_meeting(ctx: Context, data: schemas.DisclosureMeetingIn) -> Re
         "UPDATE disclosure_meeting SET status = 'held', held_at = $2, identity_confirmed = $3, purpose_explained = $4, "
         "confidentiality_explained = $5, legal_warning_given = $6, safety_advice_given = $7, support_given = $8, "
         "notes = $9, recorded_by = $10 WHERE id = $1",
-        meeting["id"],
+        meeting.id,
         data.held_at,
         data.identity_confirmed,
         data.purpose_explained,
@@ -180,7 +180,7 @@ async def _record_meeting(ctx: Context, data: schemas.DisclosureMeetingIn) -> Re
     )
     return Result(
         "Disclosure meeting recorded: now record whether the undertaking was signed or refused",
-        {"meeting_id": meeting["id"]},
+        {"meeting_id": meeting.id},
     )
 
 
@@ -189,44 +189,44 @@ async def _generate_undertaking(ctx: Context, data: schemas.ActionIn) -> Result:
     if meeting is None:
         raise refuse("Arrange the disclosure meeting first", "version")
     template = await documents.active_template(
-        ctx.conn, ctx.principal.force_id, "undertaking", meeting["language"], ctx.now
+        ctx.conn, ctx.principal.force_id, "undertaking", meeting.language, ctx.now
     )
-    children = ", ".join(p["full_name"] for p in ctx.case.people_in(PersonRole.child)) or "Not named"
+    children = ", ".join(p.full_name for p in ctx.case.people_in(PersonRole.child)) or "Not named"
     force_name = await ctx.conn.fetchval("SELECT name FROM force WHERE id = $1", ctx.principal.force_id)
     context = {
         "reference": ctx.case.reference,
         "force_name": force_name,
-        "recipient_name": meeting["recipient_name"],
+        "recipient_name": meeting.recipient_name,
         "child_names": children,
-        "meeting_date": long_date(meeting["scheduled_for"], meeting["language"]),
-        "meeting_time": clock_time(meeting["scheduled_for"], meeting["language"]),
-        "meeting_place": meeting["location"],
-        "officers": meeting["officers"],
+        "meeting_date": long_date(meeting.scheduled_for, meeting.language),
+        "meeting_time": clock_time(meeting.scheduled_for, meeting.language),
+        "meeting_place": meeting.location,
+        "officers": meeting.officers,
         "template_version": str(template.version),
     }
     content = await documents.render_async(template.content, context)
-    filename = f"undertaking-{ctx.case.reference}-{meeting['language']}-v{template.version}.docx"
+    filename = f"undertaking-{ctx.case.reference}-{meeting.language}-v{template.version}.docx"
     document_id = await ctx.conn.fetchval(
         'INSERT INTO generated_document ("force", application, meeting, template, kind, language, filename, sha256, '
         "content, recipient_name, generated_by, generated_at) "
         "VALUES ($1, $2, $3, $4, 'undertaking', $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         ctx.principal.force_id,
         ctx.case.id,
-        meeting["id"],
+        meeting.id,
         template.id,
-        meeting["language"],
+        meeting.language,
         filename,
         hashlib.sha256(content).hexdigest(),
         content,
-        meeting["recipient_name"],
+        meeting.recipient_name,
         ctx.principal.user_id,
         ctx.now,
     )
     return Result(
         "Undertaking generated",
-        {"document_id": document_id, "template_version": template.version, "language": meeting["language"]},
+        {"document_id": document_id, "template_version": template.version, "language": meeting.language},
         operation=Operation.disclosure,
-        recipients=meeting["recipient_name"],
+        recipients=meeting.recipient_name,
     )
 
 
@@ -247,13 +247,13 @@ def _scan(data: schemas.SignedIn) -> tuple[bytes | None, str]:
 
 async def _outcome(ctx: Context, outcome: str, happened_at: datetime, **fields: Any) -> int:
     meeting = ctx.case.latest_meeting
-    if meeting is None or meeting["held_at"] is None:  # the rules required a meeting held
+    if meeting is None or meeting.held_at is None:  # the rules required a meeting held
         raise refuse("Record the disclosure meeting first", "happened_at")
     problems = Problems()
     problems.check(
         "happened_at",
         timing.moment_problem(
-            happened_at, "The time", now=ctx.now, after=meeting["held_at"], after_what="the meeting was held"
+            happened_at, "The time", now=ctx.now, after=meeting.held_at, after_what="the meeting was held"
         ),
     )
     problems.raise_any()
@@ -263,7 +263,7 @@ async def _outcome(ctx: Context, outcome: str, happened_at: datetime, **fields: 
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         ctx.principal.force_id,
         ctx.case.id,
-        meeting["id"],
+        meeting.id,
         outcome,
         happened_at,
         fields.get("witness", ""),
@@ -304,7 +304,7 @@ async def _refused(ctx: Context, data: schemas.RefusedIn) -> Result:
 
 
 async def _review(ctx: Context, data: schemas.ReviewIn) -> Result:
-    refusal = next((o for o in reversed(ctx.case.undertaking_outcomes) if o["outcome"] == "refused"), None)
+    refusal = next((o for o in reversed(ctx.case.undertaking_responses) if o.response == "refused"), None)
     if refusal is None:
         raise refuse("There is no refused undertaking to review", "decision")
     decision = ReviewDecision(data.decision)
@@ -317,14 +317,14 @@ async def _review(ctx: Context, data: schemas.ReviewIn) -> Result:
             if data.new_recipient_id is None
             else recipient_problem(chosen, today=timing.london_today(ctx.now)),
         )
-        if chosen is not None and chosen["id"] == ctx.case.recipient_id():
+        if chosen is not None and chosen.id == ctx.case.recipient_id():
             problems.check("new_recipient_id", "Choose someone other than the person who refused to sign")
     if decision is ReviewDecision.withhold and not data.safeguarding_action.strip():
         problems.check("safeguarding_action", "Say what other safeguarding action will be taken instead")
     problems.raise_any()
     await insert_review(
         ctx,
-        refusal["id"],
+        refusal.id,
         decision,
         data.rationale,
         new_recipient=data.new_recipient_id,
@@ -350,19 +350,19 @@ async def _review(ctx: Context, data: schemas.ReviewIn) -> Result:
 
 def _disclosure_follows(ctx: Context, meeting: Any) -> tuple[datetime, str]:
     """The event a disclosure made must come after: the signature, a review to proceed, or the meeting."""
-    latest = (meeting["held_at"], "the meeting was held")
-    for outcome in ctx.case.undertaking_outcomes:
-        if outcome["outcome"] == "signed" and outcome["meeting"] == meeting["id"]:
-            latest = max(latest, (outcome["happened_at"], "the undertaking was signed"))
+    latest = (meeting.held_at, "the meeting was held")
+    for outcome in ctx.case.undertaking_responses:
+        if outcome.response == "signed" and outcome.meeting == meeting.id:
+            latest = max(latest, (outcome.happened_at, "the undertaking was signed"))
     for review in ctx.case.refusal_reviews:
-        if review["decision"] == ReviewDecision.proceed.value:
-            latest = max(latest, (review["decided_at"], "the decision to proceed"))
+        if review.decision == ReviewDecision.proceed.value:
+            latest = max(latest, (review.decided_at, "the decision to proceed"))
     return latest
 
 
 async def _disclosure_made(ctx: Context, data: schemas.DisclosureMadeIn) -> Result:
     meeting = ctx.case.latest_meeting
-    if meeting is None or meeting["held_at"] is None:  # the rules required a meeting held
+    if meeting is None or meeting.held_at is None:  # the rules required a meeting held
         raise refuse("Record the disclosure meeting first", "made_at")
     after, after_what = _disclosure_follows(ctx, meeting)
     problems = Problems()
@@ -375,8 +375,8 @@ async def _disclosure_made(ctx: Context, data: schemas.DisclosureMadeIn) -> Resu
         "notes, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         ctx.principal.force_id,
         ctx.case.id,
-        meeting["id"],
-        meeting["recipient"],
+        meeting.id,
+        meeting.recipient,
         data.made_at,
         data.what_was_disclosed,
         data.subject_told,
@@ -386,13 +386,13 @@ async def _disclosure_made(ctx: Context, data: schemas.DisclosureMadeIn) -> Resu
     )
     applicant = next(iter(ctx.case.people_in(PersonRole.applicant)), None)
     message = "Disclosure recorded as made"
-    if applicant is not None and applicant["id"] != meeting["recipient"]:
+    if applicant is not None and applicant.id != meeting.recipient:
         message += ": now tell the applicant the case is complete (nothing about what was disclosed)"
     return Result(
         message,
-        {"meeting_id": meeting["id"], "subject_told": data.subject_told},
+        {"meeting_id": meeting.id, "subject_told": data.subject_told},
         operation=Operation.disclosure,
-        recipients=meeting["recipient_name"],
+        recipients=meeting.recipient_name,
     )
 
 
@@ -402,7 +402,7 @@ async def _applicant_told(ctx: Context, data: schemas.ApplicantToldIn) -> Result
         raise refuse("The application has no applicant to tell", "method")
     complete = ctx.case.stage is Stage.disclosure
     after, after_what = (
-        (ctx.case.disclosures[-1]["made_at"], "the disclosure was made")
+        (ctx.case.disclosures[-1].made_at, "the disclosure was made")
         if complete
         else (_after_decision(ctx), "the decision")
     )
@@ -412,7 +412,7 @@ async def _applicant_told(ctx: Context, data: schemas.ApplicantToldIn) -> Result
     )
     if data.method == "letter" and complete:
         problems.check("method", "Tell the applicant in person or by telephone that the case is complete")
-    elif data.method == "letter" and not applicant["letters_ok"]:
+    elif data.method == "letter" and not applicant.letters_ok:
         problems.check("method", "The applicant did not agree to letters: tell them in person or by telephone")
     problems.raise_any()
     letter_id = await _letter(ctx, applicant, data.safeguarding_advice) if data.method == "letter" else None
@@ -434,12 +434,12 @@ async def _applicant_told(ctx: Context, data: schemas.ApplicantToldIn) -> Result
         message,
         {"method": data.method, "letter_id": letter_id, "case_complete": complete},
         operation=Operation.disclosure if letter_id else None,
-        recipients=applicant["full_name"] if letter_id else "",
+        recipients=applicant.full_name if letter_id else "",
     )
 
 
 async def _letter(ctx: Context, applicant: Any, advice: str) -> int:
-    language = "cy" if applicant["preferred_language"].strip().lower() in ("welsh", "cymraeg", "cy") else "en"
+    language = "cy" if applicant.preferred_language.strip().lower() in ("welsh", "cymraeg", "cy") else "en"
     template = await documents.active_template(
         ctx.conn, ctx.principal.force_id, "non_disclosure_letter", language, ctx.now
     )
@@ -447,8 +447,8 @@ async def _letter(ctx: Context, applicant: Any, advice: str) -> int:
     context = {
         "reference": ctx.case.reference,
         "force_name": force_name,
-        "applicant_name": applicant["full_name"],
-        "applicant_address": applicant["address"],
+        "applicant_name": applicant.full_name,
+        "applicant_address": applicant.address,
         "letter_date": long_date(ctx.now, language),
         "officer_name": ctx.principal.display_name,
         "safeguarding_advice": advice,
@@ -466,7 +466,7 @@ async def _letter(ctx: Context, applicant: Any, advice: str) -> int:
         f"letter-{ctx.case.reference}-{language}-v{template.version}.docx",
         hashlib.sha256(content).hexdigest(),
         content,
-        applicant["full_name"],
+        applicant.full_name,
         ctx.principal.user_id,
         ctx.now,
     )
@@ -515,7 +515,7 @@ async def _post_closure(
 
 
 async def _breach(ctx: Context, data: schemas.BreachIn) -> Result:
-    made = ctx.case.disclosures[-1]["made_at"]  # the rules required a disclosure made
+    made = ctx.case.disclosures[-1].made_at  # the rules required a disclosure made
     event_id = await _post_closure(
         ctx,
         PostClosureKind.breach,
@@ -537,7 +537,7 @@ async def _post_closure_event(ctx: Context, data: schemas.PostClosureEventIn) ->
         ctx,
         data.kind,
         data.occurred_at,
-        ctx.case.application["received_at"],
+        ctx.case.record.received_at,
         "the application was received",
         reported_by=data.reported_by,
         details=data.details,

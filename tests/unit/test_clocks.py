@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -49,18 +50,16 @@ def test_clocks_are_done_once_their_stage_is_passed() -> None:
 
     received = datetime(2026, 11, 1, tzinfo=UTC)
     due = deadlines(Scheme.csods, received)
-    row = {
-        "stage": "risk_assessment",
-        "triage_due_at": due.triage_due_at,
-        "meeting_due_at": due.meeting_due_at,
-        "due_at": due.due_at,
-    }
+    row = SimpleNamespace(
+        stage="risk_assessment", triage_due_at=due.triage_due_at, meeting_due_at=due.meeting_due_at, due_at=due.due_at
+    )
     triage, meeting, whole = clocks_of(row, received + timedelta(days=12))
     assert triage.done
     assert meeting.done
     assert not whole.done
     assert whole.words == "33 days left"
-    waiting = clocks_of({**row, "stage": "applicant_meeting"}, received + timedelta(days=12))[1]
+    row.stage = "applicant_meeting"
+    waiting = clocks_of(row, received + timedelta(days=12))[1]
     assert waiting.overdue
     assert waiting.words == "2 days overdue"
 

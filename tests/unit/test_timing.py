@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from disclosure_service.cases import timing
 from disclosure_service.cases.recipients import recipient_problem
+from disclosure_service.cases.vocabulary import PersonRole
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -70,8 +72,14 @@ def test_a_meeting_may_be_arranged_ahead_but_not_before_the_decision() -> None:
 def test_the_subject_a_child_or_anyone_under_eighteen_never_receives_a_disclosure() -> None:
     today = date(2026, 11, 28)
 
-    def person(role: str, born: date | None = None) -> dict[str, object]:
-        return {"role": role, "date_of_birth": born, "full_name": "Sam Example"}
+    @dataclass(frozen=True)
+    class Someone:
+        role: PersonRole
+        date_of_birth: date | None
+        full_name: str = "Sam Example"
+
+    def person(role: str, born: date | None = None) -> Someone:
+        return Someone(PersonRole(role), born)
 
     assert "subject" in (recipient_problem(person("subject"), today=today) or "")
     assert "child" in (recipient_problem(person("child"), today=today) or "")

@@ -1,0 +1,388 @@
+"""The case file as typed records, and what the rules need to know about it. Plain values, no I/O.
+
+`queries.case_file` reads the whole file in one statement into these structures; everything
+else (rules, handlers, pages, the API) reads attributes, never columns by name.
+
+Names: a *case* is what the API calls an application (the public paths and fields keep that word).
+A case's *outcome* is only ever how it ended. A supervisor's *decision* on a recommendation is
+authorised, refused or returned; the recipient's *response* to the undertaking is signed or
+refused; a supervisor's *review* decides what happens after a refusal.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+
+from disclosure_service.cases.vocabulary import CheckResult, PersonRole, Recommendation, Stage
+from disclosure_service.cases.workflow import CaseFacts, UndertakingStatus
+
+
+class Record(msgspec.Struct, frozen=True, kw_only=True):
+    """A row of the case file, as read (unknown columns are ignored)."""
+
+
+class CaseRecord(Record, frozen=True):
+    id: int
+    reference: str
+    version: int
+    scheme: str
+    route: str
+    channel: str
+    received_at: datetime
+    stage: Stage
+    outcome: str | None
+    risk_level: str
+    concern: str
+    assigned_to: int | None
+    supervisor: int | None
+    created_by: int
+    triage_due_at: datetime
+    meeting_due_at: datetime
+    due_at: datetime
+    next_due_at: datetime | None
+    closed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    assigned_name: str | None = None
+    supervisor_name: str | None = None
+
+
+class Person(Record, frozen=True):
+    id: int
+    role: PersonRole
+    full_name: str
+    other_names: str
+    date_of_birth: date | None
+    place_of_birth: str
+    address: str
+    previous_addresses: str
+    gender: str
+    ethnicity: str
+    preferred_language: str
+    safe_contact: str
+    contact_issues: str
+    letters_ok: bool
+    relationship_to_child: str
+    contact_with_child: str
+    occupation: str
+    voluntary_activities: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class Triage(Record, frozen=True):
+    id: int
+    immediate_risk: bool
+    in_scope: bool
+    risk_level: str
+    notes: str
+    recorded_by: int
+    recorded_at: datetime
+    by_name: str
+
+
+class Escalation(Record, frozen=True):
+    id: int
+    agency: str
+    referral_reference: str
+    notes: str
+    recorded_by: int
+    recorded_at: datetime
+    by_name: str
+
+
+class ApplicantMeeting(Record, frozen=True):
+    id: int
+    held_on: date
+    method: str
+    identity_verified: bool
+    documents_seen: str
+    relationship_verified: bool
+    notes: str
+    recorded_by: int
+    recorded_at: datetime
+    by_name: str
+
+
+class Check(Record, frozen=True):
+    id: int
+    source: str
+    requested_on: date
+    requested_by: int
+    returned_on: date | None
+    result: str | None
+    summary: str
+    requested_by_name: str
+
+
+class RecommendationRecord(Record, frozen=True):
+    id: int
+    decision: Recommendation
+    criteria: list[str]
+    rationale: str
+    recipient: int | None
+    recipient_reason: str
+    subject_told: bool
+    subject_told_reason: str
+    # What exactly will be said: an internal record, never produced as a document for the recipient.
+    disclosure_wording: str
+    recommended_by: int
+    recommended_at: datetime
+    by_name: str
+    recipient_name: str | None
+
+
+class Decision(Record, frozen=True):
+    """A supervisor's decision on a recommendation."""
+
+    id: int
+    recommendation: int
+    result: str = msgspec.field(name="outcome")  # authorised, refused or returned
+    rationale: str
+    decided_by: int
+    decided_at: datetime
+    by_name: str
+
+
+class Extension(Record, frozen=True):
+    id: int
+    days: int
+    reason: str
+    previous_due_at: datetime
+    new_due_at: datetime
+    granted_by: int
+    granted_at: datetime
+    by_name: str
+
+
+class Closure(Record, frozen=True):
+    id: int
+    outcome: str
+    notes: str
+    onward_referrals: str
+    retention_review_on: date | None
+    closed_by: int
+    closed_at: datetime
+    by_name: str
+
+
+class DisclosureMeeting(Record, frozen=True):
+    id: int
+    recipient: int
+    recipient_name: str
+    scheduled_for: datetime
+    location: str
+    officers: str
+    identity_recheck: str
+    language: str
+    status: str
+    replaces: int | None
+    change_reason: str
+    changed_by_name: str | None
+    changed_at: datetime | None
+    held_at: datetime | None
+    identity_confirmed: bool
+    purpose_explained: bool
+    confidentiality_explained: bool
+    legal_warning_given: bool
+    safety_advice_given: bool
+    support_given: bool
+    notes: str
+    scheduled_by: int
+    scheduled_at: datetime
+
+
+class UndertakingResponse(Record, frozen=True):
+    """The recipient signed the undertaking, or refused to, at a meeting."""
+
+    id: int
+    meeting: int
+    response: str = msgspec.field(name="outcome")  # signed or refused
+    happened_at: datetime
+    witness: str
+    reason: str
+    recipient_words: str
+    scan_filename: str
+    scan_sha256: str
+    recorded_at: datetime
+
+
+class RefusalReview(Record, frozen=True):
+    id: int
+    refusal: int
+    decision: str
+    rationale: str
+    new_recipient: int | None
+    safeguarding_action: str
+    decided_by: int
+    decided_at: datetime
+    by_name: str
+
+
+class DisclosureMade(Record, frozen=True):
+    id: int
+    meeting: int
+    recipient: int
+    recipient_name: str
+    made_at: datetime
+    what_was_disclosed: str
+    subject_told: bool
+    notes: str
+    recorded_at: datetime
+    by_name: str
+
+
+class ApplicantNotification(Record, frozen=True):
+    id: int
+    kind: str
+    told_at: datetime
+    method: str
+    safeguarding_advice: str
+    letter: int | None
+    recorded_at: datetime
+    by_name: str
+
+
+class Document(Record, frozen=True):
+    id: int
+    kind: str
+    language: str
+    filename: str
+    sha256: str
+    recipient_name: str
+    meeting: int | None
+    generated_at: datetime
+    template_version: int
+    by_name: str
+
+
+class PostClosureEvent(Record, frozen=True):
+    id: int
+    kind: str
+    occurred_at: datetime
+    reported_by: str
+    details: str
+    action_taken: str
+    referral: str
+    recorded_at: datetime
+    by_name: str
+
+
+class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything recorded on one case, as read in one statement."""
+
+    record: CaseRecord
+    people: list[Person]
+    triage: Triage | None = None
+    escalations: list[Escalation] = []
+    meetings: list[ApplicantMeeting] = []
+    checks: list[Check] = []
+    recommendation: RecommendationRecord | None = None
+    decisions: list[Decision] = []
+    extensions: list[Extension] = []
+    closure: Closure | None = None
+    disclosure_meetings: list[DisclosureMeeting] = []
+    undertaking_responses: list[UndertakingResponse] = []
+    refusal_reviews: list[RefusalReview] = []
+    disclosures: list[DisclosureMade] = []
+    notifications: list[ApplicantNotification] = []
+    documents: list[Document] = []
+    post_closure_events: list[PostClosureEvent] = []
+
+    @property
+    def id(self) -> int:
+        return self.record.id
+
+    @property
+    def reference(self) -> str:
+        return self.record.reference
+
+    @property
+    def stage(self) -> Stage:
+        return self.record.stage
+
+    def people_in(self, role: PersonRole) -> list[Person]:
+        return [p for p in self.people if p.role is role]
+
+    def person(self, person_id: int | None) -> Person | None:
+        return next((p for p in self.people if p.id == person_id), None)
+
+    @property
+    def applicant(self) -> Person | None:
+        return next(iter(self.people_in(PersonRole.applicant)), None)
+
+    @property
+    def latest_meeting(self) -> DisclosureMeeting | None:
+        """The meeting that stands: arranged or held (not cancelled, not replaced by a rearrangement)."""
+        current = [m for m in self.disclosure_meetings if m.status in ("arranged", "held")]
+        return current[-1] if current else None
+
+    @property
+    def latest_refusal(self) -> UndertakingResponse | None:
+        return next((r for r in reversed(self.undertaking_responses) if r.response == "refused"), None)
+
+    def undertaking_status(self) -> UndertakingStatus:
+        """Where the undertaking stands: the latest signature, refusal or review of a refusal decides."""
+        events = [(r.recorded_at, r.id, r.response) for r in self.undertaking_responses]
+        events += [(r.decided_at, r.id, f"review:{r.decision}") for r in self.refusal_reviews]
+        if not events:
+            return UndertakingStatus.none
+        latest = max(events)[2]
+        return {
+            "signed": UndertakingStatus.signed,
+            "refused": UndertakingStatus.refused,
+            "review:proceed": UndertakingStatus.review_proceed,
+        }.get(latest, UndertakingStatus.none)
+
+    def meeting_held_this_round(self) -> bool:
+        """A disclosure meeting was held since the last review sent the case round again."""
+        meeting = self.latest_meeting
+        if meeting is None or meeting.status != "held":
+            return False
+        review = self.refusal_reviews[-1] if self.refusal_reviews else None
+        return review is None or review.decision == "proceed" or meeting.scheduled_at > review.decided_at
+
+    def undertaking_generated(self) -> bool:
+        """An undertaking was generated for the meeting that stands (it names that meeting)."""
+        meeting = self.latest_meeting
+        return meeting is not None and any(d.kind == "undertaking" and d.meeting == meeting.id for d in self.documents)
+
+    def recipient_id(self) -> int | None:
+        """Who the disclosure is for: a review may have chosen someone else since the recommendation."""
+        for review in reversed(self.refusal_reviews):
+            if review.decision == "other_recipient" and review.new_recipient is not None:
+                return review.new_recipient
+        return self.recommendation.recipient if self.recommendation else None
+
+    def decided_at(self) -> datetime | None:
+        """When the decision now being carried out was taken: the authorisation, or a later review."""
+        moments = [d.decided_at for d in self.decisions if d.result != "returned"]
+        moments += [r.decided_at for r in self.refusal_reviews]
+        return max(moments, default=None)
+
+    def facts(self) -> CaseFacts:
+        meeting = self.latest_meeting
+        applicants = {p.id for p in self.people_in(PersonRole.applicant)}
+        results = [c.result for c in self.checks if c.result is not None]
+        return CaseFacts(
+            stage=self.stage,
+            has_applicant=bool(applicants),
+            has_subject=bool(self.people_in(PersonRole.subject)),
+            has_child=bool(self.people_in(PersonRole.child)),
+            checks_requested=len(self.checks),
+            checks_open=len(self.checks) - len(results),
+            recommendation=self.recommendation.decision if self.recommendation else None,
+            recommended_by=self.recommendation.recommended_by if self.recommendation else None,
+            assigned_to=self.record.assigned_to,
+            meeting_pending=meeting is not None and meeting.status == "arranged",
+            disclosure_meeting_recorded=self.meeting_held_this_round(),
+            undertaking_generated=self.undertaking_generated(),
+            undertaking=self.undertaking_status(),
+            disclosure_made=bool(self.disclosures),
+            recipient_is_applicant=all(d.recipient in applicants for d in self.disclosures),
+            applicant_told=bool(self.notifications),
+            found_child_sexual_convictions=CheckResult.child_sexual_offence_convictions.value in results,
+            found_anything=any(result != CheckResult.no_trace.value for result in results),
+        )
