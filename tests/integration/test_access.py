@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -12,6 +14,7 @@ from litestar import Litestar
 from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.routes import HTTPRoute
 
+from disclosure_service.accounts.roles import Role
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from disclosure_service.web.headers import CONTENT_SECURITY_POLICY
@@ -94,7 +97,12 @@ async def test_an_enrolling_session_reaches_nothing_but_enrolment(
         from disclosure_service.auth.principal import SessionStage
 
         token = await sessions.create(
-            conn, user_id=user.id, force_id=user.force_id, stage=SessionStage.enrolment, now=datetime.now(UTC)
+            conn,
+            key=keys.token_key,
+            user_id=user.id,
+            force_id=user.force_id,
+            stage=SessionStage.enrolment,
+            now=datetime.now(UTC),
         )
     api.set_session(token)
     assert (await api.get("/enrol/authenticator")).status_code == 200
@@ -113,6 +121,83 @@ async def test_the_api_description_is_for_signed_in_users(api: Api, officer: Tes
     schema = await api.get("/schema/openapi.json")
     assert schema.status_code == 200
     assert "/api/v1/auth/login" in schema.json()["paths"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens the database alone cannot make (the runtime role writes auth_session and enrolment_token)
+
+
+async def test_a_session_written_straight_into_the_database_opens_nothing(
+    api: Api, forces: dict[str, int], keys: Keys, transaction: None
+) -> None:
+    victim = await make_user(force_id=forces["BRAVO"], keys=keys, role=Role.supervisor)
+    secret = "A" * 43
+    cookies = []
+    async with db.transaction() as conn:  # the runtime role, as a stolen APP_DATABASE_URL would give
+        for hashed in ("plain", "whole cookie"):
+            session_id = await conn.fetchval(
+                'INSERT INTO auth_session (token_hash, "user", "force", stage, created_at, last_seen_at, mfa_at, '
+                "step_up_at) VALUES ($1, $2, $3, 'mfa', now(), now(), now(), now()) RETURNING id",
+                f"{hashed}-{secrets.token_hex(8)}",
+                victim.id,
+                victim.force_id,
+            )
+            cookie = secret if hashed == "plain" else f"{session_id}.{secret}"
+            await conn.execute(
+                "UPDATE auth_session SET token_hash = $2 WHERE id = $1",
+                session_id,
+                hashlib.sha256(cookie.encode()).hexdigest(),
+            )
+            cookies.append(cookie)
+    for cookie in cookies:
+        api.set_session(cookie)
+        assert (await api.get("/api/v1/auth/me")).status_code == 401, cookie
+
+
+async def test_a_session_moved_to_another_user_force_or_stage_in_the_database_stops_working(
+    api: Api, forces: dict[str, int], keys: Keys, officer: TestUser
+) -> None:
+    victim = await make_user(force_id=forces["BRAVO"], keys=keys, role=Role.supervisor)
+    await api.sign_in(officer)
+    assert (await api.get("/api/v1/auth/me")).status_code == 200
+    async with db.transaction() as conn:
+        await conn.execute(
+            'UPDATE auth_session SET "user" = $2, "force" = $3 WHERE "user" = $1',
+            officer.id,
+            victim.id,
+            victim.force_id,
+        )
+    assert (await api.get("/api/v1/auth/me")).status_code == 401
+
+    other = Api(api.http)
+    other.http.cookies.clear()
+    await other.password_only(officer)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE auth_session SET stage = 'mfa', mfa_at = now() WHERE \"user\" = $1 AND revoked_at IS NULL",
+            officer.id,
+        )
+    assert (await other.get("/api/v1/auth/me")).status_code == 401
+
+
+async def test_an_enrolment_link_written_straight_into_the_database_opens_nothing(
+    api: Api, forces: dict[str, int], keys: Keys, transaction: None
+) -> None:
+    victim = await make_user(force_id=forces["BRAVO"], keys=keys, role=Role.supervisor)
+    secret = "B" * 43
+    async with db.transaction() as conn:
+        link_id = await conn.fetchval(
+            'INSERT INTO enrolment_token (token_hash, "user", "force", created_at, expires_at) '
+            "VALUES ($1, $2, $3, now(), now() + interval '1 day') RETURNING id",
+            hashlib.sha256(secret.encode()).hexdigest(),
+            victim.id,
+            victim.force_id,
+        )
+    for token in (secret, f"{link_id}.{secret}"):
+        response = await api.post("/api/v1/auth/enrol", {"token": token, "password": "a brand new long passphrase"})
+        assert response.status_code == 400, response.text
+    async with db.transaction(force_id=victim.force_id) as conn:
+        assert await conn.fetchval("SELECT status FROM app_user WHERE id = $1", victim.id) == "active"
 
 
 # ---------------------------------------------------------------------------------------------
