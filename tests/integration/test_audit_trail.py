@@ -254,6 +254,7 @@ async def test_a_head_moves_only_to_the_row_appended_after_it(trail: database.Te
         after = await conn.fetchrow("SELECT seq, head_hash FROM audit_chain WHERE id = $1", head["id"])
     finally:
         await conn.close()
+    assert after is not None
     assert (after["seq"], after["head_hash"]) == (head["seq"], head["head_hash"])
     assert (await check(trail)).ok
 
