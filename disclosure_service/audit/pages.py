@@ -26,6 +26,7 @@ from disclosure_service.auth import access
 from disclosure_service.auth.middleware import request_meta
 from disclosure_service.auth.principal import Principal
 from disclosure_service.database import engine as db
+from disclosure_service.numbers import INT8_MAX, iso_date, whole_number
 from disclosure_service.web.formatting import LONDON, long_datetime
 
 AUDITORS = access.opt(access.AUDITORS)
@@ -75,11 +76,10 @@ def search_from(params: Any) -> tuple[queries.Search, dict[str, str], list[str]]
     def day(name: str) -> date | None:
         if not form[name]:
             return None
-        try:
-            return date.fromisoformat(form[name])
-        except ValueError:
+        found = iso_date(form[name])
+        if found is None:
             problems.append(f"Enter the {'from' if name == 'since' else 'to'} date as YYYY-MM-DD, like 2026-11-28")
-            return None
+        return found
 
     since, until = day("since"), day("until")
     if form["operation"] and form["operation"] not in {op.value for op in Operation}:
@@ -123,14 +123,9 @@ def _described(search: queries.Search) -> dict[str, Any]:
 async def audit_page(request: Request[Any, Any, Any]) -> Template:
     principal = access.caller(request)
     search, form, problems = search_from(request.query_params)
-    before = request.query_params.get("before", "")
-    rows = (
-        []
-        if problems
-        else await _search(
-            principal, request, search, limit=PAGE_SIZE, before_id=int(before) if before.isdigit() else None
-        )
-    )
+    # audit_event ids are bigints.
+    before = whole_number(request.query_params.get("before"), high=INT8_MAX)
+    rows = [] if problems else await _search(principal, request, search, limit=PAGE_SIZE, before_id=before)
     return Template(
         "audit/search.html",
         context={
@@ -188,7 +183,7 @@ def _csv_safe(value: Any) -> str:
 @get("/api/v1/audit/events", opt=AUDITORS)
 async def events_api(
     request: Request[Any, Any, Any],
-    before: Annotated[int | None, QueryParameter(ge=1)] = None,
+    before: Annotated[int | None, QueryParameter(ge=1, le=INT8_MAX)] = None,
 ) -> list[EventOut]:
     """Audit events of your force, newest first, filtered by username, reference, operation, event,
     since and until (YYYY-MM-DD, London days); 200 at a time, older ones with `before`."""

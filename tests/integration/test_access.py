@@ -18,7 +18,7 @@ from disclosure_service.accounts.roles import Role
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from disclosure_service.web.headers import CONTENT_SECURITY_POLICY
-from tests import database
+from tests import cases, database
 from tests.factories import TestUser, make_user, next_time_step
 from tests.http import Api
 
@@ -121,6 +121,56 @@ async def test_the_api_description_is_for_signed_in_users(api: Api, officer: Tes
     schema = await api.get("/schema/openapi.json")
     assert schema.status_code == 200
     assert "/api/v1/auth/login" in schema.json()["paths"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers and dates out of range (row 20): a 400 or a 404, never a 5xx
+
+HUGE = ("99999999999999999999", "0")  # past int8, and below every id (int4 + 1 is checked alike)
+ODD_QUERY = (
+    "page=%C2%B2&before=99999999999999999999&since=9999-12-31&until=9999-12-31&from=0001-01-01&to=9999-12-31"
+    "&year=99999999999999999999&reason=x&reason_detail=y&queue=z&q=%C2%B2"
+)
+# A form or JSON body whose every likely number is out of range or not an ASCII number.
+ODD_FORM = {
+    "version": "²",
+    "case_ids": "99999999999999999999",
+    "target": "²",
+    "recipient": "99999999999999999999",
+    "days": "99999999999999999999",
+    "received_at-day": "31",
+    "received_at-month": "12",
+    "received_at-year": "9999",
+}
+ODD_JSON = ({"version": 10**20}, {"version": 2**31, "submission_key": "odd-numbers-0001"}, {"version": -(2**40)})
+NEVER_CALLED = {"/sign-out", "/api/v1/auth/logout"}  # they would end the session being tested
+
+
+@pytest.mark.parametrize("role", [Role.supervisor, Role.admin, Role.auditor])  # officers reach less than supervisors
+async def test_huge_and_odd_numbers_and_dates_never_cause_a_server_error(
+    api: Api, app: Litestar, *, forces: dict[str, int], keys: Keys, transaction: None, role: Role
+) -> None:
+    user = await make_user(force_id=forces["ALPHA"], keys=keys, role=role)
+    await api.sign_in(user)
+    # A real case, so that its actions get as far as reading the numbers in their bodies.
+    real = str((await cases.create(api))["id"]) if role is Role.supervisor else "1"
+    failures = []
+    for method, path, _ in http_routes(app):
+        if path.startswith("/static") or path in NEVER_CALLED:
+            continue
+        for number in (*HUGE, real) if ":int}" in path else ("1",):
+            url = re.sub(r"\{[^}:]+:int\}", number, re.sub(r"\{[^}:]+:str\}", "x", path))
+            if method == "GET":
+                responses = [await api.get(f"{url}?{ODD_QUERY}")]
+            elif path.startswith("/api/"):
+                responses = [await api.post(url, body) for body in ODD_JSON]
+            else:
+                responses = [await api.form(url, ODD_FORM), await api.form(f"{url}?{ODD_QUERY}", {})]
+            failures += [f"{method} {url} -> {r.status_code}" for r in responses if r.status_code >= 500]
+            if method == "GET" and number in HUGE:
+                response = responses[0]
+                assert response.status_code in (303, 400, 403, 404), f"{method} {url} -> {response.status_code}"
+    assert failures == []
 
 
 # ---------------------------------------------------------------------------------------------
