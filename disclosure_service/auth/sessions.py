@@ -84,7 +84,9 @@ async def load(conn: asyncpg.Connection[Any], cookie: str, now: datetime, *, key
         return None
     await conn.execute("SELECT set_config('app.force_id', $1, true)", str(session["force"]))
     user = await conn.fetchrow(
-        "SELECT username, display_name, role, status FROM app_user WHERE id = $1", session["user"]
+        "SELECT u.username, u.display_name, u.role, u.status, f.name AS force_name FROM app_user u "
+        'JOIN force f ON f.id = u."force" WHERE u.id = $1',
+        session["user"],
     )
     if user is None or not _usable(user["status"], stage):
         await revoke(conn, session["id"], now)
@@ -101,6 +103,7 @@ async def load(conn: asyncpg.Connection[Any], cookie: str, now: datetime, *, key
         stage=stage,
         mfa_at=session["mfa_at"],
         step_up_at=session["step_up_at"],
+        force_name=user["force_name"],
     )
 
 
