@@ -29,7 +29,7 @@ from disclosure_service.disclosures import pages as disclosure_pages
 from disclosure_service.paths import STATIC_DIR
 from disclosure_service.reports import pages as report_pages
 from disclosure_service.settings import Settings, configure_logging, get_settings
-from disclosure_service.web import errors, headers, health, pages, templating
+from disclosure_service.web import errors, headers, health, ids, pages, templating
 from disclosure_service.web.origin import SameOriginMiddleware
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,8 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             api,
             static,
         ],
-        guards=[access_guard],
+        # Who may call first (an anonymous caller gets 401 whatever the path), then the path's numbers.
+        guards=[access_guard, ids.path_ids_guard],
         middleware=[SameOriginMiddleware(settings.public_url), SessionMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

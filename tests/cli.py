@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -56,15 +57,19 @@ def wait_for_health(base_url: str, proc: subprocess.Popen[str], seconds: float =
 
 
 @contextmanager
-def serving(*args: str, env: dict[str, str], cwd: Path | None = None) -> Iterator[str]:
-    """`disclosure-service serve` on a free port; yields its base URL once /healthz answers."""
+def serving(*args: str, env: dict[str, str], cwd: Path | None = None, log: IO[str] | None = None) -> Iterator[str]:
+    """`disclosure-service serve` on a free port; yields its base URL once /healthz answers.
+
+    Its output goes to pipes nobody reads while it serves, so a server that will log much (every
+    request, or many errors) must be given a `log` file instead, or it would block on a full pipe.
+    """
     port = free_port()
     proc = subprocess.Popen(  # noqa: S603
         [*COMMAND, "serve", "--port", str(port), *args],
         env=env,
         cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=log or subprocess.PIPE,
+        stderr=log or subprocess.PIPE,
         text=True,
     )
     base_url = f"http://127.0.0.1:{port}"

@@ -9,7 +9,7 @@ from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import IO, Any
 
 import asyncpg
 import httpx
@@ -120,8 +120,13 @@ class Browser:
 
 
 @asynccontextmanager
-async def live_cluster(server_url: str, *, processes: int) -> AsyncIterator[Cluster]:
-    """`processes` real `disclosure-service serve` processes on a fresh, migrated database with one force."""
+async def live_cluster(
+    server_url: str, *, processes: int, log: IO[str] | None = None, **environment: str
+) -> AsyncIterator[Cluster]:
+    """`processes` real `disclosure-service serve` processes on a fresh, migrated database with one force.
+
+    `environment` holds further variables for the servers; `log` takes their output.
+    """
     fresh = await database.create_database(server_url)
     await migrate(fresh.owner_url, fresh.app_url)
     conn = await asyncpg.connect(fresh.owner_url)
@@ -132,11 +137,13 @@ async def live_cluster(server_url: str, *, processes: int) -> AsyncIterator[Clus
         )
     finally:
         await conn.close()
-    env = cli.environment(APP_DATABASE_URL=fresh.app_url, SECRET_KEY=SECRET_KEY, TOTP_ENCRYPTION_KEY=TOTP_KEY)
+    env = cli.environment(
+        APP_DATABASE_URL=fresh.app_url, SECRET_KEY=SECRET_KEY, TOTP_ENCRYPTION_KEY=TOTP_KEY, **environment
+    )
     settings = Settings(secret_key=SECRET_KEY, totp_encryption_key=TOTP_KEY)
     try:
         with ExitStack() as stack:
-            servers = [stack.enter_context(cli.serving("--no-migrate", env=env)) for _ in range(processes)]
+            servers = [stack.enter_context(cli.serving("--no-migrate", env=env, log=log)) for _ in range(processes)]
             yield Cluster(servers, fresh.owner_url, Keys.from_settings(settings), force_id)
     finally:
         await database.drop_database(fresh)

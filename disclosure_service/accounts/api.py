@@ -18,6 +18,7 @@ from disclosure_service.accounts.roles import Role
 from disclosure_service.auth import access
 from disclosure_service.auth.middleware import request_meta
 from disclosure_service.auth.principal import Principal
+from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 
 
@@ -70,6 +71,11 @@ def user_out(user: service.UserSummary) -> UserOut:
     )
 
 
+def _token_key(request: Request[Any, Any, Any]) -> bytes:
+    keys: Keys = request.app.state.auth_keys
+    return keys.token_key
+
+
 def _invalid(exc: service.AccountError) -> ValidationException:
     return ValidationException(str(exc), extra=[{"key": exc.field or "", "message": str(exc)}])
 
@@ -105,6 +111,7 @@ class UsersApi(Controller):
                     role=data.role,
                     team=data.team,
                     actor=admin.actor,
+                    token_key=_token_key(request),
                     meta=request_meta(request),
                     now=now,
                 )
@@ -159,7 +166,12 @@ class UsersApi(Controller):
             user = await _user(conn, user_id, admin)
             try:
                 link = await service.reset_two_factor(
-                    conn, user=user, actor=admin.actor, meta=request_meta(request), now=now
+                    conn,
+                    user=user,
+                    actor=admin.actor,
+                    token_key=_token_key(request),
+                    meta=request_meta(request),
+                    now=now,
                 )
             except service.AccountError as exc:
                 raise _invalid(exc) from None

@@ -17,6 +17,7 @@ import asyncpg
 from disclosure_service.accounts import service
 from disclosure_service.accounts.roles import Role
 from disclosure_service.audit.writer import Actor
+from disclosure_service.auth.service import Keys
 from disclosure_service.settings import Settings
 
 Handler = Callable[[Settings, argparse.Namespace], int]
@@ -113,6 +114,7 @@ async def _create_user(conn: asyncpg.Connection[Any], args: argparse.Namespace, 
         role=Role(args.role),
         team=args.team,
         actor=_actor(force_id),
+        token_key=Keys.from_settings(settings).token_key,
         now=_now(),
     )
     until = f"{link.expires_at:%Y-%m-%d %H:%M} UTC"
@@ -138,7 +140,9 @@ async def _unlock(conn: asyncpg.Connection[Any], args: argparse.Namespace, setti
 
 async def _reset(conn: asyncpg.Connection[Any], args: argparse.Namespace, settings: Settings) -> int:
     user = await service.find_user(conn, args.username, _now())
-    link = await service.reset_two_factor(conn, user=user, actor=_actor(user.force_id), now=_now())
+    link = await service.reset_two_factor(
+        conn, user=user, actor=_actor(user.force_id), token_key=Keys.from_settings(settings).token_key, now=_now()
+    )
     print(f"reset {user.username}: sessions ended; new enrolment link:")
     print(link.url(settings.public_url))
     return 0

@@ -18,6 +18,7 @@ from disclosure_service.accounts.roles import Role
 from disclosure_service.auth import access, step_up
 from disclosure_service.auth.middleware import request_meta
 from disclosure_service.auth.principal import Principal
+from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from disclosure_service.web.forms import FormErrors, read_form
 
@@ -32,6 +33,11 @@ DONE_MESSAGES = {
     "role": "The role has been changed. It applies from the user’s next click.",
     "team": "The team has been changed.",
 }
+
+
+def _token_key(request: AnyRequest) -> bytes:
+    keys: Keys = request.app.state.auth_keys
+    return keys.token_key
 
 
 @get("/admin/users", opt=ADMIN)
@@ -87,6 +93,7 @@ async def create_user(request: AnyRequest) -> Template:
                 role=Role(form["role"]),
                 team=form.get("team", ""),
                 actor=admin.actor,
+                token_key=_token_key(request),
                 meta=request_meta(request),
                 now=datetime.now(UTC),
             )
@@ -188,7 +195,9 @@ async def change_user(request: AnyRequest, user_id: FromPath[int], action: FromP
         meta = request_meta(request)
         try:
             if action == "reset-2fa":
-                link = await service.reset_two_factor(conn, user=user, actor=admin.actor, meta=meta, now=now)
+                link = await service.reset_two_factor(
+                    conn, user=user, actor=admin.actor, token_key=_token_key(request), meta=meta, now=now
+                )
                 return _link_page(request, user, link, "Two-factor authentication reset")
             change, done = ACTIONS[action]
             await change(conn, user=user, actor=admin.actor, meta=meta, now=now, **extra)

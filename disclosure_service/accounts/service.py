@@ -16,8 +16,7 @@ import asyncpg
 from disclosure_service.accounts.roles import Role, UserStatus
 from disclosure_service.audit.vocabulary import Operation
 from disclosure_service.audit.writer import Actor, RequestMeta, record
-from disclosure_service.auth import sessions
-from disclosure_service.auth.tokens import new_token, token_hash
+from disclosure_service.auth import sessions, tokens
 
 ENROLMENT_LINK_LIFETIME = timedelta(hours=72)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -172,6 +171,7 @@ async def create_user(
     role: Role,
     team: str = "",
     actor: Actor,
+    token_key: bytes,
     meta: RequestMeta | None = None,
     now: datetime,
 ) -> tuple[int, EnrolmentLink]:
@@ -195,7 +195,9 @@ async def create_user(
             )
         except asyncpg.UniqueViolationError:
             raise AccountError("That username is already taken: choose another", "username") from None
-    link = await _issue_enrolment_link(conn, user_id=user_id, force_id=force_id, actor=actor, now=now)
+    link = await _issue_enrolment_link(
+        conn, user_id=user_id, force_id=force_id, actor=actor, token_key=token_key, now=now
+    )
     await _audit(
         conn,
         actor,
@@ -213,6 +215,7 @@ async def reset_two_factor(
     *,
     user: UserSummary,
     actor: Actor,
+    token_key: bytes,
     meta: RequestMeta | None = None,
     now: datetime,
 ) -> EnrolmentLink:
@@ -230,7 +233,9 @@ async def reset_two_factor(
     )
     await conn.execute('DELETE FROM recovery_code WHERE "user" = $1', user.id)
     await sessions.revoke_all(conn, user.id, now)
-    link = await _issue_enrolment_link(conn, user_id=user.id, force_id=user.force_id, actor=actor, now=now)
+    link = await _issue_enrolment_link(
+        conn, user_id=user.id, force_id=user.force_id, actor=actor, token_key=token_key, now=now
+    )
     await _audit(conn, actor, meta=meta, event="user.two_factor_reset", user_id=user.id, force_id=user.force_id)
     return link
 
@@ -338,23 +343,27 @@ async def set_team(
 
 
 async def _issue_enrolment_link(
-    conn: asyncpg.Connection[Any], *, user_id: int, force_id: int, actor: Actor, now: datetime
+    conn: asyncpg.Connection[Any], *, user_id: int, force_id: int, actor: Actor, token_key: bytes, now: datetime
 ) -> EnrolmentLink:
-    """A new link; any earlier unused link for the user stops working."""
+    """A new link; any earlier unused link for the user stops working.
+
+    The row keeps a seal bound to the user and force (`auth.tokens`), so a row written straight into
+    the table, or an existing one moved to another user, opens nothing.
+    """
     await conn.execute('UPDATE enrolment_token SET used_at = $2 WHERE "user" = $1 AND used_at IS NULL', user_id, now)
-    token = new_token()
+    secret = tokens.new_secret()
     expires_at = now + ENROLMENT_LINK_LIFETIME
-    await conn.execute(
+    link_id: int = await conn.fetchval(
         'INSERT INTO enrolment_token (token_hash, "user", "force", created_by, created_at, expires_at) '
-        "VALUES ($1, $2, $3, $4, $5, $6)",
-        token_hash(token),
+        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        tokens.seal(token_key, tokens.ENROLMENT, secret, user_id, force_id),
         user_id,
         force_id,
         actor.user_id,
         now,
         expires_at,
     )
-    return EnrolmentLink(token=token, expires_at=expires_at)
+    return EnrolmentLink(token=str(tokens.Token(link_id, secret)), expires_at=expires_at)
 
 
 async def _audit(

@@ -1,7 +1,10 @@
 """Auditors' pages and API: search the trail, a case's access history, a user's activity, CSV export.
 
 Auditors see their own force's rows only (row-level security). Their own searches and exports are
-logged too: whoever watches is watched.
+logged too: whoever watches is watched. Auditors never see case content, and a disclosure row's
+`recipients` holds the name of the member of the public who received it: they are shown who that
+was by role and record instead (`recipient_for_auditors`). The stored rows are unchanged: they are
+hash-chained, and the name is what the Data Protection Act's log must hold.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import csv
 import dataclasses
 import io
 import json
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
@@ -26,6 +30,7 @@ from disclosure_service.auth import access
 from disclosure_service.auth.middleware import request_meta
 from disclosure_service.auth.principal import Principal
 from disclosure_service.database import engine as db
+from disclosure_service.numbers import INT8_MAX, iso_date, whole_number
 from disclosure_service.web.formatting import LONDON, long_datetime
 
 AUDITORS = access.opt(access.AUDITORS)
@@ -64,6 +69,37 @@ class EventOut(msgspec.Struct):
     details: dict[str, Any]
 
 
+# Rows whose recipient is a user of the service (an export's recipient is the user who downloaded
+# it): auditors see usernames throughout the trail, so these are shown as stored.
+STAFF_RECIPIENT_EVENTS = frozenset(
+    {"audit.exported", "statistics.cases_exported", "statistics.home_office_return_exported"}
+)
+_RECEIVING = "the person receiving the disclosure"
+_ROLE_OF_DOCUMENT = {"undertaking": (_RECEIVING, "undertaking"), "non_disclosure_letter": ("the applicant", "letter")}
+
+
+def recipient_for_auditors(row: Mapping[str, Any]) -> str:
+    """Who received the information, by role and record, never by name (empty if nobody did)."""
+    recipients: str = row["recipients"] or ""
+    if not recipients or row["event"] in STAFF_RECIPIENT_EVENTS:
+        return recipients
+    details = row["details"]
+    details = json.loads(details) if isinstance(details, str) else dict(details or {})
+    shown = {
+        "case.generate_undertaking": f"{_RECEIVING} (undertaking, document {details.get('document_id')})",
+        "case.record_disclosure_made": f"{_RECEIVING} (disclosure meeting {details.get('meeting_id')})",
+        "case.record_applicant_told": f"the applicant (letter, document {details.get('letter_id')})",
+    }.get(row["event"])
+    if row["event"] == "document.downloaded" and row["record_type"] in _ROLE_OF_DOCUMENT:
+        role, kind = _ROLE_OF_DOCUMENT[row["record_type"]]
+        shown = f"{role} ({kind}, document {row['record_id']})"
+    return shown or "a person on the case (their name is not shown to auditors)"
+
+
+def _for_auditors(rows: list[Any]) -> list[dict[str, Any]]:
+    return [dict(row) | {"recipients": recipient_for_auditors(row)} for row in rows]
+
+
 def search_from(params: Any) -> tuple[queries.Search, dict[str, str], list[str]]:
     """The auditor's question from query parameters; what to show back in the form; any problems."""
     form = {
@@ -75,11 +111,10 @@ def search_from(params: Any) -> tuple[queries.Search, dict[str, str], list[str]]
     def day(name: str) -> date | None:
         if not form[name]:
             return None
-        try:
-            return date.fromisoformat(form[name])
-        except ValueError:
+        found = iso_date(form[name])
+        if found is None:
             problems.append(f"Enter the {'from' if name == 'since' else 'to'} date as YYYY-MM-DD, like 2026-11-28")
-            return None
+        return found
 
     since, until = day("since"), day("until")
     if form["operation"] and form["operation"] not in {op.value for op in Operation}:
@@ -123,13 +158,10 @@ def _described(search: queries.Search) -> dict[str, Any]:
 async def audit_page(request: Request[Any, Any, Any]) -> Template:
     principal = access.caller(request)
     search, form, problems = search_from(request.query_params)
-    before = request.query_params.get("before", "")
+    # audit_event ids are bigints.
+    before = whole_number(request.query_params.get("before"), high=INT8_MAX)
     rows = (
-        []
-        if problems
-        else await _search(
-            principal, request, search, limit=PAGE_SIZE, before_id=int(before) if before.isdigit() else None
-        )
+        [] if problems else _for_auditors(await _search(principal, request, search, limit=PAGE_SIZE, before_id=before))
     )
     return Template(
         "audit/search.html",
@@ -168,7 +200,7 @@ async def export_csv(request: Request[Any, Any, Any]) -> Response[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow((*CSV_COLUMNS, "occurred_at_london"))
-    for row in rows:
+    for row in _for_auditors(rows):
         values = [_csv_safe(row[column]) for column in CSV_COLUMNS]
         writer.writerow((*values, long_datetime(row["occurred_at"])))
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -188,7 +220,7 @@ def _csv_safe(value: Any) -> str:
 @get("/api/v1/audit/events", opt=AUDITORS)
 async def events_api(
     request: Request[Any, Any, Any],
-    before: Annotated[int | None, QueryParameter(ge=1)] = None,
+    before: Annotated[int | None, QueryParameter(ge=1, le=INT8_MAX)] = None,
 ) -> list[EventOut]:
     """Audit events of your force, newest first, filtered by username, reference, operation, event,
     since and until (YYYY-MM-DD, London days); 200 at a time, older ones with `before`."""
@@ -208,7 +240,7 @@ async def events_api(
             record_type=row["record_type"],
             record_id=row["record_id"],
             justification=row["justification"],
-            recipients=row["recipients"],
+            recipients=recipient_for_auditors(row),
             ip=row["ip"],
             request_id=row["request_id"],
             details=json.loads(row["details"]),

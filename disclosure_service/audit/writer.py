@@ -89,37 +89,23 @@ async def record(
         f"INSERT INTO audit_event ({columns}) VALUES ({placeholders})",  # noqa: S608  # fixed column names
         *row.values(),
     )
-    await conn.execute(
-        "UPDATE audit_chain SET seq = $2, head_hash = $3, updated_at = $4 WHERE id = $1",
-        row["chain"],
-        row["seq"],
-        row["hash"],
-        row["occurred_at"],
-    )
+    # The runtime role cannot update the heads: the function moves this chain's head to the row just
+    # written, and refuses unless that row is the next link after the head.
+    await conn.execute("SELECT audit_chain_advance($1)", row["chain"])
 
 
 async def _lock_a_chain(conn: asyncpg.Connection[Any]) -> asyncpg.Record:
     """Lock the head of a chain no other transaction is writing to, waiting only if all are busy.
 
     The lock lasts until the caller's transaction ends, which keeps each chain's order the order of
-    commit. A transaction keeps to the chain it first took (noted in a transaction-local setting),
-    so writing several rows never makes it wait for a second chain while holding the first.
+    commit. A transaction keeps to the chain it first took, so writing several rows never makes it
+    wait for a second chain while holding the first. A function does this (see its migration),
+    because locking a row FOR UPDATE needs the UPDATE privilege the runtime role no longer has.
     """
-    held = await conn.fetchval("SELECT NULLIF(current_setting('app.audit_chain', true), '')::int")
-    if held is not None:
-        head: asyncpg.Record | None = await conn.fetchrow(
-            "SELECT id, seq, head_hash FROM audit_chain WHERE id = $1 FOR UPDATE", held
-        )
-    else:
-        start = random.randrange(CHAIN_COUNT)  # noqa: S311  # load spreading, not security
-        head = await conn.fetchrow(
-            "SELECT id, seq, head_hash FROM audit_chain ORDER BY (id + $1) % $2 FOR UPDATE SKIP LOCKED LIMIT 1",
-            start,
-            CHAIN_COUNT,
-        )
-        if head is None:
-            head = await conn.fetchrow("SELECT id, seq, head_hash FROM audit_chain WHERE id = $1 FOR UPDATE", start)
+    start = random.randrange(CHAIN_COUNT)  # noqa: S311  # load spreading, not security
+    head: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT chain AS id, seq, head_hash FROM audit_chain_take($1)", start
+    )
     if head is None:
         raise RuntimeError("the audit chains are missing: run `disclosure-service migrate`")
-    await conn.execute("SELECT set_config('app.audit_chain', $1, true)", str(head["id"]))
     return head

@@ -91,7 +91,7 @@ class AuthApi(Controller):
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginIn]) -> Response[NextStep]:
         """Password: the first of two factors. Sets a session cookie that can only send a code."""
         outcome = await service.sign_in_with_password(
-            data.username, data.password, request_meta(request), datetime.now(UTC)
+            data.username, data.password, _keys(request), request_meta(request), datetime.now(UTC)
         )
         if outcome.token is None:
             raise NotAuthorizedException(outcome.error)

@@ -13,6 +13,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from disclosure_service.audit.writer import RequestMeta
 from disclosure_service.auth import sessions
+from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 
 
@@ -30,8 +31,9 @@ class SessionMiddleware(ASGIMiddleware):
         token = connection.cookies.get(sessions.SESSION_COOKIE)
         principal = None
         if token:
+            keys: Keys = connection.app.state.auth_keys
             async with db.transaction() as conn:
-                principal = await sessions.load(conn, token, datetime.now(UTC))
+                principal = await sessions.load(conn, token, datetime.now(UTC), key=keys.token_key)
         scope["user"] = principal
         scope["auth"] = principal
         scope.setdefault("state", {})["request_id"] = secrets.token_hex(8)

@@ -56,7 +56,7 @@ async def sign_in(request: AnyRequest) -> Template | Redirect:
         errors.add("password", "Enter your password")
     if not errors:
         outcome = await service.sign_in_with_password(
-            form["username"], form["password"], request_meta(request), datetime.now(UTC)
+            form["username"], form["password"], _keys(request), request_meta(request), datetime.now(UTC)
         )
         if outcome.token:
             return _see_other(f"/sign-in/code?next={next_path}", outcome.token)

@@ -34,6 +34,8 @@ class Principal:
     stage: SessionStage
     mfa_at: datetime | None
     step_up_at: datetime | None
+    # The user's own force, from the `force` table: what their pages are headed with.
+    force_name: str = ""
 
     @property
     def signed_in(self) -> bool:

@@ -17,9 +17,8 @@ from disclosure_service.accounts.roles import UserStatus
 from disclosure_service.accounts.service import USERNAME
 from disclosure_service.audit.vocabulary import Operation
 from disclosure_service.audit.writer import Actor, RequestMeta, record
-from disclosure_service.auth import passwords, recovery, sessions, totp
+from disclosure_service.auth import passwords, recovery, sessions, tokens, totp
 from disclosure_service.auth.principal import Principal, SessionStage
-from disclosure_service.auth.tokens import token_hash
 from disclosure_service.database import engine as db
 from disclosure_service.settings import Settings
 
@@ -50,12 +49,18 @@ class Keys:
 
     box: totp.SecretBox
     recovery_key: str
+    # Seals session and enrolment tokens (`auth.tokens`).
+    token_key: bytes
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Keys:
         # The recovery-code key is derived from SECRET_KEY so that it never equals the raw key.
         derived = hashlib.sha256(b"recovery-codes:" + settings.secret_key.encode("utf-8")).hexdigest()
-        return cls(box=totp.SecretBox(settings.totp_encryption_key), recovery_key=derived)
+        return cls(
+            box=totp.SecretBox(settings.totp_encryption_key),
+            recovery_key=derived,
+            token_key=tokens.derive_key(settings.secret_key),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +85,7 @@ class AuthError(Exception):
 # Password
 
 
-async def sign_in_with_password(username: str, password: str, meta: RequestMeta, now: datetime) -> Outcome:
+async def sign_in_with_password(username: str, password: str, keys: Keys, meta: RequestMeta, now: datetime) -> Outcome:
     """First factor. The answer is the same for an unknown user, a wrong password and a locked account."""
     async with db.transaction() as conn:
         found = await conn.fetchrow("SELECT user_id, force_id FROM auth_login_lookup($1)", username)
@@ -124,7 +129,12 @@ async def sign_in_with_password(username: str, password: str, meta: RequestMeta,
             await _count_failure(conn, actor, event, meta, now)
             return Outcome(error=SIGN_IN_FAILED)
         token = await sessions.create(
-            conn, user_id=user["id"], force_id=found["force_id"], stage=SessionStage.password, now=now
+            conn,
+            key=keys.token_key,
+            user_id=user["id"],
+            force_id=found["force_id"],
+            stage=SessionStage.password,
+            now=now,
         )
         await record(conn, actor=actor, operation=Operation.authentication, event="sign_in.password_ok", meta=meta)
         return Outcome(token=token)
@@ -147,7 +157,7 @@ async def sign_in_with_code(principal: Principal, code: str, keys: Keys, meta: R
         )
         # A recovery code signs in, but it is not a fresh code from the authenticator: no step-up.
         fresh = totp.normalise_code(code) is not None
-        token = await sessions.upgrade(conn, principal.session_id, SessionStage.mfa, now, fresh_code=fresh)
+        token = await sessions.upgrade(conn, principal, SessionStage.mfa, now, key=keys.token_key, fresh_code=fresh)
         await record(
             conn,
             actor=principal.actor,
@@ -277,7 +287,7 @@ async def _scope(conn: asyncpg.Connection[Any], force_id: int) -> None:
 async def start_enrolment(token: str, password: str, keys: Keys, meta: RequestMeta, now: datetime) -> Outcome:
     """Check the link and the new password, store both factors' secrets, return the TOTP URI."""
     async with db.transaction() as conn:
-        link = await _live_enrolment_link(conn, token, now)
+        link = await _live_enrolment_link(conn, token, now, keys.token_key)
         if link is None:
             return Outcome(error=ENROLMENT_LINK_FAILED)
         await _scope(conn, link["force"])
@@ -296,7 +306,7 @@ async def start_enrolment(token: str, password: str, keys: Keys, meta: RequestMe
     secret = totp.new_secret()
 
     async with db.transaction(force_id=link["force"]) as conn:
-        if await _live_enrolment_link(conn, token, now) is None:  # used meanwhile, in another tab
+        if await _live_enrolment_link(conn, token, now, keys.token_key) is None:  # used meanwhile, in another tab
             return Outcome(error=ENROLMENT_LINK_FAILED)
         await conn.execute(
             "UPDATE app_user SET password_hash = $2, totp_secret_encrypted = $3, totp_last_timecode = NULL, "
@@ -307,7 +317,12 @@ async def start_enrolment(token: str, password: str, keys: Keys, meta: RequestMe
             now,
         )
         session_token = await sessions.create(
-            conn, user_id=link["user"], force_id=link["force"], stage=SessionStage.enrolment, now=now
+            conn,
+            key=keys.token_key,
+            user_id=link["user"],
+            force_id=link["force"],
+            stage=SessionStage.enrolment,
+            now=now,
         )
         await record(
             conn,
@@ -351,7 +366,7 @@ async def confirm_enrolment(principal: Principal, code: str, keys: Keys, meta: R
             'INSERT INTO recovery_code ("user", code_hash, created_at) VALUES ($1, $2, $3)',
             [(principal.user_id, recovery.digest(c, keys.recovery_key), now) for c in codes],
         )
-        token = await sessions.upgrade(conn, principal.session_id, SessionStage.mfa, now)
+        token = await sessions.upgrade(conn, principal, SessionStage.mfa, now, key=keys.token_key)
         await record(
             conn,
             actor=principal.actor,
@@ -362,12 +377,22 @@ async def confirm_enrolment(principal: Principal, code: str, keys: Keys, meta: R
     return Outcome(token=token, recovery_codes=tuple(codes))
 
 
-async def _live_enrolment_link(conn: asyncpg.Connection[Any], token: str, now: datetime) -> asyncpg.Record | None:
+async def _live_enrolment_link(
+    conn: asyncpg.Connection[Any], token: str, now: datetime, key: bytes
+) -> asyncpg.Record | None:
+    parsed = tokens.parse(token)
+    if parsed is None:
+        return None
     link: asyncpg.Record | None = await conn.fetchrow(
-        'SELECT id, "user", "force" FROM enrolment_token WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2',
-        token_hash(token),
+        'SELECT id, token_hash, "user", "force" FROM enrolment_token WHERE id = $1 AND used_at IS NULL '
+        "AND expires_at > $2",
+        parsed.row_id,
         now,
     )
+    if link is None or not tokens.matches(
+        link["token_hash"], key, tokens.ENROLMENT, parsed.secret, link["user"], link["force"]
+    ):
+        return None
     return link
 
 

@@ -1,8 +1,10 @@
 """Server-side sessions in PostgreSQL, shared by every worker process.
 
-The cookie carries a random token; the table keeps only its hash. A token the server did not
-issue is never adopted, and the token changes whenever the session proves more (password, then
-code), so an id planted before sign-in is worthless after it.
+The cookie carries `<session id>.<random secret>`; the table keeps only a seal of the secret bound
+to the session's user, force and stage, keyed by a key the database does not hold (`auth.tokens`).
+A token the server did not issue is never adopted, a row written straight into the table matches
+no cookie, and the token changes whenever the session proves more (password, then code), so an id
+planted before sign-in is worthless after it.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import asyncpg
 from litestar.datastructures import Cookie
 
 from disclosure_service.accounts.roles import Role
+from disclosure_service.auth import tokens
 from disclosure_service.auth.principal import Principal, SessionStage, session_expired
-from disclosure_service.auth.tokens import new_token, token_hash
 
 SESSION_COOKIE = "__Host-session"
 # Litestar's CSRF token: JSON clients send its value back in the X-CSRFToken header.
@@ -23,6 +25,11 @@ CSRF_COOKIE = "__Host-csrftoken"
 # Writing last_seen_at on every request would make every page a write; a minute's slack in a
 # thirty-minute idle timeout is harmless.
 TOUCH_INTERVAL = timedelta(minutes=1)
+_STAGES = frozenset(stage.value for stage in SessionStage)
+
+
+def _seal(key: bytes, secret: str, user_id: int, force_id: int, stage: SessionStage) -> str:
+    return tokens.seal(key, tokens.SESSION, secret, user_id, force_id, stage.value)
 
 
 def session_cookie(token: str) -> Cookie:
@@ -35,42 +42,52 @@ def cleared_session_cookie() -> Cookie:
 
 
 async def create(
-    conn: asyncpg.Connection[Any], *, user_id: int, force_id: int, stage: SessionStage, now: datetime
+    conn: asyncpg.Connection[Any], *, key: bytes, user_id: int, force_id: int, stage: SessionStage, now: datetime
 ) -> str:
-    token = new_token()
-    await conn.execute(
+    secret = tokens.new_secret()
+    session_id: int = await conn.fetchval(
         'INSERT INTO auth_session (token_hash, "user", "force", stage, created_at, last_seen_at, mfa_at) '
-        "VALUES ($1, $2, $3, $4, $5, $5, $6)",
-        token_hash(token),
+        "VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
+        _seal(key, secret, user_id, force_id, stage),
         user_id,
         force_id,
         stage.value,
         now,
         now if stage is SessionStage.mfa else None,
     )
-    return token
+    return str(tokens.Token(session_id, secret))
 
 
-async def load(conn: asyncpg.Connection[Any], token: str, now: datetime) -> Principal | None:
-    """The principal behind a cookie's token, or None if it is unknown, revoked or timed out.
+async def load(conn: asyncpg.Connection[Any], cookie: str, now: datetime, *, key: bytes) -> Principal | None:
+    """The principal behind a cookie's token, or None if it is unknown, forged, revoked or timed out.
 
     Scopes the transaction to the user's force (row-level security) as a side effect.
     """
+    token = tokens.parse(cookie)
+    if token is None:
+        return None
     session = await conn.fetchrow(
-        'SELECT id, "user", "force", stage, created_at, last_seen_at, mfa_at, step_up_at '
-        "FROM auth_session WHERE token_hash = $1 AND revoked_at IS NULL",
-        token_hash(token),
+        'SELECT id, token_hash, "user", "force", stage, created_at, last_seen_at, mfa_at, step_up_at '
+        "FROM auth_session WHERE id = $1 AND revoked_at IS NULL",
+        token.row_id,
     )
-    if session is None:
+    # A wrong secret revokes nothing: anyone could send any id, and must not end others' sessions.
+    if session is None or session["stage"] not in _STAGES:
+        return None
+    stage = SessionStage(session["stage"])
+    if not tokens.matches(
+        session["token_hash"], key, tokens.SESSION, token.secret, session["user"], session["force"], stage.value
+    ):
         return None
     if session_expired(session["created_at"], session["last_seen_at"], now):
         await revoke(conn, session["id"], now)
         return None
     await conn.execute("SELECT set_config('app.force_id', $1, true)", str(session["force"]))
     user = await conn.fetchrow(
-        "SELECT username, display_name, role, status FROM app_user WHERE id = $1", session["user"]
+        "SELECT u.username, u.display_name, u.role, u.status, f.name AS force_name FROM app_user u "
+        'JOIN force f ON f.id = u."force" WHERE u.id = $1',
+        session["user"],
     )
-    stage = SessionStage(session["stage"])
     if user is None or not _usable(user["status"], stage):
         await revoke(conn, session["id"], now)
         return None
@@ -86,6 +103,7 @@ async def load(conn: asyncpg.Connection[Any], token: str, now: datetime) -> Prin
         stage=stage,
         mfa_at=session["mfa_at"],
         step_up_at=session["step_up_at"],
+        force_name=user["force_name"],
     )
 
 
@@ -95,23 +113,29 @@ def _usable(status: str, stage: SessionStage) -> bool:
 
 
 async def upgrade(
-    conn: asyncpg.Connection[Any], session_id: int, stage: SessionStage, now: datetime, *, fresh_code: bool = True
+    conn: asyncpg.Connection[Any],
+    principal: Principal,
+    stage: SessionStage,
+    now: datetime,
+    *,
+    key: bytes,
+    fresh_code: bool = True,
 ) -> str:
     """Move a session to a later stage under a new token; the old token stops working at once.
 
     `fresh_code` records that a code from the authenticator was just entered (it counts as a step-up).
     """
-    token = new_token()
+    secret = tokens.new_secret()
     await conn.execute(
         "UPDATE auth_session SET token_hash = $2, stage = $3::varchar, last_seen_at = $4, "
         "mfa_at = CASE WHEN $5 THEN $4 ELSE mfa_at END WHERE id = $1",
-        session_id,
-        token_hash(token),
+        principal.session_id,
+        _seal(key, secret, principal.user_id, principal.force_id, stage),
         stage.value,
         now,
         fresh_code,
     )
-    return token
+    return str(tokens.Token(principal.session_id, secret))
 
 
 async def mark_stepped_up(conn: asyncpg.Connection[Any], session_id: int, now: datetime) -> None:

@@ -27,6 +27,7 @@ from disclosure_service.cases.workflow import ACTION_LABELS, STEP_UP_ACTIONS, Ac
 from disclosure_service.database import engine as db
 from disclosure_service.disclosures import documents
 from disclosure_service.disclosures.handlers import MAX_SCAN_BYTES
+from disclosure_service.numbers import whole_number
 from disclosure_service.web.formatting import to_london
 from disclosure_service.web.forms import FormErrors, read_form_lists
 from disclosure_service.web.formspec import Field, Section, all_fields, parse
@@ -92,8 +93,7 @@ async def cases_page(request: AnyRequest) -> Template:
 
 
 def _page_number(request: AnyRequest) -> int:
-    given = request.query_params.get("page", "1")
-    return min(int(given), 10_000) if given.isdigit() and int(given) >= 1 else 1
+    return min(whole_number(request.query_params.get("page")) or 1, 10_000)
 
 
 @post("/cases/reassign", opt=access.opt(access.SUPERVISORS))
@@ -102,12 +102,13 @@ async def reassign(request: AnyRequest) -> Redirect:
     principal = access.caller(request)
     form = await read_form_lists(request)
     target = (form.get("user_id") or [""])[0]
-    ids = [int(v) for v in form.get("case_ids", []) if v.isdigit()]
+    ids = [number for v in form.get("case_ids", []) if (number := whole_number(v)) is not None]
     queue = (form.get("queue") or ["overdue"])[0]
-    if not target.isdigit() or not ids:
+    target_id = whole_number(target)
+    if target_id is None or not ids:
         return _see_other(f"/cases?queue={queue}&done=reassign-nothing")
     try:
-        moved = await service.reassign(principal, ids, int(target), request_meta(request))
+        moved = await service.reassign(principal, ids, target_id, request_meta(request))
     except actions.ActionRefusedError:
         return _see_other(f"/cases?queue={queue}&done=reassign-refused")
     return _see_other(f"/cases?queue={queue}&done=reassigned-{moved}")
@@ -374,7 +375,7 @@ async def take_action(request: AnyRequest, case_id: FromPath[int], action_name: 
     fields = spec.fields(opened.case, staff)
     version = (form.get("version") or ["0"])[0]
     key = (form.get("submission_key") or [""])[0] or None
-    extra = {"version": int(version) if version.isdigit() else 0, "submission_key": key}
+    extra = {"version": whole_number(version, low=0) or 0, "submission_key": key}
     data, errors = parse((Section("", fields),), form, spec.struct, extra=extra)
     if data is not None and any(f.kind == "file" for f in fields):
         data = await _with_upload(request, data, errors)

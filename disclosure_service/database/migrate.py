@@ -29,13 +29,16 @@ _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 TABLE_PRIVILEGES: dict[str, str] = {
     "force": "SELECT",
     "audit_event": "SELECT, INSERT",
-    "audit_chain": "SELECT, UPDATE",
+    # Heads move only through audit_chain_take / audit_chain_advance, which check the link.
+    "audit_chain": "SELECT",
 }
 # SECURITY DEFINER functions the runtime role may call (see the migrations).
 FUNCTIONS = (
     "auth_login_lookup(text)",
     "case_search(text, integer)",
     "case_same_person(text, text, date, integer)",
+    "audit_chain_take(integer)",
+    "audit_chain_advance(integer)",
 )
 DEFAULT_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 

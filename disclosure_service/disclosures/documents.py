@@ -2,7 +2,9 @@
 
 Rendering always escapes (`autoescape`: a `<` or `&` typed by an officer would otherwise delete a
 whole paragraph silently) and never guesses (`StrictUndefined`: a missing value is an error, not a
-blank). Templates are the force's to edit: each upload is checked before it can be used.
+blank). Templates are the force's to edit: each upload is checked before it can be used, for what
+Word would do with it as well as for its tags (`safety`). Checks and rendering run in a separate
+process with CPU and memory limits (`sandbox`), never on the event loop.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import anyio.to_thread
 import asyncpg
 from docx import Document
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from disclosure_service.disclosures import safety, sandbox
 from disclosure_service.paths import DOCUMENT_TEMPLATES_DIR
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -66,10 +70,35 @@ REQUIRED: dict[str, frozenset[str]] = {
 TITLES = {"undertaking": "Confidentiality undertaking", "non_disclosure_letter": "Non-disclosure letter"}
 
 
+# A template has no use for long loops (every value is one piece of text); nested loops multiply.
+MAX_RANGE = 100
+
+
+class _TemplateSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, with the cheap ways of building huge values taken away."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        # "x" * 10**9 is one short tag and a gigabyte of text.
+        if operator == "**" or not (isinstance(left, int | float) and isinstance(right, int | float)):
+            raise SecurityError(f"a template may not use {operator} except to multiply numbers")
+        return super().call_binop(context, operator, left, right)
+
+
+def _bounded_range(*args: int) -> range:
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise SecurityError(f"a template may loop at most {MAX_RANGE} times")
+    return numbers
+
+
 def environment() -> Environment:
     """A sandbox: an uploaded template is the administrator's text, not code the service runs.
     Without it a template could reach Python's internals through any value's attributes."""
-    return ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    env = _TemplateSandbox(autoescape=True, undefined=StrictUndefined)
+    env.globals["range"] = _bounded_range
+    return env
 
 
 def sample_context(name: str) -> dict[str, str]:
@@ -78,16 +107,25 @@ def sample_context(name: str) -> dict[str, str]:
 
 
 def render(template: bytes, context: dict[str, Any]) -> bytes:
-    """The filled-in document. Synchronous and CPU-bound: call through `render_async`."""
+    """The filled-in document. Synchronous and CPU-bound: the service calls `render_async`.
+
+    Refuses a template whose zip would inflate too far before opening it, and refuses the result if
+    it holds anything `safety` forbids, whatever the template was when it was uploaded.
+    """
+    if found := safety.zip_problems(template):
+        raise safety.UnsafeDocumentError("; ".join(found))
     document = DocxTemplate(io.BytesIO(template))  # a fresh object every time: rendering mutates it
     document.render(context, jinja_env=environment())
+    if found := safety.package_problems(document.docx.part.package):
+        raise safety.UnsafeDocumentError("; ".join(found))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
 
 
 async def render_async(template: bytes, context: dict[str, Any]) -> bytes:
-    return await anyio.to_thread.run_sync(render, template, context)
+    """`render` in the sandbox's child process, within its CPU, memory and time limits."""
+    return await sandbox.render(template, context)
 
 
 def text_of(docx: bytes) -> str:
@@ -107,6 +145,10 @@ def problems(name: str, content: bytes) -> list[str]:
         return [f"There is no document called {name}"]
     if len(content) > MAX_TEMPLATE_BYTES:
         return ["The template must be 2 MB or smaller"]
+    if not content.startswith(b"PK"):
+        return ["The file is not a Word document (.docx)"]
+    if unsafe := safety.problems(content):
+        return unsafe
     used, unreadable = _variables(content)
     if unreadable:
         return [unreadable]
@@ -122,9 +164,16 @@ def problems(name: str, content: bytes) -> list[str]:
     return found
 
 
+async def problems_async(name: str, content: bytes) -> list[str]:
+    """`problems` in the sandbox's child process: an upload is checked within its limits."""
+    if name not in FIELDS:
+        return [f"There is no document called {name}"]
+    if len(content) > MAX_TEMPLATE_BYTES:
+        return ["The template must be 2 MB or smaller"]
+    return await sandbox.problems(name, content)
+
+
 def _variables(content: bytes) -> tuple[set[str], str | None]:
-    if not content.startswith(b"PK"):
-        return set(), "The file is not a Word document (.docx)"
     try:
         used: set[str] = DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables(jinja_env=environment())
     except TemplateError as exc:

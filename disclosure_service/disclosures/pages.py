@@ -151,7 +151,7 @@ async def upload_template(request: AnyRequest, name: FromPath[str], language: Fr
         errors.add("code", refused, f"{name}-{language}-code")
         return await _templates_page(request, errors, status=HTTP_400_BAD_REQUEST)
     content = await upload.read()
-    for number, reason in enumerate(documents.problems(name, content)):
+    for number, reason in enumerate(await documents.problems_async(name, content)):
         errors.add(f"file-{number}", reason, anchor)
     if errors:
         return await _templates_page(request, errors, status=HTTP_400_BAD_REQUEST)

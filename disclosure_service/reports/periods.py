@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from disclosure_service.numbers import iso_date
 from disclosure_service.web.formatting import LONDON, long_date
 
 
@@ -41,14 +42,12 @@ def parse(first: str | None, last: str | None, today: date) -> tuple[Period, lis
     """A period from two YYYY-MM-DD strings; by default this financial year so far."""
     problems: list[str] = []
     default = financial_year(financial_year_of(today))
-    try:
-        start = date.fromisoformat(first) if first else default.first
-    except ValueError:
+    start = iso_date(first) if first else default.first
+    if start is None:
         problems.append("Enter the start date as YYYY-MM-DD, like 2026-04-01")
         start = default.first
-    try:
-        end = date.fromisoformat(last) if last else min(default.last, today)
-    except ValueError:
+    end = iso_date(last) if last else min(default.last, today)
+    if end is None:
         problems.append("Enter the end date as YYYY-MM-DD, like 2027-03-31")
         end = default.last
     if end < start:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from disclosure_service.numbers import EARLIEST, LATEST, whole_number
 from disclosure_service.web.formatting import LONDON
 from disclosure_service.web.forms import FormErrors
 
@@ -114,9 +115,11 @@ def _convert(spec: Field, raw: str) -> tuple[Any, str | None]:
     if spec.kind in ("radios", "select"):
         if spec.options and raw not in {value for value, _ in spec.options}:
             return None, spec.missing()
-        return (int(raw) if raw.isdigit() and spec.kind == "select" else raw), None
+        number = whole_number(raw, low=0) if spec.kind == "select" else None
+        return (raw if number is None else number), None
     if spec.kind == "number":
-        return (int(raw), None) if raw.isdigit() else (None, f"{spec.label} must be a whole number, like 14")
+        number = whole_number(raw, low=0)
+        return (number, None) if number is not None else (None, f"{spec.label} must be a whole number, like 14")
     return raw, None
 
 
@@ -135,21 +138,39 @@ def _read_date(spec: Field, form: dict[str, list[str]], parsed: Parsed) -> None:
         if spec.required:
             parsed.errors.add(spec.name, spec.missing(), spec.anchor)
         return
-    try:
-        day = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
+    day = _real_date(parts["year"], parts["month"], parts["day"])
+    if day is None:
         parsed.errors.add(spec.name, f"{spec.label} must be a real date, like 28 11 2026", spec.anchor)
         return
     if spec.kind == "date":
         parsed.values[spec.name] = day
         return
     try:
-        hours, minutes = (int(n) for n in clock.replace(".", ":").split(":"))
+        hours, minutes = (_strict_int(n) for n in clock.replace(".", ":").split(":"))
         moment = datetime.combine(day, time(hours, minutes), tzinfo=LONDON)
     except ValueError:
         parsed.errors.add(spec.name, "Enter the time using the 24-hour clock, like 14:30", f"{spec.id}-time")
         return
     parsed.values[spec.name] = moment.astimezone(UTC)
+
+
+def _real_date(year: str, month: str, day: str) -> date | None:
+    """A date in plain digits, in the years a case can be about (`numbers.EARLIEST` to `LATEST`)."""
+    parts = [whole_number(part) for part in (year, month, day)]
+    if None in parts:
+        return None
+    try:
+        found = date(*(part for part in parts if part is not None))
+    except ValueError:
+        return None
+    return found if EARLIEST <= found <= LATEST else None
+
+
+def _strict_int(text: str) -> int:
+    number = whole_number(text, low=0, high=99)
+    if number is None:
+        raise ValueError(text)
+    return number
 
 
 def _nest(flat: dict[str, Any]) -> dict[str, Any]:
@@ -166,7 +187,7 @@ def _nest(flat: dict[str, Any]) -> dict[str, Any]:
 
 def _listify(value: Any) -> Any:
     if isinstance(value, dict):
-        if value and all(k.isdigit() for k in value):
+        if value and all(k.isascii() and k.isdecimal() for k in value):
             items = [_listify(value[k]) for k in sorted(value, key=int)]
             return [item for item in items if any(v not in ("", None, []) for v in item.values())]
         return {k: _listify(v) for k, v in value.items()}

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from disclosure_service.auth.principal import Principal
 from disclosure_service.paths import WEB_TEMPLATES_DIR
 from disclosure_service.settings import Settings
 from disclosure_service.web import formatting, navigation
 
 SERVICE_NAME = "Disclosure scheme cases"
+
+
+def force_name_for(request: Any) -> str:
+    """The name of the force whose user is asking; empty on public pages (nobody is known yet)."""
+    principal = request.scope.get("user") if request is not None else None
+    return principal.force_name if isinstance(principal, Principal) else ""
 
 
 def make_environment(settings: Settings) -> Environment:
@@ -37,7 +45,8 @@ def make_environment(settings: Settings) -> Environment:
     env.filters["long_datetime"] = formatting.long_datetime
     env.filters["fromjson"] = json.loads
     env.globals["service_name"] = SERVICE_NAME
-    env.globals["force_name"] = settings.force_name
+    # The signed-in user's own force, never the deployment's: one deployment may serve several forces.
+    env.globals["force_name_for"] = force_name_for
     env.globals["nav_items"] = navigation.nav_items
     return env
 

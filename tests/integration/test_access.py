@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -12,10 +14,11 @@ from litestar import Litestar
 from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.routes import HTTPRoute
 
+from disclosure_service.accounts.roles import Role
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from disclosure_service.web.headers import CONTENT_SECURITY_POLICY
-from tests import database
+from tests import cases, database
 from tests.factories import TestUser, make_user, next_time_step
 from tests.http import Api
 
@@ -94,7 +97,12 @@ async def test_an_enrolling_session_reaches_nothing_but_enrolment(
         from disclosure_service.auth.principal import SessionStage
 
         token = await sessions.create(
-            conn, user_id=user.id, force_id=user.force_id, stage=SessionStage.enrolment, now=datetime.now(UTC)
+            conn,
+            key=keys.token_key,
+            user_id=user.id,
+            force_id=user.force_id,
+            stage=SessionStage.enrolment,
+            now=datetime.now(UTC),
         )
     api.set_session(token)
     assert (await api.get("/enrol/authenticator")).status_code == 200
@@ -113,6 +121,133 @@ async def test_the_api_description_is_for_signed_in_users(api: Api, officer: Tes
     schema = await api.get("/schema/openapi.json")
     assert schema.status_code == 200
     assert "/api/v1/auth/login" in schema.json()["paths"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers and dates out of range (row 20): a 400 or a 404, never a 5xx
+
+HUGE = ("99999999999999999999", "0")  # past int8, and below every id (int4 + 1 is checked alike)
+ODD_QUERY = (
+    "page=%C2%B2&before=99999999999999999999&since=9999-12-31&until=9999-12-31&from=0001-01-01&to=9999-12-31"
+    "&year=99999999999999999999&reason=x&reason_detail=y&queue=z&q=%C2%B2"
+)
+# A form or JSON body whose every likely number is out of range or not an ASCII number.
+ODD_FORM = {
+    "version": "²",
+    "case_ids": "99999999999999999999",
+    "target": "²",
+    "recipient": "99999999999999999999",
+    "days": "99999999999999999999",
+    "received_at-day": "31",
+    "received_at-month": "12",
+    "received_at-year": "9999",
+}
+ODD_JSON = ({"version": 10**20}, {"version": 2**31, "submission_key": "odd-numbers-0001"}, {"version": -(2**40)})
+NEVER_CALLED = {"/sign-out", "/api/v1/auth/logout"}  # they would end the session being tested
+
+
+@pytest.mark.parametrize("role", [Role.supervisor, Role.admin, Role.auditor])  # officers reach less than supervisors
+async def test_huge_and_odd_numbers_and_dates_never_cause_a_server_error(
+    api: Api, app: Litestar, *, forces: dict[str, int], keys: Keys, transaction: None, role: Role
+) -> None:
+    user = await make_user(force_id=forces["ALPHA"], keys=keys, role=role)
+    await api.sign_in(user)
+    # A real case, so that its actions get as far as reading the numbers in their bodies.
+    real = str((await cases.create(api))["id"]) if role is Role.supervisor else "1"
+    failures = []
+    for method, path, _ in http_routes(app):
+        if path.startswith("/static") or path in NEVER_CALLED:
+            continue
+        for number in (*HUGE, real) if ":int}" in path else ("1",):
+            url = re.sub(r"\{[^}:]+:int\}", number, re.sub(r"\{[^}:]+:str\}", "x", path))
+            if method == "GET":
+                responses = [await api.get(f"{url}?{ODD_QUERY}")]
+            elif path.startswith("/api/"):
+                responses = [await api.post(url, body) for body in ODD_JSON]
+            else:
+                responses = [await api.form(url, ODD_FORM), await api.form(f"{url}?{ODD_QUERY}", {})]
+            failures += [f"{method} {url} -> {r.status_code}" for r in responses if r.status_code >= 500]
+            if method == "GET" and number in HUGE:
+                response = responses[0]
+                assert response.status_code in (303, 400, 403, 404), f"{method} {url} -> {response.status_code}"
+    assert failures == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens the database alone cannot make (the runtime role writes auth_session and enrolment_token)
+
+
+async def test_a_session_written_straight_into_the_database_opens_nothing(
+    api: Api, forces: dict[str, int], keys: Keys, transaction: None
+) -> None:
+    victim = await make_user(force_id=forces["BRAVO"], keys=keys, role=Role.supervisor)
+    secret = "A" * 43
+    cookies = []
+    async with db.transaction() as conn:  # the runtime role, as a stolen APP_DATABASE_URL would give
+        for hashed in ("plain", "whole cookie"):
+            session_id = await conn.fetchval(
+                'INSERT INTO auth_session (token_hash, "user", "force", stage, created_at, last_seen_at, mfa_at, '
+                "step_up_at) VALUES ($1, $2, $3, 'mfa', now(), now(), now(), now()) RETURNING id",
+                f"{hashed}-{secrets.token_hex(8)}",
+                victim.id,
+                victim.force_id,
+            )
+            cookie = secret if hashed == "plain" else f"{session_id}.{secret}"
+            await conn.execute(
+                "UPDATE auth_session SET token_hash = $2 WHERE id = $1",
+                session_id,
+                hashlib.sha256(cookie.encode()).hexdigest(),
+            )
+            cookies.append(cookie)
+    for cookie in cookies:
+        api.set_session(cookie)
+        assert (await api.get("/api/v1/auth/me")).status_code == 401, cookie
+
+
+async def test_a_session_moved_to_another_user_force_or_stage_in_the_database_stops_working(
+    api: Api, forces: dict[str, int], keys: Keys, officer: TestUser
+) -> None:
+    victim = await make_user(force_id=forces["BRAVO"], keys=keys, role=Role.supervisor)
+    await api.sign_in(officer)
+    assert (await api.get("/api/v1/auth/me")).status_code == 200
+    async with db.transaction() as conn:
+        await conn.execute(
+            'UPDATE auth_session SET "user" = $2, "force" = $3 WHERE "user" = $1',
+            officer.id,
+            victim.id,
+            victim.force_id,
+        )
+    assert (await api.get("/api/v1/auth/me")).status_code == 401
+
+    other = Api(api.http)
+    other.http.cookies.clear()
+    await other.password_only(officer)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE auth_session SET stage = 'mfa', mfa_at = now() WHERE \"user\" = $1 AND revoked_at IS NULL",
+            officer.id,
+        )
+    assert (await other.get("/api/v1/auth/me")).status_code == 401
+
+
+async def test_an_enrolment_link_written_straight_into_the_database_opens_nothing(
+    api: Api, forces: dict[str, int], keys: Keys, transaction: None
+) -> None:
+    victim = await make_user(force_id=forces["BRAVO"], keys=keys, role=Role.supervisor)
+    secret = "B" * 43
+    async with db.transaction() as conn:
+        link_id = await conn.fetchval(
+            'INSERT INTO enrolment_token (token_hash, "user", "force", created_at, expires_at) '
+            "VALUES ($1, $2, $3, now(), now() + interval '1 day') RETURNING id",
+            hashlib.sha256(secret.encode()).hexdigest(),
+            victim.id,
+            victim.force_id,
+        )
+    for token in (secret, f"{link_id}.{secret}"):
+        response = await api.post("/api/v1/auth/enrol", {"token": token, "password": "a brand new long passphrase"})
+        assert response.status_code == 400, response.text
+    async with db.transaction(force_id=victim.force_id) as conn:
+        assert await conn.fetchval("SELECT status FROM app_user WHERE id = $1", victim.id) == "active"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -173,3 +173,38 @@ async def test_paging_back_shows_every_row_once_when_ids_and_times_disagree(
 
     newest_first = [f"P-{n}" for n, _ in sorted(enumerate(minutes), key=lambda item: -item[1])]
     assert seen == newest_first
+
+
+async def test_auditors_see_who_received_a_disclosure_by_role_never_by_name(
+    api: Api, auditor: TestUser, forces: dict[str, int]
+) -> None:
+    officer = Actor(None, forces["ALPHA"], "dc.someone")
+    async with db.transaction(force_id=forces["ALPHA"]) as conn:
+        for event, record_type, record_id, details in (
+            ("document.downloaded", "undertaking", 71, {}),
+            ("case.record_applicant_told", "application", 5, {"letter_id": 72}),
+        ):
+            await record(
+                conn,
+                actor=officer,
+                operation=Operation.disclosure,
+                event=event,
+                reference="ALPHA-NAMES-1",
+                record_type=record_type,
+                record_id=record_id,
+                recipients="Jane Quietly-Recipient",
+                details=details,
+            )
+    await api.sign_in(auditor)
+    params = {"operation": "disclosure"}
+    events = (await api.get("/api/v1/audit/events", params=params)).json()
+    page = (await api.get("/audit", params=params)).text
+    export = (await api.get("/audit/export.csv", params=params)).text
+    for shown in (str(events), page, export):
+        assert "Quietly" not in shown
+        assert "the person receiving the disclosure (undertaking, document 71)" in shown
+        assert "the applicant (letter, document 72)" in shown
+    # The stored rows keep the name: they are hash-chained, and the log must name the recipient.
+    async with db.transaction(force_id=forces["ALPHA"]) as conn:
+        stored = await conn.fetchval("SELECT count(*) FROM audit_event WHERE recipients = 'Jane Quietly-Recipient'")
+    assert stored == 2

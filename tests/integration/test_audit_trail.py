@@ -213,8 +213,14 @@ async def test_the_command_reports_the_broken_row_and_fails(trail: database.Test
 
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE audit_event SET justification = 'x'", "DELETE FROM audit_event", "TRUNCATE audit_event"],
-    ids=["update", "delete", "truncate"],
+    [
+        "UPDATE audit_event SET justification = 'x'",
+        "DELETE FROM audit_event",
+        "TRUNCATE audit_event",
+        "UPDATE audit_chain SET seq = seq - 1",
+        "SELECT id FROM audit_chain FOR UPDATE",
+    ],
+    ids=["update", "delete", "truncate", "move a head", "lock the heads"],
 )
 async def test_the_runtime_role_cannot_change_the_trail(trail: database.TestDatabase, statement: str) -> None:
     conn = await asyncpg.connect(trail.app_url)
@@ -223,6 +229,34 @@ async def test_the_runtime_role_cannot_change_the_trail(trail: database.TestData
             await conn.execute(statement)
     finally:
         await conn.close()
+
+
+async def test_a_head_moves_only_to_the_row_appended_after_it(trail: database.TestDatabase) -> None:
+    conn = await asyncpg.connect(trail.app_url)
+    try:
+        head = await conn.fetchrow("SELECT id, seq, head_hash FROM audit_chain WHERE seq > 0 ORDER BY id LIMIT 1")
+        assert head is not None
+        # Nothing appended: the head stays where it is.
+        with pytest.raises(asyncpg.InsufficientPrivilegeError, match="only move to the row appended after"):
+            await conn.execute("SELECT audit_chain_advance($1)", head["id"])
+        # A row that claims the next position but does not link to the head: refused too.
+        async with conn.transaction():
+            await conn.execute(
+                "INSERT INTO audit_event (occurred_at, username, operation, event, reference, record_type, "
+                "justification, recipients, details, ip, user_agent, request_id, chain, seq, prev_hash, hash) "
+                "VALUES (now(), 'intruder', 'consultation', 'x', '', '', '', '', '{}', '', '', '', $1, $2, $3, $3)",
+                head["id"],
+                head["seq"] + 1,
+                "f" * 64,
+            )
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await conn.execute("SELECT audit_chain_advance($1)", head["id"])
+        after = await conn.fetchrow("SELECT seq, head_hash FROM audit_chain WHERE id = $1", head["id"])
+    finally:
+        await conn.close()
+    assert after is not None
+    assert (after["seq"], after["head_hash"]) == (head["seq"], head["head_hash"])
+    assert (await check(trail)).ok
 
 
 @pytest.mark.parametrize(

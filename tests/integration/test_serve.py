@@ -16,7 +16,7 @@ def test_serve_with_embedded_postgres_keeps_its_data_across_a_restart(tmp_path: 
         assert health["database"] == "up"
         sign_in = httpx.get(base_url, follow_redirects=True)
         assert sign_in.url.path == "/sign-in"
-        assert "Demo Constabulary" in sign_in.text
+        assert "Child Sex Offender Disclosure Scheme" in sign_in.text
     assert (tmp_path / "var" / "pgdata" / "PG_VERSION").exists()
 
     with cli.serving(env=env) as base_url:

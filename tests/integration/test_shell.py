@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import httpx
+import pytest
+
+from disclosure_service.accounts.roles import Role
+from disclosure_service.auth.service import Keys
+from tests.factories import make_user
+from tests.http import Api
 
 
 async def test_anonymous_visitors_are_sent_to_sign_in(client: httpx.AsyncClient) -> None:
@@ -16,7 +22,9 @@ async def test_pages_use_the_force_branded_layout(client: httpx.AsyncClient) -> 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     html = response.text
-    assert "Demo Constabulary" in html
+    # Nobody is known on a public page: no force is named (the deployment may serve several).
+    assert "<title>Sign in – Disclosure scheme cases</title>" in html
+    assert "Demo Constabulary" not in html
     assert 'class="govuk-generic-header' in html
     assert "govuk-service-navigation" in html
     assert "govuk-phase-banner" in html
@@ -69,3 +77,20 @@ async def test_every_response_carries_the_security_headers(client: httpx.AsyncCl
         assert headers["x-content-type-options"] == "nosniff", path
         assert headers["referrer-policy"] == "no-referrer", path
         assert headers["strict-transport-security"].startswith("max-age="), path
+
+
+@pytest.mark.parametrize(
+    ("force", "role", "path"), [("BRAVO", Role.supervisor, "/cases"), ("ALPHA", Role.admin, "/admin/users")]
+)
+async def test_signed_in_pages_name_the_users_own_force(
+    api: Api, *, forces: dict[str, int], keys: Keys, transaction: None, force: str, role: Role, path: str
+) -> None:
+    names = {"ALPHA": "Alpha Constabulary", "BRAVO": "Bravo Police"}
+    user = await make_user(force_id=forces[force], keys=keys, role=role)
+    await api.sign_in(user)
+    html = (await api.get(path)).text
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.endswith(f" – {names[force]}")
+    assert names[force] in html.split("</header>", 1)[0]
+    others = {name for code, name in names.items() if code != force} | {"Demo Constabulary"}
+    assert not [name for name in others if name in html]

@@ -68,3 +68,14 @@ async def test_nothing_uploaded_is_looked_at_without_a_fresh_code(api: Api, admi
     assert result.startswith("400")
     assert "Enter a new code" in result
     assert "not a Word document" not in result
+
+
+async def test_an_upload_that_would_send_case_data_out_when_opened_is_refused(api: Api, admin: TestUser) -> None:
+    from tests.unit.test_document_safety import REFUSED
+
+    await api.sign_in(admin)
+    result = await post_template(api, REFUSED["simple INCLUDEPICTURE"])
+    assert result.startswith("400"), result
+    assert "Word field that is not allowed (INCLUDEPICTURE)" in result
+    async with db.transaction(force_id=admin.force_id) as conn:
+        assert await conn.fetchval("SELECT count(*) FROM document_template WHERE version > 1") == 0
