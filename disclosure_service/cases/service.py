@@ -290,13 +290,14 @@ async def _act(
         case = await queries.case_file(conn, case_id)
         if case is None:
             raise CaseNotFoundError(case_id)
-        # Acting on a case needs what reading it needs, before anything about it (its version, its
-        # stage) is revealed: otherwise acting would be a way round giving a reason.
-        justification = await _justification(conn, principal, case, now)
         if case.record.version != data.version:
             # Someone changed the case since this person loaded it: say so before judging the
-            # request against a state they have not seen.
+            # request against a state they have not seen (two supervisors deciding at once: the
+            # second is told the case changed, even though the first decision took it off their queue).
             raise CaseConflictError()
+        # Acting on a case needs what reading it needs, before the rules say anything about its
+        # state: otherwise acting would be a way round giving a reason.
+        justification = await _justification(conn, principal, case, now)
         verdict = evaluate(action, case.facts(), actor_of(principal))
         if not verdict.allowed:
             raise ActionRefusedError(verdict.reasons, forbidden=verdict.forbidden)
