@@ -20,6 +20,7 @@ from disclosure_service.database.urls import password_of, user_of
 
 log = logging.getLogger(__name__)
 
+APP_NAME = "disclosure_service"
 # Any constant: serialises concurrent `migrate` runs (several containers starting at once).
 _MIGRATION_LOCK = 7_240_001
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -86,7 +87,6 @@ async def _ensure_role(conn: asyncpg.Connection[Any], role: str, password: str |
 
 async def _run_piccolo_migrations(owner_url: str) -> list[str]:
     # Imported here: Piccolo's migration machinery is only needed by this command.
-    from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager  # noqa: PLC0415
     from piccolo.apps.migrations.tables import Migration  # noqa: PLC0415
 
     owner = make_engine(owner_url)
@@ -98,11 +98,9 @@ async def _run_piccolo_migrations(owner_url: str) -> list[str]:
         output = io.StringIO()
         try:
             with contextlib.redirect_stdout(output):  # Piccolo prints progress with emoji; we log instead
-                result = await ForwardsMigrationManager(app_name="disclosure_service").run()
+                await _apply_each_with_its_record(owner, Migration, before)
         except asyncpg.PostgresError as exc:
             raise MigrationError(f"a migration failed and was rolled back: {exc}") from exc
-        if not result.success:
-            raise MigrationError(f"migrations failed: {result.message}")
         after = await _applied(Migration)
     finally:
         if previous is not None:
@@ -110,15 +108,48 @@ async def _run_piccolo_migrations(owner_url: str) -> list[str]:
     return sorted(set(after) - before)
 
 
+async def _apply_each_with_its_record(owner: Any, migration_table: Any, already_applied: set[str]) -> None:
+    """Apply each missing migration and insert its `migration` row in one transaction.
+
+    Piccolo's own runner commits a migration, then records it in a separate statement: a process
+    killed between the two leaves tables that no later run will accept ("already exists"). Here the
+    record commits with the work or not at all, so a killed run is simply repeated.
+    """
+    from piccolo.apps.migrations.auto.migration_manager import MigrationManager  # noqa: PLC0415
+    from piccolo.apps.migrations.commands.base import BaseMigrationManager  # noqa: PLC0415
+
+    finder = BaseMigrationManager()
+    await finder.create_migration_table()
+    app_config = finder.get_app_config(app_name=APP_NAME)
+    modules = finder.get_migration_modules(app_config.resolved_migrations_folder_path)
+    for migration_id in sorted(set(modules) - already_applied):
+        # Piccolo's manager opens engine.transaction() itself; inside ours it joins this one.
+        async with owner.transaction():
+            manager = await modules[migration_id].forwards()
+            if not isinstance(manager, MigrationManager):
+                raise MigrationError(f"migration {migration_id} did not return a MigrationManager")
+            await manager.run()
+            await migration_table.insert(migration_table(name=migration_id, app_name=APP_NAME)).run()
+
+
 async def _applied(migration_table: Any) -> list[str]:
     if not await migration_table.table_exists().run():
         return []
-    rows = await migration_table.select(migration_table.name).where(migration_table.app_name == "disclosure_service")
+    rows = await migration_table.select(migration_table.name).where(migration_table.app_name == APP_NAME)
     return [row["name"] for row in rows]
 
 
 async def _grant(conn: asyncpg.Connection[Any], role: str) -> None:
-    """Make the role's privileges exactly what TABLE_PRIVILEGES says, whatever they were."""
+    """Make the role's privileges exactly what TABLE_PRIVILEGES says, whatever they were.
+
+    In one transaction: a running web service never sees the moment between the revocation and
+    the grants, and a `migrate` killed half-way leaves the privileges as they were.
+    """
+    async with conn.transaction():
+        await _grant_in_transaction(conn, role)
+
+
+async def _grant_in_transaction(conn: asyncpg.Connection[Any], role: str) -> None:
     await conn.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{role}"')
     await conn.execute(f'REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM "{role}"')
     await conn.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')
