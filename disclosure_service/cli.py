@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
 import os
 import signal
+import socket
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+from cryptography.exceptions import InvalidTag
 
 from disclosure_service import __version__
 from disclosure_service.accounts import cli as accounts_cli
@@ -25,6 +28,7 @@ from disclosure_service.audit import cli as audit_cli
 from disclosure_service.auth import totp
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
+from disclosure_service.database.checks import totp_key_problem
 from disclosure_service.database.migrate import MigrationError, migrate
 from disclosure_service.database.setup import DatabaseUrls, check_reachable, resolve_urls
 from disclosure_service.settings import ConfigurationError, Settings, configure_logging, get_settings
@@ -128,6 +132,7 @@ def run_as_owner(
     """
 
     async def go() -> int:
+        refuse_a_new_embedded_database(settings)
         owner = (await resolve_urls(settings)).owner_or_fail()
         await check_reachable(owner, "DATABASE_URL")
         conn = await asyncpg.connect(owner)
@@ -138,10 +143,41 @@ def run_as_owner(
                 return await body(conn)
         except AccountError as exc:
             raise CommandError(str(exc)) from None
+        except asyncpg.UndefinedTableError:
+            raise ConfigurationError("the database has no tables yet: run `disclosure-service migrate` first") from None
         finally:
             await conn.close()
 
     return run(go)
+
+
+def refuse_a_new_embedded_database(settings: Settings) -> None:
+    """Administrative commands work on an existing database; they never start an empty one."""
+    if settings.embedded_database and not (settings.embedded_pgdata / "PG_VERSION").exists():
+        raise ConfigurationError(
+            f"there is no database in {settings.embedded_pgdata}: run `disclosure-service serve --demo` (or "
+            "`migrate`) in this folder first, set DATA_DIR to where it is, or set DATABASE_URL"
+        )
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail before migrating, not after, if the address cannot be listened on."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        raise ConfigurationError(f"cannot listen on {host}: not an address of this machine") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As uvicorn binds: a port left in TIME_WAIT by a previous run is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ConfigurationError(
+                    f"port {port} on {host} is already in use: stop what uses it or choose another with --port"
+                ) from None
+            raise ConfigurationError(f"cannot listen on {host} port {port}: {exc.strerror or exc}") from None
 
 
 def run(coro_fn: Callable[[], Coroutine[Any, Any, int]]) -> int:
@@ -218,7 +254,13 @@ def cmd_demo_code(settings: Settings, args: argparse.Namespace) -> int:
         row = await conn.fetchrow("SELECT id, totp_secret_encrypted FROM app_user WHERE username = $1", args.username)
         if row is None or row["totp_secret_encrypted"] is None:
             raise CommandError(f"{args.username} has no authenticator set up")
-        secret = keys.box.decrypt(row["totp_secret_encrypted"], row["id"])
+        try:
+            secret = keys.box.decrypt(row["totp_secret_encrypted"], row["id"])
+        except InvalidTag:
+            raise ConfigurationError(
+                "TOTP_ENCRYPTION_KEY does not decrypt this user's authenticator secret: it is not the key it was "
+                "encrypted with"
+            ) from None
         print(totp.provisioning_uri(secret, args.username) if args.uri else totp.code_at(secret, datetime.now(UTC)))
         return 0
 
@@ -244,6 +286,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise CommandError("--workers must be at least 1")
+    check_port_free(args.host, args.port)
     if args.demo:
         refuse_demo_in_production(settings)
 
@@ -254,6 +297,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         return urls
 
     urls = asyncio.run(go())
+    key_problem = asyncio.run(totp_key_problem(urls.app, Keys.from_settings(settings).box))
+    if key_problem is not None:
+        raise ConfigurationError(key_problem)
     # Worker processes read the resolved address: an embedded server is started once, here. They get
     # the web service's role only: the owner's address stays out of their environment.
     os.environ.pop("DATABASE_URL", None)
