@@ -27,8 +27,9 @@ from disclosure_service.accounts.service import AccountError
 from disclosure_service.audit import cli as audit_cli
 from disclosure_service.auth import totp
 from disclosure_service.auth.service import Keys
+from disclosure_service.database import embedded
 from disclosure_service.database import engine as db
-from disclosure_service.database.checks import totp_key_problem
+from disclosure_service.database.checks import pool_capacity_problem, totp_key_problem
 from disclosure_service.database.migrate import MigrationError, migrate
 from disclosure_service.database.setup import DatabaseUrls, check_reachable, resolve_urls
 from disclosure_service.settings import ConfigurationError, Settings, configure_logging, get_settings
@@ -294,12 +295,15 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         urls = await prepare_database(settings, apply_migrations=not args.no_migrate)
         if args.demo:
             await load_demo(settings, urls)
+        for problem in (
+            await pool_capacity_problem(urls.app, settings.db_pool_max, args.workers),
+            await totp_key_problem(urls.app, Keys.from_settings(settings).box),
+        ):
+            if problem is not None:
+                raise ConfigurationError(problem)
         return urls
 
     urls = asyncio.run(go())
-    key_problem = asyncio.run(totp_key_problem(urls.app, Keys.from_settings(settings).box))
-    if key_problem is not None:
-        raise ConfigurationError(key_problem)
     # Worker processes read the resolved address: an embedded server is started once, here. They get
     # the web service's role only: the owner's address stays out of their environment.
     os.environ.pop("DATABASE_URL", None)
@@ -308,6 +312,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.demo:
         print(sign_in_help(settings, base_url))
     print(f"serving on {base_url} with {args.workers} worker(s); Ctrl+C stops")
+    if settings.embedded_database:
+        embedded.Watchdog(settings.embedded_pgdata).start()
     # uvicorn stops cleanly on SIGTERM, then raises the signal again; with the default action the
     # process would die there, before the embedded PostgreSQL is stopped at exit. Exit instead.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))

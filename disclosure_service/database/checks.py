@@ -132,3 +132,33 @@ async def totp_key_problem(url: str, box: SecretBox) -> str | None:
         return None
     finally:
         await conn.close()
+
+
+async def pool_capacity_problem(url: str, pool_max: int, workers: int) -> str | None:
+    """One line if `workers` pools of `pool_max` connections cannot all be open at once, else None.
+
+    Past the server's limit, requests fail with "too many connections" under load instead of
+    waiting for a connection; better to refuse to start.
+    """
+    conn = await asyncpg.connect(url)
+    try:
+        row = await conn.fetchrow(
+            "SELECT current_setting('max_connections')::int AS max, "
+            "current_setting('superuser_reserved_connections')::int "
+            "+ coalesce(current_setting('reserved_connections', true), '0')::int AS reserved, "
+            "(SELECT rolconnlimit FROM pg_roles WHERE rolname = current_user) AS role_limit"
+        )
+    finally:
+        await conn.close()
+    assert row is not None  # noqa: S101  # a SELECT without FROM always returns its row
+    allowed = row["max"] - row["reserved"]
+    limit = f"max_connections {row['max']} less {row['reserved']} reserved"
+    if 0 <= row["role_limit"] < allowed:
+        allowed, limit = row["role_limit"], f"the connection limit of the web service's role, {row['role_limit']}"
+    needed = pool_max * workers
+    if needed <= allowed:
+        return None
+    return (
+        f"DB_POOL_MAX ({pool_max}) × {workers} worker(s) is {needed} connections, more than the {allowed} the server "
+        f"allows ({limit}): lower DB_POOL_MAX or --workers, or raise max_connections"
+    )

@@ -7,6 +7,7 @@ from litestar import Response, get
 
 from disclosure_service.auth import access
 from disclosure_service.database import engine as db
+from disclosure_service.web import errors
 
 
 class Health(msgspec.Struct, frozen=True):
@@ -20,4 +21,5 @@ async def healthz() -> Response[Health]:
     """200 when the database answers, 503 when it does not."""
     up = await db.ping()
     body = Health(status="ok" if up else "unavailable", database="up" if up else "down")
-    return Response(body, status_code=200 if up else 503)
+    headers = {} if up else {"Retry-After": str(errors.RETRY_AFTER_SECONDS)}
+    return Response(body, status_code=200 if up else 503, headers=headers)

@@ -158,3 +158,24 @@ def test_demo_code_in_an_empty_folder_says_there_is_no_database_and_creates_none
     assert err.count("\n") == 1, err
     assert "there is no database in var/pgdata" in err
     assert not (tmp_path / "var" / "pgdata").exists()
+
+
+async def test_pools_larger_than_the_server_allows_are_refused_at_start(test_database: database.TestDatabase) -> None:
+    conn = await asyncpg.connect(test_database.app_url)
+    try:
+        allowed = await conn.fetchval(
+            "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int "
+            "- coalesce(current_setting('reserved_connections', true), '0')::int"
+        )
+    finally:
+        await conn.close()
+    # One worker's pool may take every connection there is; two such workers cannot both.
+    env = cli.environment(APP_DATABASE_URL=test_database.app_url, DB_POOL_MAX=str(allowed))
+    result = cli.run("serve", "--no-migrate", "--workers", "2", "--port", str(cli.free_port()), env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(
+        f"disclosure-service: DB_POOL_MAX ({allowed}) × 2 worker(s) is {2 * allowed} connections, more than the "
+        f"{allowed} the server allows (max_connections "
+    )

@@ -127,7 +127,7 @@ def test_a_data_dir_that_cannot_hold_files_is_refused_when_it_is_needed(tmp_path
     a_file = tmp_path / "not-a-folder"
     a_file.write_text("x", encoding="utf-8")
     for data_dir in (a_file, a_file / "below"):
-        with pytest.raises(ConfigurationError, match="DATA_DIR .* cannot be used: .*file") as error:
+        with pytest.raises(ConfigurationError, match=r"DATA_DIR .* cannot be used: .*file") as error:
             Settings.from_env({"DATA_DIR": str(data_dir)})
         assert "\n" not in str(error.value)
     assert a_file.read_text(encoding="utf-8") == "x"
