@@ -61,6 +61,7 @@ async def migrate(owner_url: str, app_url: str) -> list[str]:
         await lock_conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
         await _ensure_role(lock_conn, app_role, password_of(app_url))
         applied = await _run_piccolo_migrations(owner_url)
+        await move_reference_counters(lock_conn)
         await _grant(lock_conn, app_role)
     finally:
         await lock_conn.close()  # also releases the advisory lock
@@ -137,6 +138,35 @@ async def _applied(migration_table: Any) -> list[str]:
         return []
     rows = await migration_table.select(migration_table.name).where(migration_table.app_name == APP_NAME)
     return [row["name"] for row in rows]
+
+
+# Case references read FORCE-YEAR-NUMBER; the counter for a force and year must be past every
+# NUMBER already used, or a new case would be given a reference that exists (or existed).
+_MOVE_COUNTERS = """
+INSERT INTO reference_counter ("force", year, last)
+SELECT a."force", m[1]::integer, max(m[2]::integer)
+FROM application a CROSS JOIN LATERAL regexp_match(a.reference, '-([0-9]{4})-([0-9]{1,9})$') AS m
+WHERE m IS NOT NULL
+GROUP BY 1, 2
+ON CONFLICT ("force", year) DO UPDATE SET last = EXCLUDED.last
+WHERE reference_counter.last < EXCLUDED.last
+"""
+
+
+async def move_reference_counters(conn: asyncpg.Connection[Any]) -> int:
+    """Move each force's reference counter past the highest reference in `application`.
+
+    After a restore, or a copy of the tables made at different moments, a counter can be behind
+    the cases; then the next case would be refused a reference already in use. Returns how many
+    counters moved.
+    """
+    if not await conn.fetchval("SELECT to_regclass('public.reference_counter') IS NOT NULL"):
+        return 0
+    status = await conn.execute(_MOVE_COUNTERS)
+    moved = int(status.rsplit(" ", 1)[-1])
+    if moved:
+        log.warning("moved %d reference counter(s) past the highest reference already used", moved)
+    return moved
 
 
 async def _grant(conn: asyncpg.Connection[Any], role: str) -> None:
