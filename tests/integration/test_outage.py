@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import psutil
 import pytest
@@ -27,6 +28,7 @@ from disclosure_service.database.migrate import migrate
 from disclosure_service.database.urls import with_user
 from disclosure_service.settings import APP_ROLE_DEFAULT
 from tests import cli
+from tests.live import Browser
 
 pytestmark = pytest.mark.commits
 
@@ -96,6 +98,14 @@ def serving(env: dict[str, str], log: Path) -> Iterator[tuple[str, subprocess.Po
             proc.wait(timeout=20)
 
 
+async def _audit_rows(url: str) -> int:
+    conn = await asyncpg.connect(url)
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM audit_event"))
+    finally:
+        await conn.close()
+
+
 async def statuses_until(
     http: httpx.AsyncClient, base_url: str, wanted: int, *, seconds: float
 ) -> list[httpx.Response]:
@@ -121,8 +131,19 @@ async def test_a_stopped_or_frozen_database_is_503_with_retry_after_and_the_serv
         with serving(env, log) as (base_url, proc):
             async with httpx.AsyncClient(timeout=30) as http:
                 assert (await http.get(f"{base_url}/api/v1/auth/me", headers=WITH_SESSION)).status_code == 401
+                # An acknowledged write (a failed sign-in is audited) survives the crash below.
+                browser = Browser()
+                try:
+                    refused = await browser.request(
+                        "POST", f"{base_url}/api/v1/auth/login", {"username": "no.such.user", "password": "x" * 16}
+                    )
+                finally:
+                    await browser.close()
+                assert refused.status_code == 401
+                written = await _audit_rows(owner_url)
+                assert written > 0
 
-                # Stopped: refused connections.
+                # Stopped, as by a crash (no shutdown checkpoint): refused connections.
                 server.stop()
                 down = await http.get(f"{base_url}/api/v1/auth/me", headers=WITH_SESSION)
                 page = await http.get(f"{base_url}/", headers=WITH_SESSION)
@@ -136,6 +157,7 @@ async def test_a_stopped_or_frozen_database_is_503_with_retry_after_and_the_serv
 
                 server.start()
                 await statuses_until(http, base_url, 401, seconds=15)
+                assert await _audit_rows(owner_url) == written
 
                 # Frozen: connections open but nothing answers. Each request ends, bounded by the timeouts.
                 with server.frozen():
