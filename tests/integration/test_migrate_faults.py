@@ -25,8 +25,8 @@ from tests import cli, database
 pytestmark = pytest.mark.commits
 
 KILLS = 3
-# How long `migrate` works on an empty database once it has connected (about 0.9 s here); kills
-# are spread over this window, and a little past it.
+# How long `migrate` works on an empty database once it has connected (about 0.9 s here, alone);
+# kills are spread over this window.
 MIGRATION_WINDOW_SECONDS = 1.2
 
 
@@ -95,35 +95,43 @@ async def _assert_fully_migrated(fresh: database.TestDatabase) -> None:
     assert all(ok for ok, _ in checks), checks
 
 
+async def _kill_at_random(server_url: str, fresh: database.TestDatabase, delay: float) -> str:
+    """Start `migrate` on `fresh`, SIGKILL it `delay` seconds after it connects; say where it stood."""
+    env = cli.environment(DATABASE_URL=fresh.owner_url, APP_DATABASE_URL=fresh.app_url)
+    proc = subprocess.Popen(  # noqa: S603, ASYNC220  # our own command; Popen does not block
+        [*cli.COMMAND, "migrate"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        await _wait_until_connected(server_url, fresh.name, proc)
+        moment = await _wait_or_gap(fresh.owner_url, delay)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        await asyncio.to_thread(proc.wait)
+    assert proc.returncode in (-signal.SIGKILL, 0), proc.stderr.read() if proc.stderr else ""
+    return f"{moment}: {len(await _recorded(fresh.owner_url))} of {len(migration_ids())} recorded"
+
+
 async def test_migrate_killed_at_random_moments_always_recovers_on_the_next_run(server_url: str) -> None:
     seed = secrets.randbits(32)
     rng = random.Random(seed)
+    # Stratified: each kill falls at a random moment in its own slice of the window (or earlier,
+    # if a migration's tables are seen committed without their record). The runs are killed side
+    # by side, on databases of their own, to keep the test short.
+    delays = [rng.uniform(k, k + 1) * MIGRATION_WINDOW_SECONDS / KILLS for k in range(KILLS)]
+    databases = [await database.create_database(server_url) for _ in range(KILLS)]
     seen: list[str] = []
-    for kill in range(KILLS):
-        fresh = await database.create_database(server_url)
-        try:
-            env = cli.environment(DATABASE_URL=fresh.owner_url, APP_DATABASE_URL=fresh.app_url)
-            proc = subprocess.Popen(  # noqa: S603, ASYNC220  # our own command; Popen does not block
-                [*cli.COMMAND, "migrate"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-            )
-            await _wait_until_connected(server_url, fresh.name, proc)
-            # Stratified: each kill falls at a random moment in its own slice of the window, or
-            # earlier if a migration's tables are seen committed without their record.
-            delay = rng.uniform(kill, kill + 1) * MIGRATION_WINDOW_SECONDS / KILLS
-            moment = await _wait_or_gap(fresh.owner_url, delay)
-            proc.send_signal(signal.SIGKILL)
-            _, stderr = proc.communicate(timeout=10)
-            assert proc.returncode in (-signal.SIGKILL, 0), stderr
-            recorded = await _recorded(fresh.owner_url)
-            seen.append(f"kill {kill} {moment}: {len(recorded)} of {len(migration_ids())} recorded")
-
+    try:
+        kills = (_kill_at_random(server_url, d, t) for d, t in zip(databases, delays, strict=True))
+        seen = list(await asyncio.gather(*kills))
+        for fresh in databases:
             # The next run takes the database from wherever the kill left it.
             await migrate(fresh.owner_url, fresh.app_url)
             await _assert_fully_migrated(fresh)
-        except BaseException as exc:
-            exc.add_note(f"seed {seed}; {'; '.join(seen)}")
-            raise
-        finally:
+    except BaseException as exc:
+        exc.add_note(f"seed {seed}; kills after {[round(t, 2) for t in delays]} s: {'; '.join(seen)}")
+        raise
+    finally:
+        for fresh in databases:
             await database.drop_database(fresh)
 
 
