@@ -41,6 +41,10 @@ typecheck: $(STAMP) ## mypy --strict
 pytest: $(STAMP) ## the test suite only (TEST_DATABASE_URL=postgresql://... to use a server)
 	$(BIN)/pytest
 
+.PHONY: audit
+audit: $(STAMP) ## known vulnerabilities in the installed packages (pip-audit; exit 3 if the data cannot be reached)
+	$(BIN)/python scripts/audit_dependencies.py
+
 .PHONY: format
 format: $(STAMP) ## reformat and autofix what ruff can
 	$(BIN)/ruff format .

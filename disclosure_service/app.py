@@ -48,7 +48,13 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
 
     async def open_pool() -> None:
         urls = await resolve_urls(settings)
-        await db.open_pool(urls.app, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        await db.open_pool(
+            urls.app,
+            min_size=settings.db_pool_min,
+            max_size=settings.db_pool_max,
+            statement_timeout=settings.db_statement_timeout,
+            acquire_timeout=settings.db_acquire_timeout,
+        )
 
     api = Router(path=API_PREFIX, route_handlers=[AuthApi, UsersApi, cases_api.router])
     static = create_static_files_router(

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
 import os
 import signal
+import socket
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+from cryptography.exceptions import InvalidTag
 
 from disclosure_service import __version__
 from disclosure_service.accounts import cli as accounts_cli
@@ -24,7 +27,9 @@ from disclosure_service.accounts.service import AccountError
 from disclosure_service.audit import cli as audit_cli
 from disclosure_service.auth import totp
 from disclosure_service.auth.service import Keys
+from disclosure_service.database import embedded
 from disclosure_service.database import engine as db
+from disclosure_service.database.checks import pool_capacity_problem, totp_key_problem
 from disclosure_service.database.migrate import MigrationError, migrate
 from disclosure_service.database.setup import DatabaseUrls, check_reachable, resolve_urls
 from disclosure_service.settings import ConfigurationError, Settings, configure_logging, get_settings
@@ -128,6 +133,7 @@ def run_as_owner(
     """
 
     async def go() -> int:
+        refuse_a_new_embedded_database(settings)
         owner = (await resolve_urls(settings)).owner_or_fail()
         await check_reachable(owner, "DATABASE_URL")
         conn = await asyncpg.connect(owner)
@@ -138,10 +144,41 @@ def run_as_owner(
                 return await body(conn)
         except AccountError as exc:
             raise CommandError(str(exc)) from None
+        except asyncpg.UndefinedTableError:
+            raise ConfigurationError("the database has no tables yet: run `disclosure-service migrate` first") from None
         finally:
             await conn.close()
 
     return run(go)
+
+
+def refuse_a_new_embedded_database(settings: Settings) -> None:
+    """Administrative commands work on an existing database; they never start an empty one."""
+    if settings.embedded_database and not (settings.embedded_pgdata / "PG_VERSION").exists():
+        raise ConfigurationError(
+            f"there is no database in {settings.embedded_pgdata}: run `disclosure-service serve --demo` (or "
+            "`migrate`) in this folder first, set DATA_DIR to where it is, or set DATABASE_URL"
+        )
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail before migrating, not after, if the address cannot be listened on."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        raise ConfigurationError(f"cannot listen on {host}: not an address of this machine") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As uvicorn binds: a port left in TIME_WAIT by a previous run is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ConfigurationError(
+                    f"port {port} on {host} is already in use: stop what uses it or choose another with --port"
+                ) from None
+            raise ConfigurationError(f"cannot listen on {host} port {port}: {exc.strerror or exc}") from None
 
 
 def run(coro_fn: Callable[[], Coroutine[Any, Any, int]]) -> int:
@@ -218,7 +255,13 @@ def cmd_demo_code(settings: Settings, args: argparse.Namespace) -> int:
         row = await conn.fetchrow("SELECT id, totp_secret_encrypted FROM app_user WHERE username = $1", args.username)
         if row is None or row["totp_secret_encrypted"] is None:
             raise CommandError(f"{args.username} has no authenticator set up")
-        secret = keys.box.decrypt(row["totp_secret_encrypted"], row["id"])
+        try:
+            secret = keys.box.decrypt(row["totp_secret_encrypted"], row["id"])
+        except InvalidTag:
+            raise ConfigurationError(
+                "TOTP_ENCRYPTION_KEY does not decrypt this user's authenticator secret: it is not the key it was "
+                "encrypted with"
+            ) from None
         print(totp.provisioning_uri(secret, args.username) if args.uri else totp.code_at(secret, datetime.now(UTC)))
         return 0
 
@@ -244,6 +287,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise CommandError("--workers must be at least 1")
+    check_port_free(args.host, args.port)
     if args.demo:
         refuse_demo_in_production(settings)
 
@@ -251,6 +295,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         urls = await prepare_database(settings, apply_migrations=not args.no_migrate)
         if args.demo:
             await load_demo(settings, urls)
+        for problem in (
+            await pool_capacity_problem(urls.app, settings.db_pool_max, args.workers),
+            await totp_key_problem(urls.app, Keys.from_settings(settings).box),
+        ):
+            if problem is not None:
+                raise ConfigurationError(problem)
         return urls
 
     urls = asyncio.run(go())
@@ -262,6 +312,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.demo:
         print(sign_in_help(settings, base_url))
     print(f"serving on {base_url} with {args.workers} worker(s); Ctrl+C stops")
+    if settings.embedded_database:
+        embedded.Watchdog(settings.embedded_pgdata).start()
     # uvicorn stops cleanly on SIGTERM, then raises the signal again; with the default action the
     # process would die there, before the embedded PostgreSQL is stopped at exit. Exit instead.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))

@@ -64,6 +64,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FORCE_NAME", "the force's name shown in the header (default: Demo Constabulary)"),
     Setting("DB_POOL_MIN", "smallest connection pool per worker process (default 2)"),
     Setting("DB_POOL_MAX", "largest connection pool per worker process (default 10)"),
+    Setting(
+        "DB_ACQUIRE_TIMEOUT",
+        "seconds a request waits for a database connection before it is answered 503 (default 5)",
+    ),
+    Setting(
+        "DB_STATEMENT_TIMEOUT",
+        "seconds one SQL statement of the web service may run before it is cancelled (default 30)",
+    ),
     Setting("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR (default INFO)"),
     Setting(
         "FORWARDED_ALLOW_IPS",
@@ -77,6 +85,8 @@ _DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 _DEFAULT_FORCE_NAME = "Demo Constabulary"
 _DEFAULT_POOL_MIN = 2
 _DEFAULT_POOL_MAX = 10
+_DEFAULT_ACQUIRE_TIMEOUT = 5.0
+_DEFAULT_STATEMENT_TIMEOUT = 30.0
 _MIN_SECRET_LENGTH = 32
 
 
@@ -94,6 +104,8 @@ class Settings:
     force_name: str = _DEFAULT_FORCE_NAME
     db_pool_min: int = _DEFAULT_POOL_MIN
     db_pool_max: int = _DEFAULT_POOL_MAX
+    db_acquire_timeout: float = _DEFAULT_ACQUIRE_TIMEOUT
+    db_statement_timeout: float = _DEFAULT_STATEMENT_TIMEOUT
     log_level: str = "INFO"
 
     @property
@@ -130,6 +142,15 @@ class Settings:
                 raise ConfigurationError(
                     f"production needs {', '.join(missing)} set in the environment (see docs/operations.md)"
                 )
+        database_url = get("DATABASE_URL")
+        app_database_url = get("APP_DATABASE_URL")
+        for name, url in (("DATABASE_URL", database_url), ("APP_DATABASE_URL", app_database_url)):
+            if url is not None:
+                _check_postgres_url(name, url)
+        embedded = database_url is None and app_database_url is None
+        if embedded or not (get("SECRET_KEY") and get("TOTP_ENCRYPTION_KEY")):
+            # Only checked when it will be used: generated keys or the embedded database live there.
+            _check_data_dir(data_dir)
         secret_key = get("SECRET_KEY") or _development_secret(data_dir, "SECRET_KEY")
         totp_key = get("TOTP_ENCRYPTION_KEY") or _development_secret(data_dir, "TOTP_ENCRYPTION_KEY")
         for name, value in (("SECRET_KEY", secret_key), ("TOTP_ENCRYPTION_KEY", totp_key)):
@@ -138,14 +159,14 @@ class Settings:
         if secret_key == totp_key:
             raise ConfigurationError("SECRET_KEY and TOTP_ENCRYPTION_KEY must be different keys")
 
-        database_url = get("DATABASE_URL")
-        app_database_url = get("APP_DATABASE_URL")
-        for name, url in (("DATABASE_URL", database_url), ("APP_DATABASE_URL", app_database_url)):
-            if url is not None:
-                _check_postgres_url(name, url)
         public_url = (get("PUBLIC_URL") or _DEFAULT_PUBLIC_URL).rstrip("/")
         if production and not public_url.startswith("https://"):
             raise ConfigurationError("PUBLIC_URL must start with https:// in production")
+
+        pool_min = _int(get, "DB_POOL_MIN", _DEFAULT_POOL_MIN)
+        pool_max = _int(get, "DB_POOL_MAX", _DEFAULT_POOL_MAX)
+        if pool_min > pool_max:
+            raise ConfigurationError(f"DB_POOL_MIN ({pool_min}) must not be larger than DB_POOL_MAX ({pool_max})")
 
         return cls(
             env=app_env,
@@ -156,8 +177,10 @@ class Settings:
             data_dir=data_dir,
             public_url=public_url,
             force_name=get("FORCE_NAME") or _DEFAULT_FORCE_NAME,
-            db_pool_min=_int(get, "DB_POOL_MIN", _DEFAULT_POOL_MIN),
-            db_pool_max=_int(get, "DB_POOL_MAX", _DEFAULT_POOL_MAX),
+            db_pool_min=pool_min,
+            db_pool_max=pool_max,
+            db_acquire_timeout=_seconds(get, "DB_ACQUIRE_TIMEOUT", _DEFAULT_ACQUIRE_TIMEOUT),
+            db_statement_timeout=_seconds(get, "DB_STATEMENT_TIMEOUT", _DEFAULT_STATEMENT_TIMEOUT),
             log_level=_log_level(get("LOG_LEVEL")),
         )
 
@@ -173,6 +196,22 @@ def _int(get: Callable[[str], str | None], name: str, default: int) -> int:
     if value < 1:
         raise ConfigurationError(f"{name} must be at least 1")
     return value
+
+
+def _seconds(get: Callable[[str], str | None], name: str, default: float) -> float:
+    raw = get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not 0 < value <= _MAX_TIMEOUT_SECONDS:
+        raise ConfigurationError(f"{name} must be more than 0 and at most {_MAX_TIMEOUT_SECONDS} seconds")
+    return value
+
+
+_MAX_TIMEOUT_SECONDS = 3600
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -197,6 +236,28 @@ def _check_postgres_url(name: str, url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("postgres", "postgresql"):
         raise ConfigurationError(f"{name} must be a postgresql:// URL")
+    try:
+        port = parts.port  # urllib checks the port only when it is read
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise ConfigurationError(f"{name} has a port that is not a number from 1 to 65535")
+    if not parts.username:
+        raise ConfigurationError(f"{name} must name the role to connect as (postgresql://ROLE:PASSWORD@HOST/DATABASE)")
+
+
+def _check_data_dir(data_dir: Path) -> None:
+    """DATA_DIR must be a folder this process can create files in, or be creatable (nothing is created here)."""
+    existing = data_dir.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        problem = "is a file" if existing == data_dir.absolute() else f"{existing} is a file, not a folder"
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        problem = f"{existing} is not writable by this user"
+    else:
+        return
+    raise ConfigurationError(f"DATA_DIR ({data_dir}) cannot be used: {problem}")
 
 
 def _development_secret(data_dir: Path, name: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -112,3 +114,16 @@ async def client(app: Litestar, transaction: None) -> AsyncIterator[httpx.AsyncC
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def server_folder() -> Iterator[Path]:
+    """A folder for an embedded PostgreSQL's data, outside pytest's temporary folders.
+
+    As root, the embedded server runs as a user of its own, which must be able to reach its data
+    folder; any pytest session on the machine may make pytest's shared folder private again
+    (mode 700) while it runs.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="ds-test-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)

@@ -15,7 +15,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import Table
 
 from disclosure_service import piccolo_conf
-from disclosure_service.database.piccolo_engine import make_engine
+from disclosure_service.database.piccolo_engine import UNAVAILABLE, make_engine
 from disclosure_service.piccolo_app import APP_CONFIG
 
 _engine: PostgresEngine | None = None
@@ -40,9 +40,16 @@ def engine() -> PostgresEngine:
     return _engine
 
 
-async def open_pool(url: str, *, min_size: int, max_size: int) -> PostgresEngine:
+async def open_pool(
+    url: str,
+    *,
+    min_size: int,
+    max_size: int,
+    statement_timeout: float | None = None,
+    acquire_timeout: float | None = None,
+) -> PostgresEngine:
     """Bind an engine for `url` and open its pool; a bad URL fails here, loudly."""
-    new = make_engine(url)
+    new = make_engine(url, statement_timeout=statement_timeout, acquire_timeout=acquire_timeout)
     await new.start_connection_pool(min_size=min_size, max_size=max_size)
     bind(new)
     return new
@@ -88,12 +95,19 @@ async def _scoped(conn: asyncpg.Connection[Any], force_id: int | None) -> asyncp
 
 
 async def ping(seconds: float = 2.0) -> bool:
-    """True if the database answers a trivial query within `seconds`."""
+    """True if the database answers a trivial query within `seconds` (about twice that at worst)."""
     pool = engine().pool
     if pool is None:
         return False
     try:
-        async with pool.acquire(timeout=seconds) as conn:
-            return bool(await conn.fetchval("SELECT 1", timeout=seconds))
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        conn = await pool.acquire(timeout=seconds)
+    except UNAVAILABLE:
         return False
+    try:
+        return bool(await conn.fetchval("SELECT 1", timeout=seconds))
+    except UNAVAILABLE:
+        # Not handed on: resetting it for the next user would wait on the same dead server.
+        conn.terminate()
+        return False
+    finally:
+        await pool.release(conn, timeout=seconds)

@@ -20,6 +20,7 @@ from disclosure_service.database.urls import password_of, user_of
 
 log = logging.getLogger(__name__)
 
+APP_NAME = "disclosure_service"
 # Any constant: serialises concurrent `migrate` runs (several containers starting at once).
 _MIGRATION_LOCK = 7_240_001
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -63,6 +64,7 @@ async def migrate(owner_url: str, app_url: str) -> list[str]:
         await lock_conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
         await _ensure_role(lock_conn, app_role, password_of(app_url))
         applied = await _run_piccolo_migrations(owner_url)
+        await move_reference_counters(lock_conn)
         await _grant(lock_conn, app_role)
     finally:
         await lock_conn.close()  # also releases the advisory lock
@@ -89,7 +91,6 @@ async def _ensure_role(conn: asyncpg.Connection[Any], role: str, password: str |
 
 async def _run_piccolo_migrations(owner_url: str) -> list[str]:
     # Imported here: Piccolo's migration machinery is only needed by this command.
-    from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager  # noqa: PLC0415
     from piccolo.apps.migrations.tables import Migration  # noqa: PLC0415
 
     owner = make_engine(owner_url)
@@ -101,11 +102,9 @@ async def _run_piccolo_migrations(owner_url: str) -> list[str]:
         output = io.StringIO()
         try:
             with contextlib.redirect_stdout(output):  # Piccolo prints progress with emoji; we log instead
-                result = await ForwardsMigrationManager(app_name="disclosure_service").run()
+                await _apply_each_with_its_record(owner, Migration, before)
         except asyncpg.PostgresError as exc:
             raise MigrationError(f"a migration failed and was rolled back: {exc}") from exc
-        if not result.success:
-            raise MigrationError(f"migrations failed: {result.message}")
         after = await _applied(Migration)
     finally:
         if previous is not None:
@@ -113,15 +112,77 @@ async def _run_piccolo_migrations(owner_url: str) -> list[str]:
     return sorted(set(after) - before)
 
 
+async def _apply_each_with_its_record(owner: Any, migration_table: Any, already_applied: set[str]) -> None:
+    """Apply each missing migration and insert its `migration` row in one transaction.
+
+    Piccolo's own runner commits a migration, then records it in a separate statement: a process
+    killed between the two leaves tables that no later run will accept ("already exists"). Here the
+    record commits with the work or not at all, so a killed run is simply repeated.
+    """
+    from piccolo.apps.migrations.auto.migration_manager import MigrationManager  # noqa: PLC0415
+    from piccolo.apps.migrations.commands.base import BaseMigrationManager  # noqa: PLC0415
+
+    finder = BaseMigrationManager()
+    await finder.create_migration_table()
+    app_config = finder.get_app_config(app_name=APP_NAME)
+    modules = finder.get_migration_modules(app_config.resolved_migrations_folder_path)
+    for migration_id in sorted(set(modules) - already_applied):
+        # Piccolo's manager opens engine.transaction() itself; inside ours it joins this one.
+        async with owner.transaction():
+            manager = await modules[migration_id].forwards()
+            if not isinstance(manager, MigrationManager):
+                raise MigrationError(f"migration {migration_id} did not return a MigrationManager")
+            await manager.run()
+            await migration_table.insert(migration_table(name=migration_id, app_name=APP_NAME)).run()
+
+
 async def _applied(migration_table: Any) -> list[str]:
     if not await migration_table.table_exists().run():
         return []
-    rows = await migration_table.select(migration_table.name).where(migration_table.app_name == "disclosure_service")
+    rows = await migration_table.select(migration_table.name).where(migration_table.app_name == APP_NAME)
     return [row["name"] for row in rows]
 
 
+# Case references read FORCE-YEAR-NUMBER; the counter for a force and year must be past every
+# NUMBER already used, or a new case would be given a reference that exists (or existed).
+_MOVE_COUNTERS = """
+INSERT INTO reference_counter ("force", year, last)
+SELECT a."force", m[1]::integer, max(m[2]::integer)
+FROM application a CROSS JOIN LATERAL regexp_match(a.reference, '-([0-9]{4})-([0-9]{1,9})$') AS m
+WHERE m IS NOT NULL
+GROUP BY 1, 2
+ON CONFLICT ("force", year) DO UPDATE SET last = EXCLUDED.last
+WHERE reference_counter.last < EXCLUDED.last
+"""
+
+
+async def move_reference_counters(conn: asyncpg.Connection[Any]) -> int:
+    """Move each force's reference counter past the highest reference in `application`.
+
+    After a restore, or a copy of the tables made at different moments, a counter can be behind
+    the cases; then the next case would be refused a reference already in use. Returns how many
+    counters moved.
+    """
+    if not await conn.fetchval("SELECT to_regclass('public.reference_counter') IS NOT NULL"):
+        return 0
+    status = await conn.execute(_MOVE_COUNTERS)
+    moved = int(status.rsplit(" ", 1)[-1])
+    if moved:
+        log.warning("moved %d reference counter(s) past the highest reference already used", moved)
+    return moved
+
+
 async def _grant(conn: asyncpg.Connection[Any], role: str) -> None:
-    """Make the role's privileges exactly what TABLE_PRIVILEGES says, whatever they were."""
+    """Make the role's privileges exactly what TABLE_PRIVILEGES says, whatever they were.
+
+    In one transaction: a running web service never sees the moment between the revocation and
+    the grants, and a `migrate` killed half-way leaves the privileges as they were.
+    """
+    async with conn.transaction():
+        await _grant_in_transaction(conn, role)
+
+
+async def _grant_in_transaction(conn: asyncpg.Connection[Any], role: str) -> None:
     await conn.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{role}"')
     await conn.execute(f'REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM "{role}"')
     await conn.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')

@@ -15,10 +15,16 @@ from urllib.parse import quote
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_401_UNAUTHORIZED, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_303_SEE_OTHER,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
 
 from disclosure_service.auth.access import StepUpRequired
 from disclosure_service.auth.principal import Principal, SessionStage
+from disclosure_service.database.piccolo_engine import OUTAGE, describe
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +113,18 @@ def _redirect_for_browser(request: AnyRequest, exc: HTTPException) -> AnyRespons
     return None
 
 
+# Long enough for a restarting database, short enough that a person retrying is not kept waiting.
+RETRY_AFTER_SECONDS = 5
+
+
 def handle_unexpected(request: AnyRequest, exc: Exception) -> AnyResponse:
+    if isinstance(exc, OUTAGE):
+        # An outage is not a bug: one line per request, no traceback, and a status that tells
+        # clients and load balancers to come back.
+        log.warning("database unavailable: %s %s answered 503 (%s)", request.method, request.url.path, describe(exc))
+        response = error_response(request, HTTP_503_SERVICE_UNAVAILABLE)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     reference = secrets.token_hex(4).upper()
     log.error("unhandled error %s on %s %s", reference, request.method, request.url.path, exc_info=exc)
     detail = f"Quote reference {reference} if you contact the service desk."

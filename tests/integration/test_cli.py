@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+from pathlib import Path
+
 import asyncpg
 import httpx
 import pytest
 
+from disclosure_service.cli import main
+from disclosure_service.settings import SETTINGS, get_settings
 from tests import cli, database
 
 UNREACHABLE = "postgresql://postgres@127.0.0.1:9/nowhere"
@@ -106,3 +111,71 @@ async def _counts(url: str) -> dict[str, int]:
         }
     finally:
         await conn.close()
+
+
+def test_a_port_that_is_not_a_number_stops_the_command_with_one_clear_line() -> None:
+    result = cli.run("migrate", env=cli.environment(DATABASE_URL="postgresql://postgres@127.0.0.1:54x2/postgres"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("disclosure-service: DATABASE_URL has a port that is not a number from 1 to 65535")
+
+
+def _main(args: list[str], monkeypatch: pytest.MonkeyPatch, **environ: str) -> int:
+    """The command in this process (quicker than a child): settings come from `environ` alone."""
+    for name in [s.name for s in SETTINGS]:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        return main(args)
+    finally:
+        get_settings.cache_clear()
+
+
+def test_a_port_in_use_is_refused_before_anything_is_migrated(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        # The database is unreachable: were it tried first, that would be the complaint.
+        code = _main(["serve", "--port", str(port)], monkeypatch, DATABASE_URL=UNREACHABLE)
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"disclosure-service: port {port} on 127.0.0.1 is already in use: stop what uses it or choose another "
+        "with --port\n"
+    )
+
+
+def test_demo_code_in_an_empty_folder_says_there_is_no_database_and_creates_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code = _main(["demo-code", "demo.officer"], monkeypatch)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "there is no database in var/pgdata" in err
+    assert not (tmp_path / "var" / "pgdata").exists()
+
+
+async def test_pools_larger_than_the_server_allows_are_refused_at_start(test_database: database.TestDatabase) -> None:
+    conn = await asyncpg.connect(test_database.app_url)
+    try:
+        allowed = await conn.fetchval(
+            "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int "
+            "- coalesce(current_setting('reserved_connections', true), '0')::int"
+        )
+    finally:
+        await conn.close()
+    # One worker's pool may take every connection there is; two such workers cannot both.
+    env = cli.environment(APP_DATABASE_URL=test_database.app_url, DB_POOL_MAX=str(allowed))
+    result = cli.run("serve", "--no-migrate", "--workers", "2", "--port", str(cli.free_port()), env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(
+        f"disclosure-service: DB_POOL_MAX ({allowed}) × 2 worker(s) is {2 * allowed} connections, more than the "
+        f"{allowed} the server allows (max_connections "
+    )

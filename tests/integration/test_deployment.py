@@ -268,6 +268,23 @@ def test_the_app_serves_with_several_workers(
     assert workers_of(words) > 1, words
 
 
+# --- docs/operations.md ----------------------------------------------------------------------------
+
+
+def test_the_settings_table_in_the_operations_guide_lists_exactly_the_settings(repo_root: Path) -> None:
+    text = (repo_root / "docs" / "operations.md").read_text(encoding="utf-8")
+    section = text[text.index("## Settings") :]
+    section = section[: section.index("\n---")]
+    documented = re.findall(r"^\| `([A-Z_]+)` \|", section, flags=re.MULTILINE)
+    assert sorted(documented) == sorted(SETTING_NAMES)
+
+
+def test_every_optional_setting_can_be_given_to_the_app(app_environment: dict[str, str | None]) -> None:
+    # The owner's address is for migrate only; DATA_DIR holds nothing in production.
+    withheld = {"DATABASE_URL", "DATA_DIR"}
+    assert SETTING_NAMES - withheld <= set(app_environment), SETTING_NAMES - withheld - set(app_environment)
+
+
 # --- .env.example ----------------------------------------------------------------------------------
 
 

@@ -10,6 +10,8 @@ from disclosure_service.auth.service import Keys
 from tests.factories import make_user
 from tests.http import Api
 
+from disclosure_service import __version__
+
 
 async def test_anonymous_visitors_are_sent_to_sign_in(client: httpx.AsyncClient) -> None:
     response = await client.get("/")
@@ -38,6 +40,12 @@ async def test_healthz_reports_the_database_up(client: httpx.AsyncClient) -> Non
     response = await client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["database"] == "up"
+
+
+async def test_healthz_does_not_tell_anyone_the_version(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.json() == {"status": "ok", "database": "up"}
+    assert __version__ not in response.text
 
 
 async def test_missing_page_is_a_page_for_browsers(client: httpx.AsyncClient) -> None:

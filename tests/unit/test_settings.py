@@ -94,3 +94,42 @@ def test_secrets_are_not_in_the_repr() -> None:
 
 def _keys() -> dict[str, str]:
     return {"SECRET_KEY": KEY_A, "TOTP_ENCRYPTION_KEY": KEY_B}
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"DATABASE_URL": "postgresql://owner@db:fivefour/disclosure"}, "DATABASE_URL has a port that is not a number"),
+        ({"APP_DATABASE_URL": "postgresql://app@db:99999/disclosure"}, "APP_DATABASE_URL has a port that is not"),
+        ({"DATABASE_URL": "postgresql://db:5432/disclosure"}, "DATABASE_URL must name the role"),
+        ({"DB_POOL_MIN": "5", "DB_POOL_MAX": "2"}, r"DB_POOL_MIN \(5\) must not be larger than DB_POOL_MAX \(2\)"),
+        ({"DB_ACQUIRE_TIMEOUT": "soon"}, "DB_ACQUIRE_TIMEOUT must be a number of seconds"),
+        ({"DB_STATEMENT_TIMEOUT": "0"}, "DB_STATEMENT_TIMEOUT must be more than 0"),
+    ],
+    ids=["port-not-a-number", "port-out-of-range", "no-role", "pool-min-above-max", "timeout-word", "timeout-zero"],
+)
+def test_a_bad_setting_is_one_line_naming_it(environ: dict[str, str], message: str, tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match=message) as error:
+        Settings.from_env({"DATA_DIR": str(tmp_path)} | environ | _keys())
+    assert "\n" not in str(error.value)
+
+
+def test_timeouts_have_defaults_and_take_fractions(tmp_path: Path) -> None:
+    defaults = Settings.from_env({"DATA_DIR": str(tmp_path)} | _keys())
+    assert (defaults.db_acquire_timeout, defaults.db_statement_timeout) == (5.0, 30.0)
+    given = Settings.from_env(
+        {"DATA_DIR": str(tmp_path), "DB_ACQUIRE_TIMEOUT": "0.5", "DB_STATEMENT_TIMEOUT": "12"} | _keys()
+    )
+    assert (given.db_acquire_timeout, given.db_statement_timeout) == (0.5, 12.0)
+
+
+def test_a_data_dir_that_cannot_hold_files_is_refused_when_it_is_needed(tmp_path: Path) -> None:
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x", encoding="utf-8")
+    for data_dir in (a_file, a_file / "below"):
+        with pytest.raises(ConfigurationError, match=r"DATA_DIR .* cannot be used: .*file") as error:
+            Settings.from_env({"DATA_DIR": str(data_dir)})
+        assert "\n" not in str(error.value)
+    assert a_file.read_text(encoding="utf-8") == "x"
+    # With a server and both keys given, DATA_DIR is never used, so it is not checked.
+    Settings.from_env({"DATA_DIR": str(a_file), "DATABASE_URL": "postgresql://owner@db/disclosure"} | _keys())
