@@ -33,8 +33,9 @@ from disclosure_service.audit import queries, verify
 from disclosure_service.audit.chain import row_hash
 from disclosure_service.audit.pages import EXPORT_LIMIT, PAGE_SIZE
 from disclosure_service.audit.vocabulary import Operation
-from disclosure_service.audit.writer import Actor, RequestMeta, record
+from disclosure_service.audit.writer import record
 from disclosure_service.database import engine as db
+from disclosure_service.identity.principal import Actor, RequestMeta
 
 AUDIT_ROWS = int(os.environ.get("BENCH_AUDIT_ROWS", "10_000_000"))
 WRITERS = 8

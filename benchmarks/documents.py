@@ -16,8 +16,8 @@ from typing import Any
 from docx import Document
 
 from benchmarks import harness
-from disclosure_service.disclosures import documents
-from disclosure_service.web.formatting import clock_time, long_date
+from disclosure_service.dates import clock_time, long_date
+from disclosure_service.disclosures import documents, store
 
 ROUNDS = 200
 WARM_UP = 3
@@ -60,7 +60,7 @@ def check(content: bytes, values: dict[str, Any]) -> None:
 
 async def run() -> None:
     for language in ("en", "cy"):
-        path = documents.shipped_path("undertaking", language)
+        path = store.shipped_path("undertaking", language)
         template = path.read_bytes()
         values = context(language)
         started = time.perf_counter()

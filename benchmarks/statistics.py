@@ -16,8 +16,8 @@ import httpx
 
 from benchmarks import harness, seed
 from disclosure_service.auth.service import Keys
+from disclosure_service.dates import LONDON
 from disclosure_service.reports.periods import financial_year, financial_year_of
-from disclosure_service.web.formatting import LONDON
 from tests import cli
 
 APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "100000"))

@@ -7,32 +7,49 @@ import logging
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
+from litestar.types import ExceptionHandlersMap
 
-from disclosure_service import __version__
+from disclosure_service import __version__, providers, schemes
+from disclosure_service.accounts import http_errors as account_errors
 from disclosure_service.accounts import pages as accounts_pages
 from disclosure_service.accounts.api import UsersApi
 from disclosure_service.audit import pages as audit_pages
-from disclosure_service.auth import access, sessions
 from disclosure_service.auth import pages as auth_pages
-from disclosure_service.auth.access import access_guard
+from disclosure_service.auth import sessions
 from disclosure_service.auth.api import AuthApi
 from disclosure_service.auth.middleware import SessionMiddleware
 from disclosure_service.auth.service import Keys
 from disclosure_service.cases import api as cases_api
+from disclosure_service.cases import http_errors as case_errors
 from disclosure_service.cases import pages as cases_pages
+from disclosure_service.cases.service import Casework
 from disclosure_service.database import engine as db
 from disclosure_service.database.setup import resolve_urls
+from disclosure_service.disclosures import api as disclosure_api
+from disclosure_service.disclosures import documents
 from disclosure_service.disclosures import pages as disclosure_pages
 from disclosure_service.paths import STATIC_DIR
 from disclosure_service.reports import pages as report_pages
 from disclosure_service.settings import Settings, configure_logging, get_settings
-from disclosure_service.web import errors, headers, health, ids, pages, templating
+from disclosure_service.web import access, errors, headers, health, ids, pages, templating
+from disclosure_service.web.access import access_guard
 from disclosure_service.web.origin import SameOriginMiddleware
 
 log = logging.getLogger(__name__)
+
+# One map from errors to answers, for pages and API alike: the framework's, then each area's refusals.
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    **errors.EXCEPTION_HANDLERS,
+    **case_errors.EXCEPTION_HANDLERS,
+    **account_errors.EXCEPTION_HANDLERS,
+}
+
+# The case engine for the schemes the service runs: one per process, it holds no state of its own.
+CASEWORK = Casework(schemes.SCHEMES)
 
 API_PREFIX = "/api/v1"
 
@@ -56,7 +73,8 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             acquire_timeout=settings.db_acquire_timeout,
         )
 
-    api = Router(path=API_PREFIX, route_handlers=[AuthApi, UsersApi, cases_api.router])
+    applications = cases_api.router(schemes.all_actions(), disclosure_api.download_document)
+    api = Router(path=API_PREFIX, route_handlers=[AuthApi, UsersApi, applications])
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], opt=access.opt(access.PUBLIC), include_in_schema=False
     )
@@ -87,8 +105,15 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
         state=State({"auth_keys": Keys.from_settings(settings), "public_url": settings.public_url}),
         on_startup=[open_pool] if manage_pool else [],
         on_shutdown=[db.close_pool] if manage_pool else [],
-        template_config=templating.template_config(settings),
-        exception_handlers=errors.EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        template_config=templating.template_config(settings, {"pdf_available": documents.pdf_available}),
+        exception_handlers=EXCEPTION_HANDLERS,
+        # Who is asking and from where, and the case engine, for any handler that names them.
+        dependencies={
+            "principal": Provide(providers.principal, sync_to_thread=False),
+            "meta": Provide(providers.meta, sync_to_thread=False),
+            "caller": Provide(providers.caller, sync_to_thread=False),
+            "casework": Provide(lambda: CASEWORK, sync_to_thread=False),
+        },
         before_send=[headers.add_security_headers],
         openapi_config=OpenAPIConfig(
             title="disclosure-service API",

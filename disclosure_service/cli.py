@@ -26,10 +26,11 @@ from disclosure_service.accounts import cli as accounts_cli
 from disclosure_service.accounts.service import AccountError
 from disclosure_service.audit import cli as audit_cli
 from disclosure_service.auth import totp
+from disclosure_service.auth.keys import totp_key_problem
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import embedded
 from disclosure_service.database import engine as db
-from disclosure_service.database.checks import pool_capacity_problem, totp_key_problem
+from disclosure_service.database.checks import pool_capacity_problem
 from disclosure_service.database.migrate import MigrationError, migrate
 from disclosure_service.database.setup import DatabaseUrls, check_reachable, resolve_urls
 from disclosure_service.settings import ConfigurationError, Settings, configure_logging, get_settings
@@ -274,7 +275,13 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     async def go() -> int:
         urls = await resolve_urls(settings)
         problems = 0
-        for ok, line in await run_checks(settings, urls):
+        checks = await run_checks(settings, urls)
+        if all(ok for ok, _ in checks):  # the key is checked against a database that answers
+            key_problem = await totp_key_problem(urls.app, Keys.from_settings(settings).box)
+            checks.append(
+                (key_problem is None, key_problem or "TOTP_ENCRYPTION_KEY decrypts the stored authenticator secrets")
+            )
+        for ok, line in checks:
             print(("ok      " if ok else "PROBLEM ") + line)
             problems += not ok
         return 1 if problems else 0

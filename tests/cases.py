@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from disclosure_service.web.formatting import LONDON
+from disclosure_service.dates import LONDON
 from tests.http import Api
 
 

@@ -12,11 +12,11 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from disclosure_service.accounts.roles import Role
 from disclosure_service.app import create_app
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from disclosure_service.database.migrate import migrate
+from disclosure_service.identity.roles import Role
 from disclosure_service.settings import Settings
 from tests import database
 from tests.factories import TestUser, make_user

@@ -11,10 +11,10 @@ from functools import cache
 from argon2 import PasswordHasher
 from docx import Document
 
-from disclosure_service.accounts.roles import Role
 from disclosure_service.auth import totp
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
+from disclosure_service.identity.roles import Role
 
 PASSWORD = "plain kettle orchard lantern"
 _numbers = itertools.count(1)

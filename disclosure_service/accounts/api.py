@@ -5,21 +5,20 @@ Changes need a fresh code (`POST /api/v1/auth/step-up`) within the last few minu
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from disclosure_service.accounts import service
-from disclosure_service.accounts.roles import Role
-from disclosure_service.auth import access
-from disclosure_service.auth.middleware import request_meta
-from disclosure_service.auth.principal import Principal
+from disclosure_service.accounts import admin, service
+from disclosure_service.audit.writer import Caller
 from disclosure_service.auth.service import Keys
-from disclosure_service.database import engine as db
+from disclosure_service.identity.principal import Principal
+from disclosure_service.identity.roles import Role
+from disclosure_service.web import access
 
 
 class UserOut(msgspec.Struct):
@@ -76,8 +75,11 @@ def _token_key(request: Request[Any, Any, Any]) -> bytes:
     return keys.token_key
 
 
-def _invalid(exc: service.AccountError) -> ValidationException:
-    return ValidationException(str(exc), extra=[{"key": exc.field or "", "message": str(exc)}])
+def _link_out(
+    request: Request[Any, Any, Any], user: service.UserSummary, link: service.EnrolmentLink
+) -> EnrolmentLinkOut:
+    public_url: str = request.app.state.public_url
+    return EnrolmentLinkOut(user=user_out(user), enrolment_url=link.url(public_url), expires_at=link.expires_at)
 
 
 ADMIN = access.opt(access.ADMINS)
@@ -85,115 +87,69 @@ ADMIN_CHANGE = access.opt(access.ADMINS, step_up=True)
 
 
 class UsersApi(Controller):
+    """A refused change is a 400 and another force's user a 404 (`accounts.http_errors`)."""
+
     path = "/users"
     tags = ("Users",)
 
     @get("/", opt=ADMIN)
-    async def list_users(self, request: Request[Any, Any, Any]) -> list[UserOut]:
+    async def list_users(self, principal: NamedDependency[Principal]) -> list[UserOut]:
         """Every user of the administrator's force."""
-        admin = access.caller(request)
-        async with db.transaction(force_id=admin.force_id) as conn:
-            users = await service.list_users(conn, admin.force_id, datetime.now(UTC))
-        return [user_out(u) for u in users]
+        return [user_out(u) for u in await admin.users(principal)]
 
     @post("/", opt=ADMIN_CHANGE, status_code=201)
-    async def create_user(self, request: Request[Any, Any, Any], data: JSONBody[NewUserIn]) -> EnrolmentLinkOut:
+    async def create_user(
+        self, request: Request[Any, Any, Any], data: JSONBody[NewUserIn], caller: NamedDependency[Caller]
+    ) -> EnrolmentLinkOut:
         """Create a user; the response carries their one-time enrolment link."""
-        admin = access.caller(request)
-        now = datetime.now(UTC)
-        async with db.transaction(force_id=admin.force_id) as conn:
-            try:
-                user_id, link = await service.create_user(
-                    conn,
-                    force_id=admin.force_id,
-                    username=data.username,
-                    display_name=data.display_name,
-                    role=data.role,
-                    team=data.team,
-                    actor=admin.actor,
-                    token_key=_token_key(request),
-                    meta=request_meta(request),
-                    now=now,
-                )
-            except service.AccountError as exc:
-                raise _invalid(exc) from None
-            user = await service.get_user(conn, user_id, admin.force_id, now)
-        public_url: str = request.app.state.public_url
-        return EnrolmentLinkOut(user=user_out(user), enrolment_url=link.url(public_url), expires_at=link.expires_at)
+        user, link = await admin.create(
+            caller,
+            username=data.username,
+            display_name=data.display_name,
+            role=data.role,
+            team=data.team,
+            token_key=_token_key(request),
+        )
+        return _link_out(request, user, link)
 
     @get("/{user_id:int}", opt=ADMIN)
-    async def get_user(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> UserOut:
+    async def get_user(self, user_id: FromPath[int], principal: NamedDependency[Principal]) -> UserOut:
         """One user of the administrator's force (another force's user is a 404)."""
-        admin = access.caller(request)
-        async with db.transaction(force_id=admin.force_id) as conn:
-            return user_out(await _user(conn, user_id, admin))
+        return user_out(await admin.user(principal, user_id))
 
     @post("/{user_id:int}/unlock", opt=ADMIN_CHANGE, status_code=200)
-    async def unlock(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> UserOut:
+    async def unlock(self, user_id: FromPath[int], caller: NamedDependency[Caller]) -> UserOut:
         """Lift a lockout after failed sign-ins and reset the count."""
-        return await _change(request, user_id, service.unlock)
+        return user_out(await admin.change(caller, user_id, "unlock"))
 
     @post("/{user_id:int}/disable", opt=ADMIN_CHANGE, status_code=200)
-    async def disable(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> UserOut:
+    async def disable(self, user_id: FromPath[int], caller: NamedDependency[Caller]) -> UserOut:
         """Switch the account off; its sessions end at once. Not your own."""
-        return await _change(request, user_id, service.disable)
+        return user_out(await admin.change(caller, user_id, "disable"))
 
     @post("/{user_id:int}/enable", opt=ADMIN_CHANGE, status_code=200)
-    async def enable(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> UserOut:
+    async def enable(self, user_id: FromPath[int], caller: NamedDependency[Caller]) -> UserOut:
         """Switch a disabled account back on."""
-        return await _change(request, user_id, service.enable)
+        return user_out(await admin.change(caller, user_id, "enable"))
 
     @post("/{user_id:int}/role", opt=ADMIN_CHANGE, status_code=200)
     async def set_role(
-        self, request: Request[Any, Any, Any], user_id: FromPath[int], data: JSONBody[RoleIn]
+        self, user_id: FromPath[int], data: JSONBody[RoleIn], caller: NamedDependency[Caller]
     ) -> UserOut:
         """Change the user's role; it applies from their next request. Not your own."""
-        return await _change(request, user_id, service.set_role, role=data.role)
+        return user_out(await admin.change(caller, user_id, "role", role=data.role))
 
     @post("/{user_id:int}/team", opt=ADMIN_CHANGE, status_code=200)
     async def set_team(
-        self, request: Request[Any, Any, Any], user_id: FromPath[int], data: JSONBody[TeamIn]
+        self, user_id: FromPath[int], data: JSONBody[TeamIn], caller: NamedDependency[Caller]
     ) -> UserOut:
         """The team the user works in, for the oversight figures; an empty string clears it."""
-        return await _change(request, user_id, service.set_team, team=data.team)
+        return user_out(await admin.change(caller, user_id, "team", team=data.team))
 
     @post("/{user_id:int}/reset-2fa", opt=ADMIN_CHANGE, status_code=200)
-    async def reset_two_factor(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> EnrolmentLinkOut:
+    async def reset_two_factor(
+        self, request: Request[Any, Any, Any], user_id: FromPath[int], caller: NamedDependency[Caller]
+    ) -> EnrolmentLinkOut:
         """Clear the user's password and authenticator; returns a new enrolment link."""
-        admin = access.caller(request)
-        now = datetime.now(UTC)
-        async with db.transaction(force_id=admin.force_id) as conn:
-            user = await _user(conn, user_id, admin)
-            try:
-                link = await service.reset_two_factor(
-                    conn,
-                    user=user,
-                    actor=admin.actor,
-                    token_key=_token_key(request),
-                    meta=request_meta(request),
-                    now=now,
-                )
-            except service.AccountError as exc:
-                raise _invalid(exc) from None
-            user = await service.get_user(conn, user_id, admin.force_id, now)
-        public_url: str = request.app.state.public_url
-        return EnrolmentLinkOut(user=user_out(user), enrolment_url=link.url(public_url), expires_at=link.expires_at)
-
-
-async def _user(conn: Any, user_id: int, admin: Principal) -> service.UserSummary:
-    try:
-        return await service.get_user(conn, user_id, admin.force_id, datetime.now(UTC))
-    except LookupError:
-        raise NotFoundException() from None
-
-
-async def _change(request: Request[Any, Any, Any], user_id: int, change: Any, **kwargs: Any) -> UserOut:
-    admin = access.caller(request)
-    now = datetime.now(UTC)
-    async with db.transaction(force_id=admin.force_id) as conn:
-        user = await _user(conn, user_id, admin)
-        try:
-            await change(conn, user=user, actor=admin.actor, meta=request_meta(request), now=now, **kwargs)
-        except service.AccountError as exc:
-            raise _invalid(exc) from None
-        return user_out(await service.get_user(conn, user_id, admin.force_id, now))
+        user, link = await admin.reset_two_factor(caller, user_id, token_key=_token_key(request))
+        return _link_out(request, user, link)

@@ -15,9 +15,9 @@ from typing import Any
 import asyncpg
 
 from disclosure_service.accounts import service
-from disclosure_service.accounts.roles import Role
-from disclosure_service.audit.writer import Actor
 from disclosure_service.auth.service import Keys
+from disclosure_service.identity.principal import Actor
+from disclosure_service.identity.roles import Role
 from disclosure_service.settings import Settings
 
 Handler = Callable[[Settings, argparse.Namespace], int]

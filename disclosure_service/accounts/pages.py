@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
 
-from disclosure_service.accounts import service
-from disclosure_service.accounts.roles import Role
-from disclosure_service.auth import access, step_up
-from disclosure_service.auth.middleware import request_meta
-from disclosure_service.auth.principal import Principal
+from disclosure_service.accounts import admin, service
+from disclosure_service.audit.writer import Caller
+from disclosure_service.auth import step_up
 from disclosure_service.auth.service import Keys
-from disclosure_service.database import engine as db
+from disclosure_service.identity.principal import Principal
+from disclosure_service.identity.roles import Role
+from disclosure_service.web import access
 from disclosure_service.web.forms import FormErrors, read_form
 
 AnyRequest = Request[Any, Any, Any]
@@ -41,11 +39,8 @@ def _token_key(request: AnyRequest) -> bytes:
 
 
 @get("/admin/users", opt=ADMIN)
-async def users_page(request: AnyRequest) -> Template:
-    admin = access.caller(request)
-    async with db.transaction(force_id=admin.force_id) as conn:
-        users = await service.list_users(conn, admin.force_id, datetime.now(UTC))
-    return Template("accounts/users.html", context={"page_title": "Users", "users": users})
+async def users_page(principal: NamedDependency[Principal]) -> Template:
+    return Template("accounts/users.html", context={"page_title": "Users", "users": await admin.users(principal)})
 
 
 @get("/admin/users/new", opt=ADMIN_FORM)
@@ -69,8 +64,7 @@ def _new_user_form(request: AnyRequest, form: dict[str, str], errors: FormErrors
 
 
 @post("/admin/users/new", opt=ADMIN_FORM)
-async def create_user(request: AnyRequest) -> Template:
-    admin = access.caller(request)
+async def create_user(request: AnyRequest, caller: NamedDependency[Caller]) -> Template:
     form = await read_form(request)
     errors = FormErrors()
     if not form.get("display_name"):
@@ -83,24 +77,18 @@ async def create_user(request: AnyRequest) -> Template:
         errors.add("code", problem)
     if errors:
         return _new_user_form(request, form, errors)
-    async with db.transaction(force_id=admin.force_id) as conn:
-        try:
-            user_id, link = await service.create_user(
-                conn,
-                force_id=admin.force_id,
-                username=form["username"],
-                display_name=form["display_name"],
-                role=Role(form["role"]),
-                team=form.get("team", ""),
-                actor=admin.actor,
-                token_key=_token_key(request),
-                meta=request_meta(request),
-                now=datetime.now(UTC),
-            )
-        except service.AccountError as exc:
-            errors.add(exc.field or "username", str(exc))
-            return _new_user_form(request, form, errors)
-        user = await service.get_user(conn, user_id, admin.force_id, datetime.now(UTC))
+    try:
+        user, link = await admin.create(
+            caller,
+            username=form["username"],
+            display_name=form["display_name"],
+            role=Role(form["role"]),
+            team=form.get("team", ""),
+            token_key=_token_key(request),
+        )
+    except service.AccountError as exc:
+        errors.add(exc.field or "username", str(exc))
+        return _new_user_form(request, form, errors)
     return _link_page(request, user, link, "User created")
 
 
@@ -118,16 +106,15 @@ def _link_page(request: AnyRequest, user: service.UserSummary, link: service.Enr
 
 
 @get("/admin/users/{user_id:int}", opt=ADMIN_FORM)
-async def user_page(request: AnyRequest, user_id: FromPath[int]) -> Template:
-    admin = access.caller(request)
-    async with db.transaction(force_id=admin.force_id) as conn:
-        user = await _user(conn, user_id, admin)
+async def user_page(request: AnyRequest, user_id: FromPath[int], principal: NamedDependency[Principal]) -> Template:
+    user = await admin.user(principal, user_id)
     done = DONE_MESSAGES.get(request.query_params.get("done", ""))
-    return _user_page(request, user, FormErrors(), done=done)
+    return _user_page(request, principal, user, FormErrors(), done=done)
 
 
 def _user_page(
     request: AnyRequest,
+    principal: Principal,
     user: service.UserSummary,
     errors: FormErrors,
     *,
@@ -145,7 +132,7 @@ def _user_page(
             "action": action,
             "form": form or {},
             "needs_code": step_up.needs_code(request),
-            "is_self": user.id == access.caller(request).user_id,
+            "is_self": user.id == principal.user_id,
             "back_link": "/admin/users",
             **errors.context(),
         },
@@ -153,58 +140,39 @@ def _user_page(
     )
 
 
-async def _user(conn: asyncpg.Connection[Any], user_id: int, admin: Principal) -> service.UserSummary:
-    try:
-        return await service.get_user(conn, user_id, admin.force_id, datetime.now(UTC))
-    except LookupError:
-        raise NotFoundException() from None
-
-
-Change = Callable[..., Awaitable[Any]]
-ACTIONS: dict[str, tuple[Change, str]] = {
-    "unlock": (service.unlock, "unlocked"),
-    "disable": (service.disable, "disabled"),
-    "enable": (service.enable, "enabled"),
-    "role": (service.set_role, "role"),
-    "team": (service.set_team, "team"),
-}
+DONE = {"unlock": "unlocked", "disable": "disabled", "enable": "enabled", "role": "role", "team": "team"}
 
 
 @post("/admin/users/{user_id:int}/{action:str}", opt=ADMIN_FORM)
-async def change_user(request: AnyRequest, user_id: FromPath[int], action: FromPath[str]) -> Template | Redirect:
-    admin = access.caller(request)
-    if action not in (*ACTIONS, "reset-2fa"):
+async def change_user(
+    request: AnyRequest, user_id: FromPath[int], action: FromPath[str], caller: NamedDependency[Caller]
+) -> Template | Redirect:
+    if action not in (*admin.CHANGES, "reset-2fa"):
         raise NotFoundException()
+    user = await admin.user(caller.principal, user_id)
     form = await read_form(request)
-    now = datetime.now(UTC)
-    async with db.transaction(force_id=admin.force_id) as conn:
-        user = await _user(conn, user_id, admin)
-        errors = FormErrors()
-        extra: dict[str, Any] = {}
-        if action == "role":
-            if form.get("role") not in {r.value for r in Role}:
-                errors.add("role", "Choose a role")
-            else:
-                extra["role"] = Role(form["role"])
-        if action == "team":
-            extra["team"] = form.get("team", "")
-        if not errors and (problem := await step_up.confirm(request, form)):
-            errors.add("code", problem, anchor=f"{action}-code")
-        if errors:
-            return _user_page(request, user, errors, action=action, form=form)
-        meta = request_meta(request)
-        try:
-            if action == "reset-2fa":
-                link = await service.reset_two_factor(
-                    conn, user=user, actor=admin.actor, token_key=_token_key(request), meta=meta, now=now
-                )
-                return _link_page(request, user, link, "Two-factor authentication reset")
-            change, done = ACTIONS[action]
-            await change(conn, user=user, actor=admin.actor, meta=meta, now=now, **extra)
-        except service.AccountError as exc:
-            errors.add(exc.field or "action", str(exc), anchor=f"{action}-code")
-            return _user_page(request, user, errors, action=action, form=form)
-    return Redirect(f"/admin/users/{user_id}?done={done}", status_code=HTTP_303_SEE_OTHER)
+    errors = FormErrors()
+    details: dict[str, Any] = {}
+    if action == "role":
+        if form.get("role") not in {r.value for r in Role}:
+            errors.add("role", "Choose a role")
+        else:
+            details["role"] = Role(form["role"])
+    if action == "team":
+        details["team"] = form.get("team", "")
+    if not errors and (problem := await step_up.confirm(request, form)):
+        errors.add("code", problem, anchor=f"{action}-code")
+    if errors:
+        return _user_page(request, caller.principal, user, errors, action=action, form=form)
+    try:
+        if action == "reset-2fa":
+            user, link = await admin.reset_two_factor(caller, user_id, token_key=_token_key(request))
+            return _link_page(request, user, link, "Two-factor authentication reset")
+        await admin.change(caller, user_id, action, **details)
+    except service.AccountError as exc:
+        errors.add(exc.field or "action", str(exc), anchor=f"{action}-code")
+        return _user_page(request, caller.principal, user, errors, action=action, form=form)
+    return Redirect(f"/admin/users/{user_id}?done={DONE[action]}", status_code=HTTP_303_SEE_OTHER)
 
 
 ROUTES = [users_page, new_user_page, create_user, user_page, change_user]

@@ -13,14 +13,18 @@ from typing import Any
 
 import asyncpg
 
-from disclosure_service.accounts.roles import Role, UserStatus
 from disclosure_service.audit.vocabulary import Operation
-from disclosure_service.audit.writer import Actor, RequestMeta, record
+from disclosure_service.audit.writer import record
 from disclosure_service.auth import sessions, tokens
+from disclosure_service.identity.principal import Actor, RequestMeta
+from disclosure_service.identity.roles import USERNAME, Role, UserStatus
 
 ENROLMENT_LINK_LIFETIME = timedelta(hours=72)
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 FORCE_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
+
+
+class NoSuchUserError(LookupError):
+    """No user with that id in the administrator's force (another force's user is as missing)."""
 
 
 class AccountError(Exception):
@@ -150,7 +154,7 @@ async def get_user(conn: asyncpg.Connection[Any], user_id: int, force_id: int, n
         force_id,
     )
     if row is None:
-        raise LookupError(user_id)
+        raise NoSuchUserError(user_id)
     return _summary(row, now)
 
 

@@ -10,7 +10,6 @@ hash-chained, and the name is what the Data Protection Act's log must hold.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 from collections.abc import Mapping
@@ -19,19 +18,17 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response, get
+from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 from litestar.response import Template
 
-from disclosure_service.audit import queries
+from disclosure_service.audit import queries, service
 from disclosure_service.audit.vocabulary import Operation
-from disclosure_service.audit.writer import record
-from disclosure_service.auth import access
-from disclosure_service.auth.middleware import request_meta
-from disclosure_service.auth.principal import Principal
-from disclosure_service.database import engine as db
+from disclosure_service.audit.writer import Caller
+from disclosure_service.dates import LONDON, long_datetime
 from disclosure_service.numbers import INT8_MAX, iso_date, whole_number
-from disclosure_service.web.formatting import LONDON, long_datetime
+from disclosure_service.web import access
 
 AUDITORS = access.opt(access.AUDITORS)
 PAGE_SIZE = 200
@@ -132,37 +129,12 @@ def search_from(params: Any) -> tuple[queries.Search, dict[str, str], list[str]]
     return search, form, problems
 
 
-async def _search(
-    principal: Principal, request: Request[Any, Any, Any], search: queries.Search, *, limit: int, before_id: int | None
-) -> list[Any]:
-    async with db.transaction(force_id=principal.force_id) as conn:
-        rows = await queries.search(conn, search, limit=limit, before_id=before_id)
-        await record(
-            conn,
-            actor=principal.actor,
-            operation=Operation.consultation,
-            event="audit.searched",
-            meta=request_meta(request),
-            justification="audit",
-            details=_described(search) | {"rows": len(rows)},
-        )
-    return rows
-
-
-def _described(search: queries.Search) -> dict[str, Any]:
-    """The question as logged: only what was asked, dates as text."""
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in dataclasses.asdict(search).items() if v}
-
-
 @get("/audit", opt=AUDITORS)
-async def audit_page(request: Request[Any, Any, Any]) -> Template:
-    principal = access.caller(request)
+async def audit_page(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> Template:
     search, form, problems = search_from(request.query_params)
     # audit_event ids are bigints.
     before = whole_number(request.query_params.get("before"), high=INT8_MAX)
-    rows = (
-        [] if problems else _for_auditors(await _search(principal, request, search, limit=PAGE_SIZE, before_id=before))
-    )
+    rows = [] if problems else _for_auditors(await service.search(caller, search, limit=PAGE_SIZE, before_id=before))
     return Template(
         "audit/search.html",
         context={
@@ -179,24 +151,12 @@ async def audit_page(request: Request[Any, Any, Any]) -> Template:
 
 
 @get("/audit/export.csv", opt=AUDITORS)
-async def export_csv(request: Request[Any, Any, Any]) -> Response[bytes]:
+async def export_csv(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> Response[bytes]:
     """The matching rows as CSV; the export is itself a disclosure, logged with who received it."""
-    principal = access.caller(request)
     search, _, problems = search_from(request.query_params)
     if problems:
         return Response("; ".join(problems).encode(), status_code=400, media_type="text/plain")
-    async with db.transaction(force_id=principal.force_id) as conn:
-        rows = await queries.search(conn, search, limit=EXPORT_LIMIT)
-        await record(
-            conn,
-            actor=principal.actor,
-            operation=Operation.disclosure,
-            event="audit.exported",
-            meta=request_meta(request),
-            justification="audit export",
-            recipients=principal.username,
-            details=_described(search) | {"rows": len(rows)},
-        )
+    rows = await service.export(caller, search, limit=EXPORT_LIMIT)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow((*CSV_COLUMNS, "occurred_at_london"))
@@ -220,15 +180,15 @@ def _csv_safe(value: Any) -> str:
 @get("/api/v1/audit/events", opt=AUDITORS)
 async def events_api(
     request: Request[Any, Any, Any],
+    caller: NamedDependency[Caller],
     before: Annotated[int | None, QueryParameter(ge=1, le=INT8_MAX)] = None,
 ) -> list[EventOut]:
     """Audit events of your force, newest first, filtered by username, reference, operation, event,
     since and until (YYYY-MM-DD, London days); 200 at a time, older ones with `before`."""
-    principal = access.caller(request)
     search, _, problems = search_from(request.query_params)
     if problems:
         raise ValidationException("; ".join(problems))
-    rows = await _search(principal, request, search, limit=PAGE_SIZE, before_id=before)
+    rows = await service.search(caller, search, limit=PAGE_SIZE, before_id=before)
     return [
         EventOut(
             id=row["id"],
@@ -240,7 +200,7 @@ async def events_api(
             record_type=row["record_type"],
             record_id=row["record_id"],
             justification=row["justification"],
-            recipients=recipient_for_auditors(row),
+            recipients=recipient_for_auditors(dict(row)),
             ip=row["ip"],
             request_id=row["request_id"],
             details=json.loads(row["details"]),

@@ -12,7 +12,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.constraints import Unique
 from piccolo.table import Table
 
-from disclosure_service.accounts.tables import Force, User
+from disclosure_service.identity.tables import Force, User
 
 
 class AuditEvent(Table, tablename="audit_event"):

@@ -18,25 +18,7 @@ import asyncpg
 
 from disclosure_service.audit.chain import CHAIN_COUNT, row_hash
 from disclosure_service.audit.vocabulary import Operation
-
-
-@dataclass(frozen=True, slots=True)
-class RequestMeta:
-    """Where a request came from. Never passwords, codes or tokens."""
-
-    ip: str = ""
-    user_agent: str = ""
-    request_id: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    user_id: int | None
-    force_id: int | None
-    username: str
-
-
-SYSTEM = Actor(user_id=None, force_id=None, username="system")
+from disclosure_service.identity.principal import Actor, Principal, RequestMeta
 
 
 async def record(
@@ -109,3 +91,16 @@ async def _lock_a_chain(conn: asyncpg.Connection[Any]) -> asyncpg.Record:
     if head is None:
         raise RuntimeError("the audit chains are missing: run `disclosure-service migrate`")
     return head
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is making a request, and from where: bound once per request, so that every audit row of
+    the request says who, where and (given with each row) why."""
+
+    principal: Principal
+    meta: RequestMeta
+
+    async def record(self, conn: asyncpg.Connection[Any], **fields: Any) -> None:
+        """`record` for this caller: `operation`, `event` and what the row is about."""
+        await record(conn, actor=self.principal.actor, meta=self.meta, **fields)

@@ -11,13 +11,14 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, ValidationException
 from litestar.params import JSONBody
 from litestar.utils.scope.state import ScopeState
 
-from disclosure_service.auth import access, service, sessions
-from disclosure_service.auth.middleware import request_meta
-from disclosure_service.auth.principal import Principal
+from disclosure_service.auth import service, sessions
+from disclosure_service.identity.principal import Principal, RequestMeta
+from disclosure_service.web import access
 
 Username = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Secret = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
@@ -88,53 +89,64 @@ class AuthApi(Controller):
         return CsrfOut(csrf_token=token if isinstance(token, str) else "")
 
     @post("/login", opt=access.opt(access.PUBLIC), status_code=200)
-    async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginIn]) -> Response[NextStep]:
+    async def login(
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginIn], meta: NamedDependency[RequestMeta]
+    ) -> Response[NextStep]:
         """Password: the first of two factors. Sets a session cookie that can only send a code."""
         outcome = await service.sign_in_with_password(
-            data.username, data.password, _keys(request), request_meta(request), datetime.now(UTC)
+            data.username, data.password, _keys(request), meta, datetime.now(UTC)
         )
         if outcome.token is None:
             raise NotAuthorizedException(outcome.error)
         return Response(NextStep(next="totp"), cookies=[sessions.session_cookie(outcome.token)])
 
     @post("/totp", opt=access.opt(access.PASSWORD), status_code=200)
-    async def totp(self, request: Request[Any, Any, Any], data: JSONBody[CodeIn]) -> Response[UserOut]:
+    async def totp(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[CodeIn],
+        principal: NamedDependency[Principal],
+        meta: NamedDependency[RequestMeta],
+    ) -> Response[UserOut]:
         """Second factor: a TOTP code (or a recovery code). Signs the session in under a new id."""
-        principal = access.caller(request)
-        outcome = await service.sign_in_with_code(
-            principal, data.code, _keys(request), request_meta(request), datetime.now(UTC)
-        )
+        outcome = await service.sign_in_with_code(principal, data.code, _keys(request), meta, datetime.now(UTC))
         if outcome.token is None:
             raise NotAuthorizedException(outcome.error)
         return Response(user_out(principal), cookies=[sessions.session_cookie(outcome.token)])
 
     @post("/step-up", opt=access.opt(access.SIGNED_IN), status_code=204)
-    async def step_up(self, request: Request[Any, Any, Any], data: JSONBody[CodeIn]) -> None:
+    async def step_up(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[CodeIn],
+        principal: NamedDependency[Principal],
+        meta: NamedDependency[RequestMeta],
+    ) -> None:
         """A fresh TOTP code, remembered for a few minutes, before a sensitive action."""
-        outcome = await service.step_up(
-            access.caller(request), data.code, _keys(request), request_meta(request), datetime.now(UTC)
-        )
+        outcome = await service.step_up(principal, data.code, _keys(request), meta, datetime.now(UTC))
         if not outcome.ok:
             raise NotAuthorizedException(outcome.error)
 
     @post("/enrol", opt=access.opt(access.PUBLIC), status_code=200)
-    async def enrol(self, request: Request[Any, Any, Any], data: JSONBody[EnrolIn]) -> Response[EnrolOut]:
+    async def enrol(
+        self, request: Request[Any, Any, Any], data: JSONBody[EnrolIn], meta: NamedDependency[RequestMeta]
+    ) -> Response[EnrolOut]:
         """Open an enrolment link: choose a password, receive the authenticator's secret."""
-        outcome = await service.start_enrolment(
-            data.token, data.password, _keys(request), request_meta(request), datetime.now(UTC)
-        )
+        outcome = await service.start_enrolment(data.token, data.password, _keys(request), meta, datetime.now(UTC))
         if outcome.token is None or outcome.otpauth_uri is None:
             raise ValidationException(outcome.error)
         return Response(EnrolOut(otpauth_uri=outcome.otpauth_uri), cookies=[sessions.session_cookie(outcome.token)])
 
     @post("/enrol/confirm", opt=access.opt(access.ENROLMENT), status_code=200)
     async def enrol_confirm(
-        self, request: Request[Any, Any, Any], data: JSONBody[CodeIn]
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[CodeIn],
+        principal: NamedDependency[Principal],
+        meta: NamedDependency[RequestMeta],
     ) -> Response[RecoveryCodesOut]:
         """A first code from the authenticator; returns recovery codes, shown this once only."""
-        outcome = await service.confirm_enrolment(
-            access.caller(request), data.code, _keys(request), request_meta(request), datetime.now(UTC)
-        )
+        outcome = await service.confirm_enrolment(principal, data.code, _keys(request), meta, datetime.now(UTC))
         if outcome.token is None:
             raise NotAuthorizedException(outcome.error)
         return Response(
@@ -143,12 +155,14 @@ class AuthApi(Controller):
         )
 
     @post("/logout", opt=access.opt(access.SIGNED_IN), status_code=204)
-    async def logout(self, request: Request[Any, Any, Any]) -> Response[None]:
+    async def logout(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], meta: NamedDependency[RequestMeta]
+    ) -> Response[None]:
         """End this session (on the server, not only the cookie)."""
-        await service.sign_out(access.caller(request), request_meta(request), datetime.now(UTC))
+        await service.sign_out(principal, meta, datetime.now(UTC))
         return Response(None, status_code=204, cookies=[sessions.cleared_session_cookie()])
 
     @get("/me", opt=access.opt(access.SIGNED_IN))
-    async def me(self, request: Request[Any, Any, Any]) -> UserOut:
+    async def me(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]) -> UserOut:
         """Who is signed in: name, role and force."""
-        return user_out(access.caller(request))
+        return user_out(principal)

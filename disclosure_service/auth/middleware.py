@@ -11,7 +11,6 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from disclosure_service.audit.writer import RequestMeta
 from disclosure_service.auth import sessions
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
@@ -38,13 +37,3 @@ class SessionMiddleware(ASGIMiddleware):
         scope["auth"] = principal
         scope.setdefault("state", {})["request_id"] = secrets.token_hex(8)
         await next_app(scope, receive, send)
-
-
-def request_meta(connection: ASGIConnection[Any, Any, Any, Any]) -> RequestMeta:
-    """Where a request came from, for the audit trail."""
-    client = connection.client
-    return RequestMeta(
-        ip=client.host if client else "",
-        user_agent=connection.headers.get("user-agent", ""),
-        request_id=str(connection.scope.get("state", {}).get("request_id", "")),
-    )

@@ -6,12 +6,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
 
-from disclosure_service.auth import access, service, sessions, totp
-from disclosure_service.auth.middleware import request_meta
+from disclosure_service.auth import service, sessions, totp
+from disclosure_service.identity.principal import Principal, RequestMeta
+from disclosure_service.web import access
 from disclosure_service.web.forms import FormErrors, local_path, read_form
 
 AnyRequest = Request[Any, Any, Any]
@@ -46,7 +48,7 @@ async def sign_in_page(request: AnyRequest) -> Template | Redirect:
 
 
 @post("/sign-in", opt=access.opt(access.PUBLIC))
-async def sign_in(request: AnyRequest) -> Template | Redirect:
+async def sign_in(request: AnyRequest, meta: NamedDependency[RequestMeta]) -> Template | Redirect:
     form = await read_form(request)
     next_path = local_path(form.get("next"))
     errors = FormErrors()
@@ -56,7 +58,7 @@ async def sign_in(request: AnyRequest) -> Template | Redirect:
         errors.add("password", "Enter your password")
     if not errors:
         outcome = await service.sign_in_with_password(
-            form["username"], form["password"], _keys(request), request_meta(request), datetime.now(UTC)
+            form["username"], form["password"], _keys(request), meta, datetime.now(UTC)
         )
         if outcome.token:
             return _see_other(f"/sign-in/code?next={next_path}", outcome.token)
@@ -71,16 +73,16 @@ async def code_page(request: AnyRequest) -> Template:
 
 
 @post("/sign-in/code", opt=access.opt(access.PASSWORD))
-async def code(request: AnyRequest) -> Template | Redirect:
+async def code(
+    request: AnyRequest, principal: NamedDependency[Principal], meta: NamedDependency[RequestMeta]
+) -> Template | Redirect:
     form = await read_form(request)
     next_path = local_path(form.get("next"))
     errors = FormErrors()
     if not form.get("code"):
         errors.add("code", "Enter the code from your authenticator app")
     else:
-        outcome = await service.sign_in_with_code(
-            access.caller(request), form["code"], _keys(request), request_meta(request), datetime.now(UTC)
-        )
+        outcome = await service.sign_in_with_code(principal, form["code"], _keys(request), meta, datetime.now(UTC))
         if outcome.token:
             return _see_other(next_path, outcome.token)
         errors.add("code", outcome.error or service.CODE_FAILED)
@@ -88,8 +90,10 @@ async def code(request: AnyRequest) -> Template | Redirect:
 
 
 @post("/sign-out", opt=access.opt(access.SIGNED_IN))
-async def sign_out(request: AnyRequest) -> Redirect:
-    await service.sign_out(access.caller(request), request_meta(request), datetime.now(UTC))
+async def sign_out(
+    request: AnyRequest, principal: NamedDependency[Principal], meta: NamedDependency[RequestMeta]
+) -> Redirect:
+    await service.sign_out(principal, meta, datetime.now(UTC))
     return Redirect(
         "/sign-in?signed_out=1", status_code=HTTP_303_SEE_OTHER, cookies=[sessions.cleared_session_cookie()]
     )
@@ -105,16 +109,16 @@ async def step_up_page(request: AnyRequest) -> Template:
 
 
 @post("/step-up", opt=access.opt(access.SIGNED_IN))
-async def step_up(request: AnyRequest) -> Template | Redirect:
+async def step_up(
+    request: AnyRequest, principal: NamedDependency[Principal], meta: NamedDependency[RequestMeta]
+) -> Template | Redirect:
     form = await read_form(request)
     next_path = local_path(form.get("next"))
     errors = FormErrors()
     if not form.get("code"):
         errors.add("code", "Enter the code from your authenticator app")
     else:
-        outcome = await service.step_up(
-            access.caller(request), form["code"], _keys(request), request_meta(request), datetime.now(UTC)
-        )
+        outcome = await service.step_up(principal, form["code"], _keys(request), meta, datetime.now(UTC))
         if outcome.ok:
             return _see_other(next_path)
         errors.add("code", outcome.error or service.FRESH_CODE_FAILED)
@@ -131,7 +135,7 @@ async def enrol_page(token: FromPath[str]) -> Template:
 
 
 @post("/enrol/{token:str}", opt=access.opt(access.PUBLIC))
-async def enrol(request: AnyRequest, token: FromPath[str]) -> Template | Redirect:
+async def enrol(request: AnyRequest, token: FromPath[str], meta: NamedDependency[RequestMeta]) -> Template | Redirect:
     form = await read_form(request)
     errors = FormErrors()
     password = form.get("password", "")
@@ -140,17 +144,14 @@ async def enrol(request: AnyRequest, token: FromPath[str]) -> Template | Redirec
     elif password != form.get("password_confirm", ""):
         errors.add("password_confirm", "The passwords do not match")
     if not errors:
-        outcome = await service.start_enrolment(
-            token, password, _keys(request), request_meta(request), datetime.now(UTC)
-        )
+        outcome = await service.start_enrolment(token, password, _keys(request), meta, datetime.now(UTC))
         if outcome.token:
             return _see_other("/enrol/authenticator", outcome.token)
         errors.add("password", outcome.error or service.ENROLMENT_LINK_FAILED)
     return _page("auth/enrol_password.html", HTTP_400_BAD_REQUEST, token=token, **errors.context())
 
 
-async def _authenticator_context(request: AnyRequest) -> dict[str, Any]:
-    principal = access.caller(request)
+async def _authenticator_context(request: AnyRequest, principal: Principal) -> dict[str, Any]:
     uri = await service.enrolment_uri(principal, _keys(request))
     secret = uri.split("secret=", 1)[1].split("&", 1)[0]
     spaced = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
@@ -158,27 +159,27 @@ async def _authenticator_context(request: AnyRequest) -> dict[str, Any]:
 
 
 @get("/enrol/authenticator", opt=access.opt(access.ENROLMENT))
-async def authenticator_page(request: AnyRequest) -> Template:
-    return _page("auth/enrol_authenticator.html", **await _authenticator_context(request))
+async def authenticator_page(request: AnyRequest, principal: NamedDependency[Principal]) -> Template:
+    return _page("auth/enrol_authenticator.html", **await _authenticator_context(request, principal))
 
 
 @post("/enrol/authenticator", opt=access.opt(access.ENROLMENT))
-async def authenticator(request: AnyRequest) -> Response[Any]:
+async def authenticator(
+    request: AnyRequest, principal: NamedDependency[Principal], meta: NamedDependency[RequestMeta]
+) -> Response[Any]:
     form = await read_form(request)
     errors = FormErrors()
     if not form.get("code"):
         errors.add("code", "Enter the 6-digit code from your authenticator app")
     else:
-        outcome = await service.confirm_enrolment(
-            access.caller(request), form["code"], _keys(request), request_meta(request), datetime.now(UTC)
-        )
+        outcome = await service.confirm_enrolment(principal, form["code"], _keys(request), meta, datetime.now(UTC))
         if outcome.token:
             # Shown this once, in the response to the confirming POST: never stored, never shown again.
             page = _page("auth/enrol_recovery_codes.html", recovery_codes=outcome.recovery_codes)
             page.cookies.append(sessions.session_cookie(outcome.token))
             return page
         errors.add("code", outcome.error or service.FRESH_CODE_FAILED)
-    context = await _authenticator_context(request)
+    context = await _authenticator_context(request, principal)
     return _page("auth/enrol_authenticator.html", HTTP_400_BAD_REQUEST, **context, **errors.context())
 
 

@@ -13,13 +13,12 @@ from typing import Any
 
 import asyncpg
 
-from disclosure_service.accounts.roles import UserStatus
-from disclosure_service.accounts.service import USERNAME
 from disclosure_service.audit.vocabulary import Operation
-from disclosure_service.audit.writer import Actor, RequestMeta, record
+from disclosure_service.audit.writer import record
 from disclosure_service.auth import passwords, recovery, sessions, tokens, totp
-from disclosure_service.auth.principal import Principal, SessionStage
 from disclosure_service.database import engine as db
+from disclosure_service.identity.principal import Actor, Principal, RequestMeta, SessionStage
+from disclosure_service.identity.roles import USERNAME, UserStatus
 from disclosure_service.settings import Settings
 
 MAX_FAILURES = 5

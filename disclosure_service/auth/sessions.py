@@ -15,9 +15,9 @@ from typing import Any
 import asyncpg
 from litestar.datastructures import Cookie
 
-from disclosure_service.accounts.roles import Role
 from disclosure_service.auth import tokens
-from disclosure_service.auth.principal import Principal, SessionStage, session_expired
+from disclosure_service.identity.principal import Principal, SessionStage, session_expired
+from disclosure_service.identity.roles import Role
 
 SESSION_COOKIE = "__Host-session"
 # Litestar's CSRF token: JSON clients send its value back in the X-CSRFToken header.

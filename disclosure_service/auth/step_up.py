@@ -7,8 +7,9 @@ from typing import Any
 
 from litestar import Request
 
-from disclosure_service.auth import access, service
-from disclosure_service.auth.middleware import request_meta
+from disclosure_service.auth import service
+from disclosure_service.web import access
+from disclosure_service.web.access import request_meta
 
 FORM = "form"
 CODE_NEEDED = "Enter a new code from your authenticator app to confirm this change"

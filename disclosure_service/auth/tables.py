@@ -10,7 +10,7 @@ from piccolo.columns import ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
-from disclosure_service.accounts.tables import Force, User
+from disclosure_service.identity.tables import Force, User
 
 
 class AuthSession(Table, tablename="auth_session"):

@@ -368,9 +368,7 @@ class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
         results = [c.result for c in self.checks if c.result is not None]
         return CaseFacts(
             stage=self.stage,
-            has_applicant=bool(applicants),
-            has_subject=bool(self.people_in(PersonRole.subject)),
-            has_child=bool(self.people_in(PersonRole.child)),
+            roles_present=frozenset(p.role for p in self.people),
             checks_requested=len(self.checks),
             checks_open=len(self.checks) - len(results),
             recommendation=self.recommendation.decision if self.recommendation else None,

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
-
-from disclosure_service.cases.vocabulary import DEFAULT_CLOCKS, Scheme
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,15 +16,11 @@ class Deadlines:
     due_at: datetime
 
 
-def deadlines(
-    scheme: Scheme,
-    received_at: datetime,
-    clocks: dict[Scheme, dict[str, timedelta]] = DEFAULT_CLOCKS,
-) -> Deadlines:
-    """Every clock starts when the application is received."""
+def deadlines(received_at: datetime, clock: Mapping[str, timedelta]) -> Deadlines:
+    """Every clock starts when the application is received; `clock` is the scheme's (triage,
+    applicant_meeting, overall)."""
     if received_at.tzinfo is None:
         raise ValueError("received_at must be timezone-aware")
-    clock = clocks[scheme]
     return Deadlines(
         triage_due_at=received_at + clock["triage"],
         meeting_due_at=received_at + clock["applicant_meeting"],

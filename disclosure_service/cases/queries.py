@@ -120,21 +120,69 @@ async def case_file(conn: asyncpg.Connection[Any], case_id: int) -> CaseFile | N
     return None if raw is None else msgspec.json.decode(raw, type=CaseFile)
 
 
+async def reference(conn: asyncpg.Connection[Any], case_id: int) -> str | None:
+    found: str | None = await conn.fetchval("SELECT reference FROM application WHERE id = $1", case_id)
+    return found
+
+
+async def force_name(conn: asyncpg.Connection[Any], force_id: int) -> str:
+    name: str = await conn.fetchval("SELECT name FROM force WHERE id = $1", force_id)
+    return name
+
+
+async def caseworker_name(conn: asyncpg.Connection[Any], user_id: int) -> str | None:
+    """The name of an active officer or supervisor of the force, or None if there is none with that id."""
+    name: str | None = await conn.fetchval(
+        "SELECT display_name FROM app_user WHERE id = $1 AND status = 'active' AND role IN ('officer', 'supervisor')",
+        user_id,
+    )
+    return name
+
+
+async def caseworkers(conn: asyncpg.Connection[Any], *, besides: int) -> list[tuple[str, str]]:
+    """The force's active officers and supervisors other than `besides`, as (id, "name (role)")."""
+    rows = await conn.fetch(
+        "SELECT id, display_name, role FROM app_user WHERE status = 'active' "
+        "AND role IN ('officer', 'supervisor') AND id <> $1 ORDER BY display_name",
+        besides,
+    )
+    return [(str(r["id"]), f"{r['display_name']} ({r['role']})") for r in rows]
+
+
+async def decided_on(conn: asyncpg.Connection[Any], case_id: int, user_id: int) -> bool:
+    """Whether the user has decided something on the case (a recommendation or a refused undertaking)."""
+    decided: bool = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM authorisation_decision WHERE application = $1 AND decided_by = $2) "
+        "OR EXISTS (SELECT 1 FROM refusal_review WHERE application = $1 AND decided_by = $2)",
+        case_id,
+        user_id,
+    )
+    return decided
+
+
+async def access_reason(conn: asyncpg.Connection[Any], session_id: int, case_id: int) -> tuple[str, str] | None:
+    """The reason given in this session for opening the case, as (reason, detail)."""
+    row = await conn.fetchrow(
+        "SELECT reason, detail FROM case_access_reason WHERE session = $1 AND application = $2", session_id, case_id
+    )
+    return None if row is None else (row["reason"], row["detail"])
+
+
 async def possible_duplicates(conn: asyncpg.Connection[Any], case: CaseFile) -> list[tuple[str, str]]:
     """Other applications of the force naming the same subject or applicant (name, and birth date if known)."""
     found: list[tuple[str, str]] = []
     for person in case.people:
-        if person.role not in (PersonRole.subject.value, PersonRole.applicant.value):
+        if person.role not in (PersonRole.subject, PersonRole.applicant):
             continue
         # A function, so that the name index is used under row-level security (see its migration).
         rows = await conn.fetch(
             "SELECT case_same_person AS reference FROM case_same_person($1, $2, $3, $4)",
             person.full_name,
-            person.role,
+            person.role.value,
             person.date_of_birth,
             case.id,
         )
-        role = PersonRole(person.role).label.lower()
+        role = person.role.label.lower()
         found.extend((row["reference"], f"same {role}: {person.full_name}") for row in rows)
     return found
 
@@ -153,6 +201,25 @@ QUEUES = {
 }
 SUPERVISOR_QUEUES = frozenset({"authorisation", "review"})
 
+
+class QueueRow(msgspec.Struct, frozen=True):
+    """A case as a queue or a search lists it: no more than the list shows."""
+
+    id: int
+    reference: str
+    stage: str
+    route: str
+    risk_level: str
+    received_at: datetime
+    next_due_at: datetime | None
+    version: int
+    assigned_name: str | None
+
+
+def _queue_rows(rows: list[Record]) -> list[QueueRow]:
+    return [QueueRow(**dict(row)) for row in rows]
+
+
 _QUEUE_COLUMNS = (
     "a.id, a.reference, a.stage, a.route, a.risk_level, a.received_at, a.next_due_at, a.version, "
     "assignee.display_name AS assigned_name"
@@ -169,7 +236,7 @@ PAGE_SIZE = 50
 
 async def queue(
     conn: asyncpg.Connection[Any], name: str, *, user_id: int, now: datetime, page: int = 1
-) -> list[Record]:
+) -> list[QueueRow]:
     """One page of the queue, most urgent first."""
     conditions: dict[str, tuple[str, list[Any]]] = {
         "mine": ("a.assigned_to = $1", [user_id]),
@@ -190,7 +257,7 @@ async def queue(
         f"WHERE a.stage <> 'closed' AND {where} {_QUEUE_ORDER} LIMIT {PAGE_SIZE} OFFSET {PAGE_SIZE * (page - 1)}",
         *args,
     )
-    return list(rows)
+    return _queue_rows(rows)
 
 
 async def queue_counts(conn: asyncpg.Connection[Any], *, user_id: int, now: datetime) -> dict[str, int]:
@@ -209,7 +276,7 @@ async def queue_counts(conn: asyncpg.Connection[Any], *, user_id: int, now: date
     return dict(row) if row else {}
 
 
-async def search(conn: asyncpg.Connection[Any], text: str) -> list[Record]:
+async def search(conn: asyncpg.Connection[Any], text: str) -> list[QueueRow]:
     """By reference, or by the name of anyone on the case (any part of either): the most recently
     recorded PAGE_SIZE matches."""
     pattern = f"%{_escape_like(text.strip().lower())}%"
@@ -220,7 +287,7 @@ async def search(conn: asyncpg.Connection[Any], text: str) -> list[Record]:
         pattern,
         PAGE_SIZE,
     )
-    return list(rows)
+    return _queue_rows(rows)
 
 
 def _escape_like(text: str) -> str:

@@ -14,23 +14,25 @@ from typing import Any
 
 import asyncpg
 
-from disclosure_service.accounts.roles import Role
 from disclosure_service.audit import queries as audit_queries
 from disclosure_service.audit.vocabulary import Operation
-from disclosure_service.audit.writer import RequestMeta, record
-from disclosure_service.auth.principal import Principal
-from disclosure_service.cases import queries
-from disclosure_service.cases.actions import CaseNotFoundError
+from disclosure_service.audit.writer import Caller
+from disclosure_service.cases import queries, store
 from disclosure_service.cases.casefile import CaseFile, CaseRecord
+from disclosure_service.cases.errors import CaseNotFoundError
+from disclosure_service.cases.queries import QueueRow
 from disclosure_service.cases.vocabulary import AccessReason
 from disclosure_service.database import engine as db
+from disclosure_service.identity.principal import Principal
+from disclosure_service.identity.roles import Role
 
 
 class ReasonNeededError(Exception):
     """The user is not on the case: they must say why they are opening it, before anything is shown."""
 
-    def __init__(self, reference: str) -> None:
+    def __init__(self, case_id: int, reference: str) -> None:
         super().__init__(reference)
+        self.case_id = case_id
         self.reference = reference
 
 
@@ -60,24 +62,19 @@ SUPERVISOR_STAGES = {
 }
 
 
-def relationship(principal: Principal, application: CaseRecord) -> str | None:
+def relationship(principal: Principal, case: CaseRecord) -> str | None:
     """The justification that comes with the user's place on the case, if they have one."""
-    if application.assigned_to == principal.user_id:
+    if case.assigned_to == principal.user_id:
         return "assigned officer"
-    if application.supervisor == principal.user_id:
+    if case.supervisor == principal.user_id:
         return "supervisor of the case"
-    if principal.role is Role.supervisor and application.stage in SUPERVISOR_STAGES:
-        return SUPERVISOR_STAGES[application.stage]
+    if principal.role is Role.supervisor and case.stage in SUPERVISOR_STAGES:
+        return SUPERVISOR_STAGES[case.stage]
     return None
 
 
 async def open_case(
-    principal: Principal,
-    case_id: int,
-    meta: RequestMeta,
-    *,
-    reason: Reason | None = None,
-    now: datetime | None = None,
+    caller: Caller, case_id: int, *, reason: Reason | None = None, now: datetime | None = None
 ) -> OpenedCase:
     """The whole case file, after logging the read with its justification.
 
@@ -85,91 +82,73 @@ async def open_case(
     probe is logged), and ReasonNeededError when the user must say why first.
     """
     now = now or datetime.now(UTC)
-    if principal.role not in (Role.officer, Role.supervisor):
+    if not caller.principal.role.works_cases:
         raise CaseNotFoundError(case_id)
     # One transaction: a refused read (no justification) rolls back with nothing written, while
     # a probe for a missing or another force's case is logged and committed.
-    async with db.transaction(force_id=principal.force_id) as conn:
-        opened = await _read(conn, principal, case_id, meta, reason=reason, now=now)
+    async with db.transaction(force_id=caller.principal.force_id) as conn:
+        opened = await _read(conn, caller, case_id, reason=reason, now=now)
     if opened is None:
         raise CaseNotFoundError(case_id)
     return opened
 
 
 async def _read(
-    conn: asyncpg.Connection[Any],
-    principal: Principal,
-    case_id: int,
-    meta: RequestMeta,
-    *,
-    reason: Reason | None,
-    now: datetime,
+    conn: asyncpg.Connection[Any], caller: Caller, case_id: int, *, reason: Reason | None, now: datetime
 ) -> OpenedCase | None:
-    application = await queries.application_row(conn, case_id)
-    if application is None:
-        await record(
+    case = await queries.case_file(conn, case_id)
+    if case is None:
+        await caller.record(
             conn,
-            actor=principal.actor,
             operation=Operation.consultation,
             event="case.not_found",
-            meta=meta,
             record_type="application",
             record_id=case_id,
             now=now,
         )
         return None
-    justification = await justify(conn, principal, application, reason, now)
-    await record(
+    justification = await justify(conn, caller.principal, case.record, reason, now)
+    await caller.record(
         conn,
-        actor=principal.actor,
         operation=Operation.consultation,
         event="case.viewed",
-        meta=meta,
         application_id=case_id,
-        reference=application.reference,
+        reference=case.reference,
         record_type="application",
         record_id=case_id,
         justification=justification,
         now=now,
     )
-    case = await queries.case_file(conn, case_id)
-    if case is None:  # pragma: no cover - the row was read a moment ago in this transaction
-        raise CaseNotFoundError(case_id)
     duplicates = await queries.possible_duplicates(conn, case)
     timeline = await audit_queries.case_timeline(conn, case_id)
-    history = await audit_queries.case_access_history(conn, case_id) if principal.role is Role.supervisor else []
+    supervisor = caller.principal.role is Role.supervisor
+    history = await audit_queries.case_access_history(conn, case_id) if supervisor else []
     return OpenedCase(case, justification, duplicates, timeline, history)
 
 
 async def justify(
     conn: asyncpg.Connection[Any],
     principal: Principal,
-    application: CaseRecord,
+    case: CaseRecord,
     reason: Reason | None = None,
     now: datetime | None = None,
 ) -> str:
     """Why this user may see this case now, or ReasonNeededError if they must say first."""
     found = (
-        relationship(principal, application)
-        or await _decided_on(conn, principal, application.id)
-        or await _given_reason(conn, principal, application.id, reason, now or datetime.now(UTC))
+        relationship(principal, case)
+        or await _decided_on(conn, principal, case.id)
+        or await _given_reason(conn, principal, case.id, reason, now or datetime.now(UTC))
     )
     if found is None:
-        raise ReasonNeededError(application.reference)
+        raise ReasonNeededError(case.id, case.reference)
     return found
 
 
 async def _decided_on(conn: asyncpg.Connection[Any], principal: Principal, case_id: int) -> str | None:
     """A supervisor who has decided something on the case stays on it."""
-    if principal.role is not Role.supervisor:
+    if principal.role is not Role.supervisor or not await queries.decided_on(conn, case_id, principal.user_id):
         return None
-    decided = await conn.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM authorisation_decision WHERE application = $1 AND decided_by = $2) "
-        "OR EXISTS (SELECT 1 FROM refusal_review WHERE application = $1 AND decided_by = $2)",
-        case_id,
-        principal.user_id,
-    )
-    return "supervisor who decided on the case" if decided else None
+    return "supervisor who decided on the case"
 
 
 async def _given_reason(
@@ -177,62 +156,49 @@ async def _given_reason(
 ) -> str | None:
     """A reason given now (kept for the session), or one given earlier in this session."""
     if reason is not None:
-        await conn.execute(
-            'INSERT INTO case_access_reason ("force", session, application, reason, detail, given_at) '
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (session, application) "
-            "DO UPDATE SET reason = EXCLUDED.reason, detail = EXCLUDED.detail, given_at = EXCLUDED.given_at",
-            principal.force_id,
-            principal.session_id,
-            case_id,
-            reason.reason.value,
-            reason.detail,
-            now,
+        await store.keep_access_reason(
+            conn,
+            force_id=principal.force_id,
+            session_id=principal.session_id,
+            case_id=case_id,
+            reason=reason.reason.value,
+            detail=reason.detail,
+            now=now,
         )
         return str(reason)
-    row = await conn.fetchrow(
-        "SELECT reason, detail FROM case_access_reason WHERE session = $1 AND application = $2",
-        principal.session_id,
-        case_id,
-    )
-    return str(Reason(AccessReason(row["reason"]), row["detail"])) if row else None
+    earlier = await queries.access_reason(conn, principal.session_id, case_id)
+    return None if earlier is None else str(Reason(AccessReason(earlier[0]), earlier[1]))
 
 
 async def reference_of(principal: Principal, case_id: int) -> str:
     """The case's reference alone (to ask for a reason), or CaseNotFoundError; reads nothing else."""
     async with db.transaction(force_id=principal.force_id) as conn:
-        reference = await conn.fetchval("SELECT reference FROM application WHERE id = $1", case_id)
+        reference = await queries.reference(conn, case_id)
     if reference is None:
         raise CaseNotFoundError(case_id)
-    return str(reference)
+    return reference
 
 
 async def list_cases(
-    principal: Principal, meta: RequestMeta, *, queue: str | None = None, search: str | None = None, page: int = 1
-) -> list[asyncpg.Record]:
+    caller: Caller, *, queue: str | None = None, search: str | None = None, page: int = 1
+) -> list[QueueRow]:
     """A page of a work queue, or search results, logging which cases were shown."""
     now = datetime.now(UTC)
-    async with db.transaction(force_id=principal.force_id) as conn:
+    async with db.transaction(force_id=caller.principal.force_id) as conn:
         if search:
             rows = await queries.search(conn, search)
             what = "search"
         else:
             name = queue if queue in queries.QUEUES else "mine"
-            rows = await queries.queue(conn, name, user_id=principal.user_id, now=now, page=page)
+            rows = await queries.queue(conn, name, user_id=caller.principal.user_id, now=now, page=page)
             what = f"queue:{name}"
-        await record(
+        await caller.record(
             conn,
-            actor=principal.actor,
             operation=Operation.consultation,
             event="case.list_viewed",
-            meta=meta,
             justification=what,
             # The search words too: a name typed into search is how browsing for a neighbour shows up.
-            details={
-                "list": what,
-                "search": search or "",
-                "page": page,
-                "references": [row["reference"] for row in rows],
-            },
+            details={"list": what, "search": search or "", "page": page, "references": [r.reference for r in rows]},
             now=now,
         )
     return rows
@@ -242,3 +208,9 @@ async def counts(principal: Principal) -> dict[str, int]:
     """How many cases are in each queue (numbers only: not a consultation of any case)."""
     async with db.transaction(force_id=principal.force_id) as conn:
         return await queries.queue_counts(conn, user_id=principal.user_id, now=datetime.now(UTC))
+
+
+async def caseworkers(principal: Principal) -> list[tuple[str, str]]:
+    """The force's active officers and supervisors other than the user, to assign cases to."""
+    async with db.transaction(force_id=principal.force_id) as conn:
+        return await queries.caseworkers(conn, besides=principal.user_id)

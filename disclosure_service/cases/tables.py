@@ -11,7 +11,6 @@ from piccolo.columns.indexes import IndexMethod
 from piccolo.constraints import Unique
 from piccolo.table import Table
 
-from disclosure_service.accounts.tables import Force, User
 from disclosure_service.auth.tables import AuthSession
 from disclosure_service.cases.vocabulary import (
     AccessReason,
@@ -29,6 +28,7 @@ from disclosure_service.cases.vocabulary import (
     Scheme,
     Stage,
 )
+from disclosure_service.identity.tables import Force, User
 
 
 class Application(Table, tablename="application"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from disclosure_service.web.formatting import long_date, long_datetime, to_london
+from disclosure_service.dates import long_date, long_datetime, to_london
 
 CLOCK_SKEW = timedelta(minutes=5)
 # The scheme's pilots began in 2008: nothing on a case can be older.

@@ -7,7 +7,6 @@ what the screens and documents say.
 from __future__ import annotations
 
 import enum
-from datetime import timedelta
 
 
 class Scheme(enum.StrEnum):
@@ -164,21 +163,6 @@ PERSON_ROLE_LABELS = {
     PersonRole.parent_carer: "Parent or carer",
     PersonRole.referrer: "Referrer",
     PersonRole.other: "Other person",
-}
-
-
-# Default clocks (domain.md); configurable per scheme.
-DEFAULT_CLOCKS: dict[Scheme, dict[str, timedelta]] = {
-    Scheme.csods: {
-        "triage": timedelta(hours=24),
-        "applicant_meeting": timedelta(days=10),
-        "overall": timedelta(days=45),
-    },
-    Scheme.dvds: {
-        "triage": timedelta(hours=24),
-        "applicant_meeting": timedelta(days=10),
-        "overall": timedelta(days=28),
-    },
 }
 
 

@@ -14,9 +14,9 @@ import asyncpg
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import Table
 
-from disclosure_service import piccolo_conf
+from disclosure_service.database import piccolo_conf
+from disclosure_service.database.piccolo_app import APP_CONFIG
 from disclosure_service.database.piccolo_engine import UNAVAILABLE, make_engine
-from disclosure_service.piccolo_app import APP_CONFIG
 
 _engine: PostgresEngine | None = None
 

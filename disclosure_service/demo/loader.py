@@ -13,23 +13,30 @@ from typing import Any
 
 import asyncpg
 
-from disclosure_service.accounts.roles import Role, UserStatus
-from disclosure_service.accounts.tables import Force, User
-from disclosure_service.audit.writer import RequestMeta
+from disclosure_service.audit.writer import Caller
 from disclosure_service.auth import passwords, totp
-from disclosure_service.auth.principal import Principal, SessionStage
 from disclosure_service.auth.service import Keys
-from disclosure_service.cases import schemas, service
-from disclosure_service.cases.actions import insert_person
+from disclosure_service.cases import schemas, store
+from disclosure_service.cases.service import Casework
 from disclosure_service.cases.tables import Application
 from disclosure_service.cases.vocabulary import Criterion, MeetingMethod, Outcome, PersonRole, RiskLevel
 from disclosure_service.cases.workflow import Action
 from disclosure_service.database import engine as db
 from disclosure_service.demo.scenarios import DEMO_FORCES, DemoCase, DemoForce
+from disclosure_service.identity.principal import Principal, RequestMeta, SessionStage
+from disclosure_service.identity.roles import Role, UserStatus
+from disclosure_service.identity.tables import Force, User
+from disclosure_service.schemes import SCHEMES
 
 # Demo accounts only: printed by `make run`. The demo commands refuse to run in production.
 DEMO_PASSWORD = "Kettle-Orchard-Lantern-42"  # noqa: S105  # published on purpose
 META = RequestMeta(user_agent="disclosure-service demo loader")
+CASEWORK = Casework(SCHEMES)
+
+
+def _as(principal: Principal) -> Caller:
+    return Caller(principal, META)
+
 
 # Each step: when it happens (days after receipt), who takes it, and what it records.
 Step = tuple[float, str, Action, Callable[["Run"], Any]]
@@ -376,14 +383,14 @@ async def drive_case(
         subject=_person_in(people[PersonRole.subject]),
         children=[_person_in(p) for p in case.people if p.role is PersonRole.child],
     )
-    done = await service.create_application(officer, data, META, now=received + timedelta(minutes=20))
+    done = await CASEWORK.create(_as(officer), data, now=received + timedelta(minutes=20))
     run = Run(
         case, done.case_id, done.version, received, path=PATHS[case.path] if path is None else path, days=days or {}
     )
     async with db.transaction(force_id=officer.force_id) as conn:
         for extra in case.people:
             if extra.role not in (PersonRole.applicant, PersonRole.subject, PersonRole.child):
-                await insert_person(
+                await store.insert_person(
                     conn,
                     force_id=officer.force_id,
                     case_id=run.case_id,
@@ -402,7 +409,7 @@ async def drive_case(
         _, who, action, make = STEPS[name]
         actor = supervisor if who == "supervisor" else officer
         run.now = run.when(run.days[name])
-        result = await service.act(actor, run.case_id, action, make(run), META, now=run.now)
+        result = await CASEWORK.act(_as(actor), run.case_id, action, make(run), now=run.now)
         run.version = result.version
     return run.case_id
 
@@ -412,7 +419,7 @@ async def _checks(run: Run, officer: Principal, *, results: bool) -> None:
         for source, _, _ in run.case.checks:
             request = schemas.CheckIn(version=run.version, source=source, requested_on=run.when(6.2).date())
             run.version = (
-                await service.act(officer, run.case_id, Action.add_check, request, META, now=run.when(6.2))
+                await CASEWORK.act(_as(officer), run.case_id, Action.add_check, request, now=run.when(6.2))
             ).version
         async with db.transaction(force_id=officer.force_id) as conn:
             run.check_ids = [
@@ -430,7 +437,7 @@ async def _checks(run: Run, officer: Principal, *, results: bool) -> None:
             summary=summary,
         )
         run.version = (
-            await service.act(officer, run.case_id, Action.record_check_result, data, META, now=run.when(9))
+            await CASEWORK.act(_as(officer), run.case_id, Action.record_check_result, data, now=run.when(9))
         ).version
 
 

@@ -10,16 +10,12 @@ process with CPU and memory limits (`sandbox`), never on the event loop.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import io
 import shutil
 import tempfile
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 from docx import Document
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
@@ -28,7 +24,6 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from disclosure_service.disclosures import safety, sandbox
-from disclosure_service.paths import DOCUMENT_TEMPLATES_DIR
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LANGUAGES = {"en": "English", "cy": "Welsh (Cymraeg)"}
@@ -181,89 +176,6 @@ def _variables(content: bytes) -> tuple[set[str], str | None]:
     except Exception:  # noqa: BLE001  # python-docx and lxml raise many kinds for a broken file
         return set(), "The file is not a Word document (.docx) that can be opened"
     return used, None
-
-
-# ---------------------------------------------------------------------------------------------
-# The versions a force has
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateVersion:
-    id: int
-    name: str
-    language: str
-    version: int
-    content: bytes
-
-
-def shipped_path(name: str, language: str) -> Path:
-    return DOCUMENT_TEMPLATES_DIR / f"{name}.{language}.v1.docx"
-
-
-async def active_template(
-    conn: asyncpg.Connection[Any], force_id: int, name: str, language: str, now: datetime
-) -> TemplateVersion:
-    """The force's active version; the first time, the shipped template becomes its version 1."""
-    row = await conn.fetchrow(
-        'SELECT id, version, content FROM document_template WHERE "force" = $1 AND name = $2 AND language = $3 '
-        "AND active ORDER BY version DESC LIMIT 1",
-        force_id,
-        name,
-        language,
-    )
-    if row is None:
-        content = shipped_path(name, language).read_bytes()
-        row = await conn.fetchrow(
-            'INSERT INTO document_template ("force", name, language, version, filename, sha256, content, active, '
-            "uploaded_at) VALUES ($1, $2, $3, 1, $4, $5, $6, true, $7) "
-            'ON CONFLICT ("force", name, language, version) DO UPDATE SET active = document_template.active '
-            "RETURNING id, version, content",
-            force_id,
-            name,
-            language,
-            shipped_path(name, language).name,
-            hashlib.sha256(content).hexdigest(),
-            content,
-            now,
-        )
-    assert row is not None  # noqa: S101  # an upsert always returns its row
-    return TemplateVersion(row["id"], name, language, row["version"], bytes(row["content"]))
-
-
-async def add_version(
-    conn: asyncpg.Connection[Any],
-    *,
-    force_id: int,
-    name: str,
-    language: str,
-    filename: str,
-    content: bytes,
-    uploaded_by: int,
-    now: datetime,
-) -> int:
-    """A checked upload becomes the force's new active version (earlier versions are kept)."""
-    current = await active_template(conn, force_id, name, language, now)
-    await conn.execute(
-        'UPDATE document_template SET active = false WHERE "force" = $1 AND name = $2 AND language = $3',
-        force_id,
-        name,
-        language,
-    )
-    version = current.version + 1
-    await conn.execute(
-        'INSERT INTO document_template ("force", name, language, version, filename, sha256, content, active, '
-        "uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $9)",
-        force_id,
-        name,
-        language,
-        version,
-        filename[:200],
-        hashlib.sha256(content).hexdigest(),
-        content,
-        uploaded_by,
-        now,
-    )
-    return version
 
 
 # ---------------------------------------------------------------------------------------------

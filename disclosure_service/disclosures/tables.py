@@ -7,9 +7,9 @@ from piccolo.columns.base import OnDelete
 from piccolo.constraints import Unique
 from piccolo.table import Table
 
-from disclosure_service.accounts.tables import Force, User
 from disclosure_service.cases.tables import Application, CasePerson
 from disclosure_service.cases.vocabulary import MeetingStatus
+from disclosure_service.identity.tables import Force, User
 
 
 class DisclosureMeeting(Table, tablename="disclosure_meeting"):

@@ -5,28 +5,24 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from typing import Annotated, Any, TypeVar
+from datetime import datetime
+from typing import Annotated, Any
 
-import asyncpg
 import msgspec
 from litestar import Request, Response, get
+from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 from litestar.response import Template
 
-from disclosure_service.accounts.roles import Role
-from disclosure_service.audit.vocabulary import Operation
-from disclosure_service.audit.writer import record
-from disclosure_service.auth import access
-from disclosure_service.auth.middleware import request_meta
+from disclosure_service.audit.writer import Caller
 from disclosure_service.cases.vocabulary import CHANNEL_LABELS, OUTCOME_LABELS, Channel, Outcome, Route
-from disclosure_service.database import engine as db
-from disclosure_service.reports import figures
+from disclosure_service.dates import LONDON
+from disclosure_service.identity.roles import Role
+from disclosure_service.reports import figures, service
 from disclosure_service.reports.charts import bar_chart
 from disclosure_service.reports.periods import Period, financial_year, financial_year_of, parse
-from disclosure_service.web.formatting import LONDON
+from disclosure_service.web import access
 
 READERS = access.opt((Role.supervisor, Role.auditor))
 REVIEW_LABELS = {
@@ -40,32 +36,6 @@ REVIEW_LABELS = {
 def _period(request: Request[Any, Any, Any]) -> tuple[Period, list[str]]:
     today = datetime.now(LONDON).date()
     return parse(request.query_params.get("from"), request.query_params.get("to"), today)
-
-
-T = TypeVar("T")
-
-
-async def _consulted(
-    request: Request[Any, Any, Any],
-    period: Period,
-    event: str,
-    compute: Callable[[asyncpg.Connection[Any], int, Period, datetime], Awaitable[T]],
-) -> T:
-    """Figures of the user's force, with the audit row saying they looked: aggregates name nobody,
-    but looking at them is still a look at the force's records."""
-    principal = access.caller(request)
-    async with db.transaction(force_id=principal.force_id) as conn:
-        result = await compute(conn, principal.force_id, period, datetime.now(UTC))
-        await record(
-            conn,
-            actor=principal.actor,
-            operation=Operation.consultation,
-            event=event,
-            meta=request_meta(request),
-            justification="statistics",
-            details={"from": period.first.isoformat(), "to": period.last.isoformat()},
-        )
-    return result
 
 
 def _charts(stats: figures.Statistics) -> dict[str, Any]:
@@ -85,9 +55,9 @@ def _charts(stats: figures.Statistics) -> dict[str, Any]:
 
 
 @get("/statistics", opt=READERS)
-async def statistics_page(request: Request[Any, Any, Any]) -> Template:
+async def statistics_page(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> Template:
     period, problems = _period(request)
-    stats = await _consulted(request, period, "statistics.viewed", figures.statistics)
+    stats = await service.consulted(caller, period, "statistics.viewed", figures.statistics)
     return Template(
         "reports/statistics.html",
         context={
@@ -103,13 +73,13 @@ async def statistics_page(request: Request[Any, Any, Any]) -> Template:
 
 
 @get("/statistics/oversight", opt=READERS)
-async def oversight_page(request: Request[Any, Any, Any]) -> Template:
+async def oversight_page(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> Template:
     period, problems = _period(request)
     return Template(
         "reports/oversight.html",
         context={
             "page_title": "Oversight",
-            "loads": await _consulted(request, period, "statistics.oversight_viewed", figures.oversight),
+            "loads": await service.consulted(caller, period, "statistics.oversight_viewed", figures.oversight),
             "period": period,
             "outcome_labels": {o.value: o.label for o in Outcome},
             "error_list": [{"text": p, "href": "#from"} for p in problems],
@@ -127,35 +97,15 @@ def _csv(rows: list[list[Any]], filename: str) -> Response[bytes]:
     )
 
 
-async def _audit_export(
-    conn: asyncpg.Connection[Any], request: Request[Any, Any, Any], event: str, details: dict[str, Any]
-) -> None:
-    """A download leaves the system: it is recorded as a disclosure to the person downloading."""
-    principal = access.caller(request)
-    await record(
-        conn,
-        actor=principal.actor,
-        operation=Operation.disclosure,
-        event=event,
-        meta=request_meta(request),
-        justification="statistics export",
-        recipients=principal.username,
-        details=details,
-    )
-
-
 @get("/statistics/home-office-return.csv", opt=READERS)
 async def home_office_return(
-    request: Request[Any, Any, Any], year: Annotated[int | None, QueryParameter(ge=2008, le=2100)] = None
+    caller: NamedDependency[Caller], year: Annotated[int | None, QueryParameter(ge=2008, le=2100)] = None
 ) -> Response[bytes]:
     """The yearly return (1 April to 31 March): applications, how many related to registered sex
     offenders, how many led to a disclosure; by route too."""
     starting = year or financial_year_of(datetime.now(LONDON).date()) - 1
     period = financial_year(starting)
-    principal = access.caller(request)
-    async with db.transaction(force_id=principal.force_id) as conn:
-        routes = (await figures.statistics(conn, principal.force_id, period, datetime.now(UTC))).routes
-        await _audit_export(conn, request, "statistics.home_office_return_exported", {"year": starting})
+    routes = await service.home_office_return(caller, starting, period)
     rows: list[list[Any]] = [
         ["Reporting year", f"{starting}-{(starting + 1) % 100:02d}", "", ""],
         ["Route", "Applications", "Relating to registered sex offenders", "Led to a disclosure"],
@@ -171,20 +121,12 @@ async def home_office_return(
 
 
 @get("/statistics/cases.csv", opt=READERS)
-async def case_export(request: Request[Any, Any, Any]) -> Response[bytes]:
+async def case_export(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> Response[bytes]:
     """One row per application in the period: references only, never names or what was disclosed."""
-    principal = access.caller(request)
     period, problems = _period(request)
     if problems:
         raise ValidationException("; ".join(problems))
-    async with db.transaction(force_id=principal.force_id) as conn:
-        rows = await figures.case_rows(conn, principal.force_id, period)
-        await _audit_export(
-            conn,
-            request,
-            "statistics.cases_exported",
-            {"from": period.first.isoformat(), "to": period.last.isoformat(), "rows": len(rows)},
-        )
+    rows = await service.case_rows(caller, period)
     header = [
         "reference",
         "route",
@@ -249,13 +191,13 @@ class StatisticsOut(msgspec.Struct):
 
 
 @get("/api/v1/statistics", opt=READERS)
-async def statistics_api(request: Request[Any, Any, Any]) -> StatisticsOut:
+async def statistics_api(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> StatisticsOut:
     """The statistics page's figures for the period `from`..`to` (YYYY-MM-DD, London days;
     default: this financial year so far). The cohort is the applications received in the period."""
     period, problems = _period(request)
     if problems:
         raise ValidationException("; ".join(problems))
-    stats = await _consulted(request, period, "statistics.viewed", figures.statistics)
+    stats = await service.consulted(caller, period, "statistics.viewed", figures.statistics)
     return StatisticsOut(
         first_day=period.first.isoformat(),
         last_day=period.last.isoformat(),
@@ -295,12 +237,12 @@ class TeamLoadOut(msgspec.Struct):
 
 
 @get("/api/v1/statistics/oversight", opt=READERS)
-async def oversight_api(request: Request[Any, Any, Any]) -> list[TeamLoadOut]:
+async def oversight_api(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> list[TeamLoadOut]:
     """Per team and per officer: open and overdue cases now, and the outcomes of the period's cases."""
     period, problems = _period(request)
     if problems:
         raise ValidationException("; ".join(problems))
-    loads = await _consulted(request, period, "statistics.oversight_viewed", figures.oversight)
+    loads = await service.consulted(caller, period, "statistics.oversight_viewed", figures.oversight)
     return [
         TeamLoadOut(
             team=team.team,

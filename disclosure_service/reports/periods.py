@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from disclosure_service.dates import LONDON, long_date
 from disclosure_service.numbers import iso_date
-from disclosure_service.web.formatting import LONDON, long_date
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,10 +21,11 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
+from litestar.types import ExceptionHandlersMap
 
-from disclosure_service.auth.access import StepUpRequired
-from disclosure_service.auth.principal import Principal, SessionStage
 from disclosure_service.database.piccolo_engine import OUTAGE, describe
+from disclosure_service.identity.principal import Principal, SessionStage
+from disclosure_service.web.access import StepUpRequired
 
 log = logging.getLogger(__name__)
 
@@ -131,4 +132,4 @@ def handle_unexpected(request: AnyRequest, exc: Exception) -> AnyResponse:
     return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR, detail)
 
 
-EXCEPTION_HANDLERS = {HTTPException: handle_http_exception, Exception: handle_unexpected}
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {HTTPException: handle_http_exception, Exception: handle_unexpected}

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from disclosure_service.dates import LONDON
 from disclosure_service.numbers import EARLIEST, LATEST, whole_number
-from disclosure_service.web.formatting import LONDON
 from disclosure_service.web.forms import FormErrors
 
 T = TypeVar("T")
@@ -34,6 +34,7 @@ class Field:
     options: Options = ()
     message: str = ""  # what to say when it is missing
     width: str = ""  # a GOV.UK width class for text inputs
+    max_bytes: int = 0  # for a file: the largest accepted
 
     @property
     def id(self) -> str:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import msgspec
 from litestar import Response, get
 
-from disclosure_service.auth import access
 from disclosure_service.database import engine as db
-from disclosure_service.web import errors
+from disclosure_service.web import access, errors
 
 
 class Health(msgspec.Struct, frozen=True):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from disclosure_service.accounts.roles import Role
-from disclosure_service.auth.principal import Principal
+from disclosure_service.identity.principal import Principal
+from disclosure_service.identity.roles import Role
 
 
 def nav_items(principal: Any, path: str) -> list[dict[str, Any]]:

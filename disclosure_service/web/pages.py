@@ -8,8 +8,8 @@ from litestar import Request, get
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from disclosure_service.accounts.roles import Role
-from disclosure_service.auth import access
+from disclosure_service.identity.roles import Role
+from disclosure_service.web import access
 
 # Where each role's work is: the home page sends people straight there.
 LANDING = {Role.officer: "/cases", Role.supervisor: "/cases", Role.admin: "/admin/users", Role.auditor: "/audit"}

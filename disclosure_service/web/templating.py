@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from disclosure_service.auth.principal import Principal
+from disclosure_service import dates
+from disclosure_service.identity.principal import Principal
 from disclosure_service.paths import WEB_TEMPLATES_DIR
 from disclosure_service.settings import Settings
-from disclosure_service.web import formatting, navigation
+from disclosure_service.web import navigation
 
 SERVICE_NAME = "Disclosure scheme cases"
 
@@ -23,7 +25,7 @@ def force_name_for(request: Any) -> str:
     return principal.force_name if isinstance(principal, Principal) else ""
 
 
-def make_environment(settings: Settings) -> Environment:
+def make_environment(settings: Settings, extra_globals: Mapping[str, Any] | None = None) -> Environment:
     env = Environment(
         loader=ChoiceLoader(
             [
@@ -41,15 +43,19 @@ def make_environment(settings: Settings) -> Environment:
         auto_reload=settings.env == "development",
         cache_size=1000,
     )
-    env.filters["long_date"] = formatting.long_date
-    env.filters["long_datetime"] = formatting.long_datetime
+    env.filters["long_date"] = dates.long_date
+    env.filters["long_datetime"] = dates.long_datetime
     env.filters["fromjson"] = json.loads
     env.globals["service_name"] = SERVICE_NAME
     # The signed-in user's own force, never the deployment's: one deployment may serve several forces.
     env.globals["force_name_for"] = force_name_for
     env.globals["nav_items"] = navigation.nav_items
+    # What the areas add (whether PDF copies can be made, say): the app wires them in.
+    env.globals.update(extra_globals or {})
     return env
 
 
-def template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngine]:
-    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(make_environment(settings)))
+def template_config(
+    settings: Settings, extra_globals: Mapping[str, Any] | None = None
+) -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(make_environment(settings, extra_globals)))

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from playwright.sync_api import Browser, Page, expect
 
-from disclosure_service.web.formatting import LONDON
+from disclosure_service.dates import LONDON
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import LiveServer
 from tests.e2e.test_sign_in_and_enrolment import sign_in

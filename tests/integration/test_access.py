@@ -14,9 +14,9 @@ from litestar import Litestar
 from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.routes import HTTPRoute
 
-from disclosure_service.accounts.roles import Role
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
+from disclosure_service.identity.roles import Role
 from disclosure_service.web.headers import CONTENT_SECURITY_POLICY
 from tests import cases, database
 from tests.factories import TestUser, make_user, next_time_step
@@ -94,7 +94,7 @@ async def test_an_enrolling_session_reaches_nothing_but_enrolment(
     user = await make_user(force_id=forces["ALPHA"], keys=keys, status="pending")
     async with db.transaction(force_id=user.force_id) as conn:
         from disclosure_service.auth import sessions
-        from disclosure_service.auth.principal import SessionStage
+        from disclosure_service.identity.principal import SessionStage
 
         token = await sessions.create(
             conn,

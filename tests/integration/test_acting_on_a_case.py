@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from disclosure_service.accounts.roles import Role
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
+from disclosure_service.identity.roles import Role
 from tests import cases
 from tests.factories import TestUser, make_user
 from tests.http import Api

@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from disclosure_service.accounts.roles import Role
 from disclosure_service.audit import queries as audit_queries
 from disclosure_service.audit.vocabulary import Operation
-from disclosure_service.audit.writer import Actor, record
+from disclosure_service.audit.writer import record
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
+from disclosure_service.identity.principal import Actor
+from disclosure_service.identity.roles import Role
 from tests import cases
 from tests.factories import TestUser, make_user
 from tests.http import Api

@@ -12,8 +12,9 @@ import pytest
 from disclosure_service.audit import verify
 from disclosure_service.audit.chain import row_hash
 from disclosure_service.audit.vocabulary import Operation
-from disclosure_service.audit.writer import Actor, record
+from disclosure_service.audit.writer import record
 from disclosure_service.database.migrate import migrate
+from disclosure_service.identity.principal import Actor
 from tests import cli, database
 
 pytestmark = pytest.mark.commits

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from disclosure_service.accounts.roles import Role
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
+from disclosure_service.identity.roles import Role
 from tests import cases
 from tests.factories import TestUser, make_user, next_time_step
 from tests.http import Api

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from disclosure_service.accounts.roles import Role
 from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
+from disclosure_service.identity.roles import Role
 from tests.factories import TestUser, make_user, next_time_step
 from tests.http import Api
 

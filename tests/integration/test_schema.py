@@ -12,7 +12,7 @@ from piccolo.columns import Timestamp, Timestamptz
 from piccolo.table import sort_table_classes
 
 from disclosure_service.database import engine as db
-from disclosure_service.piccolo_app import TABLE_MODULES
+from disclosure_service.database.piccolo_app import TABLE_MODULES
 from tests import database
 
 Schema = dict[str, set[tuple[Any, ...]]]

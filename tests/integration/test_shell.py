@@ -5,12 +5,11 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from disclosure_service.accounts.roles import Role
+from disclosure_service import __version__
 from disclosure_service.auth.service import Keys
+from disclosure_service.identity.roles import Role
 from tests.factories import make_user
 from tests.http import Api
-
-from disclosure_service import __version__
 
 
 async def test_anonymous_visitors_are_sent_to_sign_in(client: httpx.AsyncClient) -> None:

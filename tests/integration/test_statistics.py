@@ -27,12 +27,12 @@ from typing import Any
 
 import pytest
 
-from disclosure_service.accounts.roles import Role
 from disclosure_service.auth.service import Keys
 from disclosure_service.cases.vocabulary import Channel, CheckResult, CheckSource, Recommendation, Route
 from disclosure_service.database import engine as db
 from disclosure_service.demo.loader import PATHS, drive_case, principal_for
 from disclosure_service.demo.scenarios import DemoCase, mother_and_partner
+from disclosure_service.identity.roles import Role
 from disclosure_service.reports import figures
 from disclosure_service.reports.periods import Period, financial_year
 from tests.factories import TestUser, make_user

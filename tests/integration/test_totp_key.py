@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
+from disclosure_service.auth.keys import totp_key_problem
 from disclosure_service.auth.totp import SecretBox, new_secret
-from disclosure_service.database.checks import run_checks
 from disclosure_service.database.migrate import migrate
 from disclosure_service.database.setup import DatabaseUrls
-from disclosure_service.settings import Settings
 from tests import cli, database
 
 pytestmark = pytest.mark.commits
@@ -43,15 +42,17 @@ async def test_a_wrong_totp_key_stops_serve_and_check_with_one_line(server_url: 
             await conn.close()
         urls = DatabaseUrls(owner=None, app=fresh.app_url)  # as the web service sees it: the runtime role only
 
-        def settings(key: str) -> Settings:
-            return Settings(secret_key=SECRET_KEY, totp_encryption_key=key)
-
-        wrong = [line for ok, line in await run_checks(settings(WRONG_KEY), urls) if not ok]
+        wrong = [await totp_key_problem(urls.app, SecretBox(WRONG_KEY))]
         assert wrong == [
             f"TOTP_ENCRYPTION_KEY does not decrypt the authenticator secrets stored in the database (user {user_id}): "
             "set the key they were encrypted with (docs/operations.md, Settings)"
         ]
-        assert all(ok for ok, _ in await run_checks(settings(RIGHT_KEY), urls))
+        assert await totp_key_problem(urls.app, SecretBox(RIGHT_KEY)) is None
+        checked = cli.run(
+            "check",
+            env=cli.environment(APP_DATABASE_URL=fresh.app_url, SECRET_KEY=SECRET_KEY, TOTP_ENCRYPTION_KEY=WRONG_KEY),
+        )
+        assert f"PROBLEM {wrong[0]}" in checked.stdout
 
         env = cli.environment(APP_DATABASE_URL=fresh.app_url, SECRET_KEY=SECRET_KEY, TOTP_ENCRYPTION_KEY=WRONG_KEY)
         served = cli.run("serve", "--no-migrate", "--port", str(cli.free_port()), env=env)

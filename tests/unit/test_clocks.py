@@ -6,32 +6,26 @@ from types import SimpleNamespace
 import pytest
 
 from disclosure_service.cases.clocks import deadlines
-from disclosure_service.cases.vocabulary import Scheme
+from disclosure_service.schemes.csods import CSODS
 
 
 def test_every_clock_starts_at_receipt() -> None:
     received = datetime(2026, 11, 1, 2, 10, tzinfo=UTC)
-    due = deadlines(Scheme.csods, received)
+    due = deadlines(received, CSODS.default_clocks)
     assert due.triage_due_at == received + timedelta(hours=24)
     assert due.meeting_due_at == received + timedelta(days=10)
     assert due.due_at == received + timedelta(days=45)
 
 
-def test_clocks_are_configurable_per_scheme() -> None:
+def test_clocks_are_the_ones_given() -> None:
     received = datetime(2026, 11, 1, tzinfo=UTC)
-    clocks = {
-        Scheme.csods: {
-            "triage": timedelta(hours=12),
-            "applicant_meeting": timedelta(days=5),
-            "overall": timedelta(days=28),
-        }
-    }
-    assert deadlines(Scheme.csods, received, clocks).due_at == received + timedelta(days=28)
+    clocks = {"triage": timedelta(hours=12), "applicant_meeting": timedelta(days=5), "overall": timedelta(days=28)}
+    assert deadlines(received, clocks).due_at == received + timedelta(days=28)
 
 
 def test_naive_receipt_times_are_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        deadlines(Scheme.csods, datetime(2026, 11, 1))  # noqa: DTZ001
+        deadlines(datetime(2026, 11, 1), CSODS.default_clocks)  # noqa: DTZ001
 
 
 def test_days_left_count_whole_days_and_overdue_starts_at_once() -> None:
@@ -49,7 +43,7 @@ def test_clocks_are_done_once_their_stage_is_passed() -> None:
     from disclosure_service.cases.clocks import clocks_of
 
     received = datetime(2026, 11, 1, tzinfo=UTC)
-    due = deadlines(Scheme.csods, received)
+    due = deadlines(received, CSODS.default_clocks)
     row = SimpleNamespace(
         stage="risk_assessment", triage_due_at=due.triage_due_at, meeting_due_at=due.meeting_due_at, due_at=due.due_at
     )

@@ -1,4 +1,4 @@
-"""The case state machine, every (stage, action) pair."""
+"""The CSODS rules table through the rules engine: every (stage, action, role)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import itertools
 
 import pytest
 
-from disclosure_service.accounts.roles import Role
-from disclosure_service.cases.vocabulary import Outcome, Recommendation, Stage
+from disclosure_service.cases.vocabulary import Outcome, PersonRole, Recommendation, Stage
 from disclosure_service.cases.workflow import (
     Action,
     Actor,
@@ -18,7 +17,10 @@ from disclosure_service.cases.workflow import (
     closing_problems,
     evaluate,
 )
+from disclosure_service.identity.roles import Role
+from disclosure_service.schemes.csods import CSODS
 
+RULES = CSODS.rules
 OFFICER = Actor(user_id=1, role=Role.officer)
 SUPERVISOR = Actor(user_id=2, role=Role.supervisor)
 ADMIN = Actor(user_id=3, role=Role.admin)
@@ -79,9 +81,7 @@ OFFICER_ALLOWED_AT: dict[Action, set[Stage]] = {
 READY = CaseFacts(
     stage=Stage.received,
     assigned_to=OFFICER.user_id,
-    has_applicant=True,
-    has_subject=True,
-    has_child=True,
+    roles_present=frozenset({PersonRole.applicant, PersonRole.subject, PersonRole.child}),
     checks_requested=2,
     checks_open=1,
     recommendation=Recommendation.disclose,
@@ -103,8 +103,8 @@ READY_FOR: dict[Action, CaseFacts] = {
 }
 
 
-def test_every_action_has_an_expected_row() -> None:
-    assert set(ALLOWED_AT) == set(Action)
+def test_every_action_of_the_scheme_has_an_expected_row() -> None:
+    assert set(ALLOWED_AT) == set(RULES)
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def test_every_action_has_an_expected_row() -> None:
 )
 def test_each_action_is_allowed_exactly_at_its_stages_for_each_role(stage: Stage, action: Action, actor: Actor) -> None:
     facts = dataclasses.replace(READY_FOR.get(action, READY), stage=stage)
-    verdict = evaluate(action, facts, actor)
+    verdict = evaluate(RULES, action, facts, actor)
     expected = (ALLOWED_AT if actor.role is Role.supervisor else OFFICER_ALLOWED_AT)[action]
     assert verdict.allowed is (stage in expected)
     if not verdict.allowed:
@@ -122,51 +122,53 @@ def test_each_action_is_allowed_exactly_at_its_stages_for_each_role(stage: Stage
 
 @pytest.mark.parametrize("action", [a for a in Action if Stage.closed not in ALLOWED_AT[a]])
 def test_a_closed_case_refuses_everything_but_what_follows_closure_and_says_so(action: Action) -> None:
-    verdict = evaluate(action, dataclasses.replace(READY, stage=Stage.closed), SUPERVISOR)
+    verdict = evaluate(RULES, action, dataclasses.replace(READY, stage=Stage.closed), SUPERVISOR)
     assert verdict.reasons == ("This case is closed",)
 
 
 def test_while_a_refusal_awaits_review_an_officer_can_neither_withdraw_nor_escalate() -> None:
     waiting = dataclasses.replace(READY, stage=Stage.undertaking_review, undertaking=UndertakingStatus.refused)
     for action in (Action.withdraw, Action.escalate):
-        verdict = evaluate(action, waiting, OFFICER)
+        verdict = evaluate(RULES, action, waiting, OFFICER)
         assert verdict.forbidden
         assert verdict.reasons == ("Only supervisors can do this once a decision has been authorised",)
-    assert not evaluate(Action.withdraw, waiting, SUPERVISOR).allowed
-    assert not evaluate(Action.withdraw, waiting, SUPERVISOR).forbidden
-    assert evaluate(Action.escalate, waiting, SUPERVISOR).allowed
+    assert not evaluate(RULES, Action.withdraw, waiting, SUPERVISOR).allowed
+    assert not evaluate(RULES, Action.withdraw, waiting, SUPERVISOR).forbidden
+    assert evaluate(RULES, Action.escalate, waiting, SUPERVISOR).allowed
 
 
 def test_an_authorised_disclosure_is_withdrawn_only_by_a_supervisor() -> None:
     authorised = dataclasses.replace(READY, stage=Stage.disclosure)
-    assert evaluate(Action.withdraw, authorised, OFFICER).forbidden
-    assert evaluate(Action.withdraw, authorised, SUPERVISOR).allowed
-    assert evaluate(Action.withdraw, dataclasses.replace(authorised, stage=Stage.risk_assessment), OFFICER).allowed
+    assert evaluate(RULES, Action.withdraw, authorised, OFFICER).forbidden
+    assert evaluate(RULES, Action.withdraw, authorised, SUPERVISOR).allowed
+    assert evaluate(
+        RULES, Action.withdraw, dataclasses.replace(authorised, stage=Stage.risk_assessment), OFFICER
+    ).allowed
 
 
 def test_the_undertaking_comes_before_the_disclosure() -> None:
     held = dataclasses.replace(READY, stage=Stage.disclosure, undertaking_generated=False)
     # No undertaking generated for this meeting: it can be neither signed nor refused.
-    assert "Generate the undertaking" in evaluate(Action.undertaking_refused, held, OFFICER).reasons[0]
-    assert "Generate the undertaking" in evaluate(Action.undertaking_signed, held, OFFICER).reasons[0]
+    assert "Generate the undertaking" in evaluate(RULES, Action.undertaking_refused, held, OFFICER).reasons[0]
+    assert "Generate the undertaking" in evaluate(RULES, Action.undertaking_signed, held, OFFICER).reasons[0]
     generated = dataclasses.replace(held, undertaking_generated=True)
-    assert not evaluate(Action.record_disclosure_made, generated, OFFICER).allowed
-    assert evaluate(Action.undertaking_refused, generated, OFFICER).to_stage is Stage.undertaking_review
+    assert not evaluate(RULES, Action.record_disclosure_made, generated, OFFICER).allowed
+    assert evaluate(RULES, Action.undertaking_refused, generated, OFFICER).to_stage is Stage.undertaking_review
     signed = dataclasses.replace(generated, undertaking=UndertakingStatus.signed)
-    assert evaluate(Action.record_disclosure_made, signed, OFFICER).allowed
+    assert evaluate(RULES, Action.record_disclosure_made, signed, OFFICER).allowed
     arranged_only = dataclasses.replace(generated, disclosure_meeting_recorded=False, meeting_pending=True)
-    assert evaluate(Action.generate_undertaking, arranged_only, OFFICER).allowed
-    assert not evaluate(Action.undertaking_signed, arranged_only, OFFICER).allowed
+    assert evaluate(RULES, Action.generate_undertaking, arranged_only, OFFICER).allowed
+    assert not evaluate(RULES, Action.undertaking_signed, arranged_only, OFFICER).allowed
 
 
 def test_the_applicant_is_told_when_someone_else_received_the_disclosure() -> None:
     made = dataclasses.replace(READY, stage=Stage.disclosure, disclosure_made=True, recipient_is_applicant=False)
-    assert not evaluate(Action.close, made, OFFICER).allowed
-    assert evaluate(Action.record_applicant_told, made, OFFICER).allowed
-    assert evaluate(Action.close, dataclasses.replace(made, applicant_told=True), OFFICER).allowed
+    assert not evaluate(RULES, Action.close, made, OFFICER).allowed
+    assert evaluate(RULES, Action.record_applicant_told, made, OFFICER).allowed
+    assert evaluate(RULES, Action.close, dataclasses.replace(made, applicant_told=True), OFFICER).allowed
     to_applicant = dataclasses.replace(made, recipient_is_applicant=True)
-    assert evaluate(Action.close, to_applicant, OFFICER).allowed
-    assert not evaluate(Action.record_applicant_told, to_applicant, OFFICER).allowed
+    assert evaluate(RULES, Action.close, to_applicant, OFFICER).allowed
+    assert not evaluate(RULES, Action.record_applicant_told, to_applicant, OFFICER).allowed
 
 
 @pytest.mark.parametrize(
@@ -190,20 +192,25 @@ def test_a_closing_outcome_must_agree_with_the_record(
 ) -> None:
     case = dataclasses.replace(READY, stage=stage, disclosure_made=True, checks_open=0)
     case = dataclasses.replace(case, **facts)  # type: ignore[arg-type]
-    assert (closing_problems(outcome, case, action_taken="", notes="") == []) is allowed
+    allowed_here = CSODS.closing_outcomes.get(stage, ())
+    assert (closing_problems(outcome, case, allowed=allowed_here, action_taken="", notes="") == []) is allowed
 
 
 def test_other_safeguarding_action_says_what_the_action_was() -> None:
     case = dataclasses.replace(READY, stage=Stage.non_disclosure, checks_open=0)
-    assert closing_problems(Outcome.other_safeguarding_action, case, action_taken="", notes="")
-    assert not closing_problems(Outcome.other_safeguarding_action, case, action_taken="Referral to CSC", notes="")
+    offered = CSODS.closing_outcomes[Stage.non_disclosure]
+    outcome = Outcome.other_safeguarding_action
+    assert closing_problems(outcome, case, allowed=offered, action_taken="", notes="")
+    assert not closing_problems(outcome, case, allowed=offered, action_taken="Referral to CSC", notes="")
 
 
 @pytest.mark.parametrize("action", list(Action))
 def test_admins_and_auditors_cannot_work_cases(action: Action) -> None:
     for role in (Role.admin, Role.auditor):
         for stage in ALLOWED_AT[action]:
-            verdict = evaluate(action, dataclasses.replace(READY_FOR.get(action, READY), stage=stage), Actor(9, role))
+            verdict = evaluate(
+                RULES, action, dataclasses.replace(READY_FOR.get(action, READY), stage=stage), Actor(9, role)
+            )
             assert not verdict.allowed
 
 
@@ -222,7 +229,7 @@ def test_the_main_path_moves_through_every_stage() -> None:
     stage = Stage.received
     for action, expected in path:
         facts = dataclasses.replace(READY_FOR.get(action, READY), stage=stage)
-        verdict = evaluate(action, facts, SUPERVISOR)
+        verdict = evaluate(RULES, action, facts, SUPERVISOR)
         assert verdict.allowed, (action, verdict.reasons)
         assert verdict.to_stage is expected
         stage = expected
@@ -230,28 +237,30 @@ def test_the_main_path_moves_through_every_stage() -> None:
 
 def test_authorising_a_recommendation_not_to_disclose_leads_to_telling_the_applicant() -> None:
     facts = dataclasses.replace(READY, stage=Stage.authorisation, recommendation=Recommendation.do_not_disclose)
-    assert evaluate(Action.authorise, facts, SUPERVISOR).to_stage is Stage.non_disclosure
-    assert evaluate(Action.refuse, facts, SUPERVISOR).to_stage is Stage.non_disclosure
-    assert evaluate(Action.return_for_work, facts, SUPERVISOR).to_stage is Stage.recommendation
+    assert evaluate(RULES, Action.authorise, facts, SUPERVISOR).to_stage is Stage.non_disclosure
+    assert evaluate(RULES, Action.refuse, facts, SUPERVISOR).to_stage is Stage.non_disclosure
+    assert evaluate(RULES, Action.return_for_work, facts, SUPERVISOR).to_stage is Stage.recommendation
 
 
 @pytest.mark.parametrize("action", [Action.authorise, Action.refuse, Action.return_for_work])
 def test_nobody_decides_on_their_own_recommendation(action: Action) -> None:
     facts = dataclasses.replace(READY, stage=Stage.authorisation, recommended_by=SUPERVISOR.user_id)
-    verdict = evaluate(action, facts, SUPERVISOR)
+    verdict = evaluate(RULES, action, facts, SUPERVISOR)
     assert not verdict.allowed
     assert "another supervisor" in verdict.reasons[0]
 
 
 def test_officers_cannot_authorise_or_extend() -> None:
     for action, stage in ((Action.authorise, Stage.authorisation), (Action.extend, Stage.recommendation)):
-        verdict = evaluate(action, dataclasses.replace(READY, stage=stage), OFFICER)
+        verdict = evaluate(RULES, action, dataclasses.replace(READY, stage=stage), OFFICER)
         assert verdict.reasons == ("Only supervisors can do this",)
 
 
 def test_triage_says_which_people_are_missing() -> None:
-    facts = CaseFacts(assigned_to=OFFICER.user_id, stage=Stage.received, has_applicant=True)
-    verdict = evaluate(Action.complete_triage, facts, OFFICER)
+    facts = CaseFacts(
+        assigned_to=OFFICER.user_id, stage=Stage.received, roles_present=frozenset({PersonRole.applicant})
+    )
+    verdict = evaluate(RULES, Action.complete_triage, facts, OFFICER)
     assert len(verdict.reasons) == 2
     assert "subject" in verdict.reasons[0]
     assert "child" in verdict.reasons[1]
@@ -259,41 +268,43 @@ def test_triage_says_which_people_are_missing() -> None:
 
 def test_checks_cannot_finish_while_a_result_is_awaited() -> None:
     facts = dataclasses.replace(READY, stage=Stage.risk_assessment, checks_open=1)
-    assert evaluate(Action.complete_checks, facts, OFFICER).reasons == ("Record the result of every check first",)
+    assert evaluate(RULES, Action.complete_checks, facts, OFFICER).reasons == (
+        "Record the result of every check first",
+    )
     none = dataclasses.replace(READY, stage=Stage.risk_assessment, checks_requested=0, checks_open=0)
-    assert "at least one check" in evaluate(Action.complete_checks, none, OFFICER).reasons[0]
+    assert "at least one check" in evaluate(RULES, Action.complete_checks, none, OFFICER).reasons[0]
 
 
 def test_the_disclosure_cannot_be_recorded_or_closed_before_signature_or_review() -> None:
     refused = dataclasses.replace(READY, stage=Stage.disclosure, undertaking=UndertakingStatus.refused)
-    assert not evaluate(Action.record_disclosure_made, refused, OFFICER).allowed
-    assert not evaluate(Action.close, refused, OFFICER).allowed
+    assert not evaluate(RULES, Action.record_disclosure_made, refused, OFFICER).allowed
+    assert not evaluate(RULES, Action.close, refused, OFFICER).allowed
     reviewed = dataclasses.replace(refused, undertaking=UndertakingStatus.review_proceed)
-    assert evaluate(Action.record_disclosure_made, reviewed, OFFICER).allowed
+    assert evaluate(RULES, Action.record_disclosure_made, reviewed, OFFICER).allowed
     made = dataclasses.replace(reviewed, disclosure_made=True)
-    assert evaluate(Action.close, made, OFFICER).allowed
+    assert evaluate(RULES, Action.close, made, OFFICER).allowed
 
 
 def test_exits_record_their_outcome() -> None:
     facts = dataclasses.replace(READY, stage=Stage.applicant_meeting)
-    assert evaluate(Action.escalate, facts, OFFICER).outcome is Outcome.escalated_child_protection
-    assert evaluate(Action.identity_not_verified, facts, OFFICER).outcome is Outcome.identity_not_verified
-    assert evaluate(Action.withdraw, facts, OFFICER).outcome is Outcome.withdrawn
-    assert evaluate(Action.out_of_scope, facts, OFFICER).outcome is Outcome.out_of_scope
+    assert evaluate(RULES, Action.escalate, facts, OFFICER).outcome is Outcome.escalated_child_protection
+    assert evaluate(RULES, Action.identity_not_verified, facts, OFFICER).outcome is Outcome.identity_not_verified
+    assert evaluate(RULES, Action.withdraw, facts, OFFICER).outcome is Outcome.withdrawn
+    assert evaluate(RULES, Action.out_of_scope, facts, OFFICER).outcome is Outcome.out_of_scope
 
 
 def test_available_lists_only_what_is_allowed() -> None:
     facts = dataclasses.replace(READY, stage=Stage.authorisation)
-    assert Action.authorise in available(facts, SUPERVISOR)
-    assert Action.authorise not in available(facts, OFFICER)
-    assert all(evaluate(a, facts, OFFICER).allowed for a in available(facts, OFFICER))
+    assert Action.authorise in available(RULES, facts, SUPERVISOR)
+    assert Action.authorise not in available(RULES, facts, OFFICER)
+    assert all(evaluate(RULES, a, facts, OFFICER).allowed for a in available(RULES, facts, OFFICER))
 
 
 def test_refusals_about_who_is_asking_are_marked_forbidden() -> None:
     own = dataclasses.replace(READY, stage=Stage.authorisation, recommended_by=SUPERVISOR.user_id)
-    assert evaluate(Action.authorise, own, SUPERVISOR).forbidden
-    assert evaluate(Action.authorise, dataclasses.replace(own, recommended_by=1), OFFICER).forbidden
-    wrong_stage = evaluate(Action.authorise, dataclasses.replace(own, stage=Stage.recommendation), SUPERVISOR)
+    assert evaluate(RULES, Action.authorise, own, SUPERVISOR).forbidden
+    assert evaluate(RULES, Action.authorise, dataclasses.replace(own, recommended_by=1), OFFICER).forbidden
+    wrong_stage = evaluate(RULES, Action.authorise, dataclasses.replace(own, stage=Stage.recommendation), SUPERVISOR)
     assert not wrong_stage.allowed
     assert not wrong_stage.forbidden
 
@@ -303,12 +314,12 @@ def test_an_officer_changes_only_the_cases_they_hold() -> None:
     unassigned = dataclasses.replace(READY, assigned_to=None)
 
     for facts in (someone_elses, unassigned):
-        verdict = evaluate(Action.withdraw, facts, OFFICER)
+        verdict = evaluate(RULES, Action.withdraw, facts, OFFICER)
         assert verdict.forbidden
         assert "assigned" in verdict.reasons[0]
-        assert evaluate(Action.assign, facts, OFFICER).allowed  # but they may take it
-    assert evaluate(Action.withdraw, someone_elses, SUPERVISOR).allowed
+        assert evaluate(RULES, Action.assign, facts, OFFICER).allowed  # but they may take it
+    assert evaluate(RULES, Action.withdraw, someone_elses, SUPERVISOR).allowed
     # Starting the triage of a case nobody holds takes it; of someone else's, it does not.
     fresh = dataclasses.replace(unassigned, stage=Stage.received)
-    assert evaluate(Action.start_triage, fresh, OFFICER).allowed
-    assert not evaluate(Action.start_triage, dataclasses.replace(fresh, assigned_to=99), OFFICER).allowed
+    assert evaluate(RULES, Action.start_triage, fresh, OFFICER).allowed
+    assert not evaluate(RULES, Action.start_triage, dataclasses.replace(fresh, assigned_to=99), OFFICER).allowed

@@ -16,4 +16,4 @@ from disclosure_service.database.piccolo_engine import make_engine
 
 DB: PostgresEngine = make_engine(os.environ.get("DATABASE_URL", "postgresql://localhost/disclosure"))
 
-APP_REGISTRY = AppRegistry(apps=["disclosure_service.piccolo_app"])
+APP_REGISTRY = AppRegistry(apps=["disclosure_service.database.piccolo_app"])

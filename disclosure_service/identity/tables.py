@@ -6,7 +6,7 @@ from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Serial, Text, 
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
-from disclosure_service.accounts.roles import Role, UserStatus
+from disclosure_service.identity.roles import Role, UserStatus
 
 
 class Force(Table, tablename="force"):

@@ -22,8 +22,8 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from disclosure_service.accounts.roles import Role
-from disclosure_service.auth.principal import Principal, SessionStage
+from disclosure_service.identity.principal import Principal, RequestMeta, SessionStage
+from disclosure_service.identity.roles import Role
 
 PUBLIC = "public"
 PASSWORD = "password"  # noqa: S105  # an access level, not a secret
@@ -84,3 +84,13 @@ def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
         raise PermissionDeniedException("You do not have permission to do that")
     if handler.opt.get("step_up") is True and not principal.stepped_up(datetime.now(UTC)):
         raise StepUpRequired()
+
+
+def request_meta(connection: ASGIConnection[Any, Any, Any, Any]) -> RequestMeta:
+    """Where a request came from, for the audit trail."""
+    client = connection.client
+    return RequestMeta(
+        ip=client.host if client else "",
+        user_agent=connection.headers.get("user-agent", ""),
+        request_id=str(connection.scope.get("state", {}).get("request_id", "")),
+    )

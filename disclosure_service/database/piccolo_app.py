@@ -7,7 +7,7 @@ from piccolo.conf.apps import AppConfig, table_finder
 from disclosure_service.paths import MIGRATIONS_DIR
 
 TABLE_MODULES = [
-    "disclosure_service.accounts.tables",
+    "disclosure_service.identity.tables",
     "disclosure_service.auth.tables",
     "disclosure_service.cases.tables",
     "disclosure_service.disclosures.tables",

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from disclosure_service.web.formatting import clock_time, long_date, long_datetime
+from disclosure_service.dates import clock_time, long_date, long_datetime
 from disclosure_service.web.navigation import pagination
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 
 
 class Role(enum.StrEnum):
@@ -29,3 +30,7 @@ class UserStatus(enum.StrEnum):
     pending = "pending"
     active = "active"
     disabled = "disabled"
+
+
+# A username: lower case, 3 to 64 characters, starting with a letter or digit.
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")

@@ -6,13 +6,31 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from disclosure_service.accounts.roles import Role
-from disclosure_service.audit.writer import Actor
+from disclosure_service.identity.roles import Role
 
 IDLE_TIMEOUT = timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
 # A fresh code is remembered this long before a sensitive action needs another.
 STEP_UP_WINDOW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestMeta:
+    """Where a request came from. Never passwords, codes or tokens."""
+
+    ip: str = ""
+    user_agent: str = ""
+    request_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    user_id: int | None
+    force_id: int | None
+    username: str
+
+
+SYSTEM = Actor(user_id=None, force_id=None, username="system")
 
 
 class SessionStage(enum.StrEnum):

@@ -1,0 +1,106 @@
+"""What a scheme is made of: each action described once, and the scheme that gathers them.
+
+An `ActionSpec` holds everything about one action (its rule, the payload it takes, the handler that
+records it, the page that asks for it, its label, whether it needs a fresh code); a
+`SchemeDefinition` holds a scheme's stages, its actions in the order the work goes, its people,
+outcomes and clocks. The engine (`cases.service`) and the doors onto it (`cases.pages`,
+`cases.api`) are given definitions; they never ask which scheme a case is under.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cached_property
+from typing import Any
+
+from disclosure_service.cases.casefile import CaseFile
+from disclosure_service.cases.context import Context, Result, Versioned
+from disclosure_service.cases.vocabulary import Outcome, PersonRole, Scheme, Stage
+from disclosure_service.cases.workflow import Action, Rule
+from disclosure_service.web.formspec import Field
+
+Handler = Callable[[Context, Any], Awaitable[Result]]
+Staff = Sequence[tuple[str, str]]
+FieldsFor = Callable[[CaseFile, Staff], tuple[Field, ...]]
+
+
+def no_fields(case: CaseFile, staff: Staff) -> tuple[Field, ...]:
+    return ()
+
+
+def fixed(*fields: Field) -> FieldsFor:
+    return lambda case, staff: fields
+
+
+@dataclass(frozen=True, slots=True)
+class ActionForm:
+    """The page that asks for an action: what it asks, and how it explains itself."""
+
+    fields: FieldsFor = no_fields
+    button: str = "Save"
+    intro: str = ""
+    warning: str = ""
+    # Answers to start from, taken from the case (what was authorised, say): the officer can change them.
+    prefill: Callable[[CaseFile], dict[str, list[str]]] | None = None
+    # Taken with one click from the case page, without a page of its own.
+    one_click: bool = False
+    # The page lists the force's staff (choosing whom to assign).
+    needs_staff: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """One action of a scheme, whole."""
+
+    action: Action
+    label: str
+    rule: Rule
+    payload: type[Versioned]
+    handler: Handler
+    form: ActionForm = field(default_factory=ActionForm)
+    # A fresh code from the authenticator first (docs/security.md: step-up): decisions that let a
+    # disclosure go ahead, and producing a document with a person's details on it.
+    step_up: bool = False
+    # A supervisor who takes it becomes the case's supervisor (if it had none).
+    supervisor_decision: bool = False
+
+    @property
+    def slug(self) -> str:
+        """The action's name in a URL: `record-applicant-meeting`."""
+        return self.action.value.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class SchemeDefinition:
+    """A disclosure scheme: what a case under it goes through."""
+
+    scheme: Scheme
+    title: str
+    stages: tuple[Stage, ...]
+    actions: tuple[ActionSpec, ...]
+    # The parts people can play on a case, in the order the forms offer them.
+    person_roles: tuple[PersonRole, ...]
+    # The outcomes a case can close with, by the stage it closes from.
+    closing_outcomes: Mapping[Stage, tuple[Outcome, ...]]
+    # Default deadlines from receipt, by clock name (a force may set its own).
+    default_clocks: Mapping[str, timedelta]
+    # The Word documents the scheme produces (template names).
+    documents: tuple[str, ...] = ()
+
+    @cached_property
+    def rules(self) -> dict[Action, Rule]:
+        """The rules table, in the order the work goes (the case page offers actions in this order)."""
+        return {spec.action: spec.rule for spec in self.actions}
+
+    @cached_property
+    def by_action(self) -> dict[Action, ActionSpec]:
+        return {spec.action: spec for spec in self.actions}
+
+    def spec(self, action: Action) -> ActionSpec | None:
+        return self.by_action.get(action)
+
+    def label(self, action: Action) -> str:
+        found = self.by_action.get(action)
+        return found.label if found else action.value.replace("_", " ").capitalize()

@@ -1,0 +1,133 @@
+"""The register of checks: each source asked, and what it returned."""
+
+from __future__ import annotations
+
+from disclosure_service.cases import schemas, timing
+from disclosure_service.cases.casefile import CaseFile
+from disclosure_service.cases.context import Context, Result
+from disclosure_service.cases.errors import Problems, refuse
+from disclosure_service.cases.forms import choices
+from disclosure_service.cases.spec import ActionForm, ActionSpec, Staff, fixed
+from disclosure_service.cases.steps.common import received_on
+from disclosure_service.cases.vocabulary import CheckResult, CheckSource, Stage
+from disclosure_service.cases.workflow import Action, Rule, needs
+from disclosure_service.web.formspec import Field
+
+CHECKING = frozenset({Stage.risk_assessment})
+
+
+async def _add_check(ctx: Context, data: schemas.CheckIn) -> Result:
+    problems = Problems()
+    problems.check(
+        "requested_on",
+        timing.date_problem(
+            data.requested_on,
+            "The date requested",
+            now=ctx.now,
+            after=received_on(ctx),
+            after_what="the date the application was received",
+        ),
+    )
+    problems.raise_any()
+    await ctx.add(
+        "case_check",
+        by="requested_by",
+        at="",
+        source=data.source.value,
+        requested_on=data.requested_on,
+        summary=data.notes,
+    )
+    return Result(f"Check requested: {data.source.label}", {"source": data.source.value})
+
+
+ADD_CHECK = ActionSpec(
+    Action.add_check,
+    "Request a check",
+    Rule(CHECKING, not_at="Checks are requested after the applicant meeting"),
+    schemas.CheckIn,
+    _add_check,
+    ActionForm(
+        fixed(
+            Field("source", "Source", "radios", options=choices(CheckSource)),
+            Field("requested_on", "Date requested", "date"),
+            Field("notes", "Notes", "textarea", required=False),
+        ),
+        "Request check",
+    ),
+)
+
+
+async def _record_check_result(ctx: Context, data: schemas.CheckResultIn) -> Result:
+    check = next((c for c in ctx.case.checks if c.id == data.check_id), None)
+    if check is None or check.result is not None:
+        raise refuse("Choose a check that is waiting for its result", "check_id")
+    problems = Problems()
+    problems.check(
+        "returned_on",
+        timing.date_problem(
+            data.returned_on,
+            "The date returned",
+            now=ctx.now,
+            after=check.requested_on,
+            after_what="the date the check was requested",
+        ),
+    )
+    problems.raise_any()
+    await ctx.change(
+        "case_check",
+        data.check_id,
+        returned_on=data.returned_on,
+        result=data.result.value,
+        summary=data.summary,
+        result_recorded_by=ctx.principal.user_id,
+    )
+    return Result("Check result recorded", {"check_id": data.check_id, "result": data.result.value})
+
+
+def _open_checks(case: CaseFile) -> list[tuple[str, str]]:
+    return [(str(c.id), CheckSource(c.source).label) for c in case.checks if c.result is None]
+
+
+def _result_fields(case: CaseFile, staff: Staff) -> tuple[Field, ...]:
+    return (
+        Field("check_id", "Check", "select", options=_open_checks(case), message="Choose the check"),
+        Field("returned_on", "Date returned", "date"),
+        Field("result", "Result", "radios", options=choices(CheckResult)),
+        Field("summary", "Summary", "textarea", required=False),
+    )
+
+
+RECORD_CHECK_RESULT = ActionSpec(
+    Action.record_check_result,
+    "Record a check's result",
+    Rule(
+        CHECKING,
+        requires=(needs(lambda f: f.checks_open > 0, "There is no check waiting for a result"),),
+        not_at="Check results are recorded during the risk assessment",
+    ),
+    schemas.CheckResultIn,
+    _record_check_result,
+    ActionForm(_result_fields),
+)
+
+
+async def _complete_checks(ctx: Context, data: schemas.ActionIn) -> Result:
+    return Result("Checks finished: the case is ready for a recommendation", {})
+
+
+COMPLETE_CHECKS = ActionSpec(
+    Action.complete_checks,
+    "Finish the checks",
+    Rule(
+        CHECKING,
+        Stage.recommendation,
+        requires=(
+            needs(lambda f: f.checks_requested > 0, "Request and record at least one check first"),
+            needs(lambda f: f.checks_open == 0, "Record the result of every check first"),
+        ),
+        not_at="The checks are finished during the risk assessment",
+    ),
+    schemas.ActionIn,
+    _complete_checks,
+    ActionForm(button="Finish the checks", one_click=True),
+)

@@ -1,0 +1,67 @@
+"""The figures, each look at them logged: aggregates name nobody, but looking at them is still a look
+at the force's records, and a download leaves the system (a disclosure to the person downloading)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import asyncpg
+
+from disclosure_service.audit.vocabulary import Operation
+from disclosure_service.audit.writer import Caller
+from disclosure_service.database import engine as db
+from disclosure_service.reports import figures
+from disclosure_service.reports.periods import Period
+
+T = TypeVar("T")
+
+
+def _period(period: Period) -> dict[str, str]:
+    return {"from": period.first.isoformat(), "to": period.last.isoformat()}
+
+
+async def consulted(
+    caller: Caller,
+    period: Period,
+    event: str,
+    compute: Callable[[asyncpg.Connection[Any], int, Period, datetime], Awaitable[T]],
+) -> T:
+    """Figures of the caller's force for the period, with the audit row saying they looked."""
+    force_id = caller.principal.force_id
+    async with db.transaction(force_id=force_id) as conn:
+        result = await compute(conn, force_id, period, datetime.now(UTC))
+        await caller.record(
+            conn, operation=Operation.consultation, event=event, justification="statistics", details=_period(period)
+        )
+    return result
+
+
+async def _exported(conn: asyncpg.Connection[Any], caller: Caller, event: str, details: dict[str, Any]) -> None:
+    await caller.record(
+        conn,
+        operation=Operation.disclosure,
+        event=event,
+        justification="statistics export",
+        recipients=caller.principal.username,
+        details=details,
+    )
+
+
+async def home_office_return(caller: Caller, year: int, period: Period) -> list[figures.RouteFigures]:
+    """The yearly return's figures by route, its download logged."""
+    force_id = caller.principal.force_id
+    async with db.transaction(force_id=force_id) as conn:
+        routes = (await figures.statistics(conn, force_id, period, datetime.now(UTC))).routes
+        await _exported(conn, caller, "statistics.home_office_return_exported", {"year": year})
+    return routes
+
+
+async def case_rows(caller: Caller, period: Period) -> list[asyncpg.Record]:
+    """One row per application of the period (references only), its download logged."""
+    force_id = caller.principal.force_id
+    async with db.transaction(force_id=force_id) as conn:
+        rows = await figures.case_rows(conn, force_id, period)
+        await _exported(conn, caller, "statistics.cases_exported", _period(period) | {"rows": len(rows)})
+    return rows
