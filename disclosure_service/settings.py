@@ -61,7 +61,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TOTP_ENCRYPTION_KEY", "encrypts TOTP secrets at rest (32+ random characters)", True, True),
     Setting("DATA_DIR", "folder for the embedded database and development secrets (default ./var)"),
     Setting("PUBLIC_URL", "the address users open, used in enrolment links", required_in_production=True),
-    Setting("FORCE_NAME", "the force's name shown in the header (default: Demo Constabulary)"),
     Setting("DB_POOL_MIN", "smallest connection pool per worker process (default 2)"),
     Setting("DB_POOL_MAX", "largest connection pool per worker process (default 10)"),
     Setting(
@@ -82,7 +81,6 @@ SETTINGS: tuple[Setting, ...] = (
 
 APP_ROLE_DEFAULT = "disclosure_app"
 _DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
-_DEFAULT_FORCE_NAME = "Demo Constabulary"
 _DEFAULT_POOL_MIN = 2
 _DEFAULT_POOL_MAX = 10
 _DEFAULT_ACQUIRE_TIMEOUT = 5.0
@@ -101,7 +99,6 @@ class Settings:
     totp_encryption_key: str = field(default="", repr=False)
     data_dir: Path = Path("var")
     public_url: str = _DEFAULT_PUBLIC_URL
-    force_name: str = _DEFAULT_FORCE_NAME
     db_pool_min: int = _DEFAULT_POOL_MIN
     db_pool_max: int = _DEFAULT_POOL_MAX
     db_acquire_timeout: float = _DEFAULT_ACQUIRE_TIMEOUT
@@ -176,7 +173,6 @@ class Settings:
             totp_encryption_key=totp_key,
             data_dir=data_dir,
             public_url=public_url,
-            force_name=get("FORCE_NAME") or _DEFAULT_FORCE_NAME,
             db_pool_min=pool_min,
             db_pool_max=pool_max,
             db_acquire_timeout=_seconds(get, "DB_ACQUIRE_TIMEOUT", _DEFAULT_ACQUIRE_TIMEOUT),

@@ -18,10 +18,13 @@ from disclosure_service.accounts import service
 from disclosure_service.auth.service import Keys
 from disclosure_service.identity.principal import Actor
 from disclosure_service.identity.roles import Role
+from disclosure_service.schemes import SCHEMES
 from disclosure_service.settings import Settings
 
 Handler = Callable[[Settings, argparse.Namespace], int]
 Body = Callable[["asyncpg.Connection[Any]", argparse.Namespace, Settings], Awaitable[int]]
+# Every scheme the service runs (`schemes/`); a force runs those it is given.
+SCHEME_NAMES = frozenset(scheme.value for scheme in SCHEMES)
 Runner = Callable[[Settings, Callable[["asyncpg.Connection[Any]"], Awaitable[int]]], int]
 
 
@@ -44,7 +47,20 @@ def register(commands: Any, run_as_owner: Runner) -> None:
     create.add_argument("--code", required=True, help="short code in capitals, e.g. WYP")
     create.add_argument("--name", required=True, help="the force's name as users see it")
     create.add_argument("--welsh", action="store_true", help="the force offers documents in Welsh")
+    create.add_argument(
+        "--schemes",
+        default="csods",
+        help=f"the schemes it runs, comma-separated ({', '.join(SCHEME_NAMES)}; default csods)",
+    )
     create.set_defaults(handler=handler(_create_force))
+    schemes = force_commands.add_parser(
+        "schemes",
+        help="change the schemes a force runs",
+        description="Set the disclosure schemes a force runs. Cases under a scheme it stops running stay as they are.",
+    )
+    schemes.add_argument("code", help="the force's code")
+    schemes.add_argument("schemes", help=f"comma-separated: {', '.join(SCHEME_NAMES)}")
+    schemes.set_defaults(handler=handler(_set_schemes))
     listing = force_commands.add_parser("list", help="list forces", description="List every force.")
     listing.set_defaults(handler=handler(_list_forces))
 
@@ -93,14 +109,25 @@ def _now() -> datetime:
 
 
 async def _create_force(conn: asyncpg.Connection[Any], args: argparse.Namespace, settings: Settings) -> int:
-    force_id = await service.create_force(conn, code=args.code.upper(), name=args.name, offers_welsh=args.welsh)
-    print(f"created force {args.code.upper()} (id {force_id})")
+    schemes = service.check_schemes(args.schemes.split(","), SCHEME_NAMES)
+    force_id = await service.create_force(
+        conn, code=args.code.upper(), name=args.name, offers_welsh=args.welsh, schemes=schemes
+    )
+    print(f"created force {args.code.upper()} (id {force_id}), running {', '.join(schemes)}")
+    return 0
+
+
+async def _set_schemes(conn: asyncpg.Connection[Any], args: argparse.Namespace, settings: Settings) -> int:
+    schemes = service.check_schemes(args.schemes.split(","), SCHEME_NAMES)
+    await service.set_schemes(conn, code=args.code.upper(), schemes=schemes)
+    print(f"force {args.code.upper()} runs {', '.join(schemes)}")
     return 0
 
 
 async def _list_forces(conn: asyncpg.Connection[Any], args: argparse.Namespace, settings: Settings) -> int:
-    for row in await conn.fetch("SELECT code, name, offers_welsh FROM force ORDER BY code"):
-        print(f"{row['code']:<8} {row['name']}{' (Welsh offered)' if row['offers_welsh'] else ''}")
+    for row in await conn.fetch("SELECT code, name, offers_welsh, schemes FROM force ORDER BY code"):
+        welsh = " (Welsh offered)" if row["offers_welsh"] else ""
+        print(f"{row['code']:<8} {row['name']}{welsh}; runs {', '.join(row['schemes'])}")
     return 0
 
 

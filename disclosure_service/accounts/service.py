@@ -101,17 +101,30 @@ def check_team(team: str) -> str:
 # Forces (CLI only: the runtime role may not create them)
 
 
-async def create_force(conn: asyncpg.Connection[Any], *, code: str, name: str, offers_welsh: bool) -> int:
+def check_schemes(schemes: list[str], known: frozenset[str]) -> list[str]:
+    """The schemes a force runs: at least one, each one the service knows."""
+    chosen = sorted({s.strip().lower() for s in schemes if s.strip()})
+    unknown = [s for s in chosen if s not in known]
+    if unknown or not chosen:
+        raise AccountError(f"Choose the schemes the force runs from: {', '.join(sorted(known))}", "schemes")
+    return chosen
+
+
+async def create_force(
+    conn: asyncpg.Connection[Any], *, code: str, name: str, offers_welsh: bool, schemes: list[str]
+) -> int:
     if not FORCE_CODE.match(code):
         raise AccountError("Force code must be 2 to 16 capital letters or digits, starting with a letter", "code")
     if not name.strip():
         raise AccountError("Enter the force's name", "name")
     try:
         force_id: int = await conn.fetchval(
-            "INSERT INTO force (code, name, offers_welsh, created_at) VALUES ($1, $2, $3, now()) RETURNING id",
+            "INSERT INTO force (code, name, offers_welsh, schemes, created_at) VALUES ($1, $2, $3, $4, now()) "
+            "RETURNING id",
             code,
             name.strip(),
             offers_welsh,
+            schemes,
         )
     except asyncpg.UniqueViolationError:
         raise AccountError(f"A force with code {code} already exists", "code") from None
@@ -122,9 +135,24 @@ async def create_force(conn: asyncpg.Connection[Any], *, code: str, name: str, o
         event="force.created",
         record_type="force",
         record_id=force_id,
-        details={"code": code},
+        details={"code": code, "schemes": schemes},
     )
     return force_id
+
+
+async def set_schemes(conn: asyncpg.Connection[Any], *, code: str, schemes: list[str]) -> None:
+    """Change the schemes a force runs; its cases under a scheme it stops running stay as they are."""
+    force_id = await force_id_for(conn, code)
+    await conn.execute("UPDATE force SET schemes = $2 WHERE id = $1", force_id, schemes)
+    await record(
+        conn,
+        actor=Actor(None, force_id, "cli"),
+        operation=Operation.administration,
+        event="force.schemes_changed",
+        record_type="force",
+        record_id=force_id,
+        details={"code": code, "schemes": schemes},
+    )
 
 
 async def force_id_for(conn: asyncpg.Connection[Any], code: str) -> int:

@@ -130,6 +130,12 @@ async def force_name(conn: asyncpg.Connection[Any], force_id: int) -> str:
     return name
 
 
+async def force_schemes(conn: asyncpg.Connection[Any], force_id: int) -> list[str]:
+    """The schemes the force runs."""
+    schemes: list[str] = await conn.fetchval("SELECT schemes FROM force WHERE id = $1", force_id)
+    return schemes
+
+
 async def caseworker_name(conn: asyncpg.Connection[Any], user_id: int) -> str | None:
     """The name of an active officer or supervisor of the force, or None if there is none with that id."""
     name: str | None = await conn.fetchval(

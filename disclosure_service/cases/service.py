@@ -102,6 +102,8 @@ class Casework:
                 done := await _already_done(conn, principal, data.submission_key, case_id=None, action="create")
             ):
                 return done
+            if data.scheme.value not in await queries.force_schemes(conn, principal.force_id):
+                raise ActionRefusedError((f"Your force does not run the {data.scheme.label}",), "scheme")
             reference = await store.next_reference(conn, principal.force_id, data.received_at)
             due = deadlines(data.received_at, self.definition(data.scheme).default_clocks)
             case_id = await store.insert_case(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import Array, BigInt, Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -17,6 +17,8 @@ class Force(Table, tablename="force"):
     name = Varchar(length=120)
     # Forces in Wales must offer the undertaking in Welsh.
     offers_welsh = Boolean(default=False)
+    # The disclosure schemes the force runs (`schemes/`): applications under any other are refused.
+    schemes = Array(base_column=Varchar(length=16), default=["csods"])
     created_at = Timestamptz()
 
 

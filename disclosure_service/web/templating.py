@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,7 +44,6 @@ def make_environment(settings: Settings, extra_globals: Mapping[str, Any] | None
     )
     env.filters["long_date"] = dates.long_date
     env.filters["long_datetime"] = dates.long_datetime
-    env.filters["fromjson"] = json.loads
     env.globals["service_name"] = SERVICE_NAME
     # The signed-in user's own force, never the deployment's: one deployment may serve several forces.
     env.globals["force_name_for"] = force_name_for
