@@ -23,7 +23,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from disclosure_service.disclosures import safety, sandbox
+from disclosure_service.disclosures import safety
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LANGUAGES = {"en": "English", "cy": "Welsh (Cymraeg)"}
@@ -102,7 +102,7 @@ def sample_context(name: str) -> dict[str, str]:
 
 
 def render(template: bytes, context: dict[str, Any]) -> bytes:
-    """The filled-in document. Synchronous and CPU-bound: the service calls `render_async`.
+    """The filled-in document. Synchronous and CPU-bound: the service calls it through `sandbox.render`.
 
     Refuses a template whose zip would inflate too far before opening it, and refuses the result if
     it holds anything `safety` forbids, whatever the template was when it was uploaded.
@@ -116,11 +116,6 @@ def render(template: bytes, context: dict[str, Any]) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-async def render_async(template: bytes, context: dict[str, Any]) -> bytes:
-    """`render` in the sandbox's child process, within its CPU, memory and time limits."""
-    return await sandbox.render(template, context)
 
 
 def text_of(docx: bytes) -> str:
@@ -157,15 +152,6 @@ def problems(name: str, content: bytes) -> list[str]:
         except Exception as exc:  # noqa: BLE001  # any failure to render means the template cannot be used
             found.append(f"The template does not render: {exc}")
     return found
-
-
-async def problems_async(name: str, content: bytes) -> list[str]:
-    """`problems` in the sandbox's child process: an upload is checked within its limits."""
-    if name not in FIELDS:
-        return [f"There is no document called {name}"]
-    if len(content) > MAX_TEMPLATE_BYTES:
-        return ["The template must be 2 MB or smaller"]
-    return await sandbox.problems(name, content)
 
 
 def _variables(content: bytes) -> tuple[set[str], str | None]:

@@ -18,7 +18,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP
 
 from disclosure_service.audit.writer import Caller
 from disclosure_service.auth import step_up
-from disclosure_service.disclosures import documents, service
+from disclosure_service.disclosures import documents, sandbox, service
 from disclosure_service.identity.principal import Principal
 from disclosure_service.web import access
 from disclosure_service.web.forms import FormErrors
@@ -122,7 +122,7 @@ async def upload_template(
         errors.add("code", refused, f"{name}-{language}-code")
         return await _templates_page(request, caller.principal, errors, status=HTTP_400_BAD_REQUEST)
     content = await upload.read()
-    for number, reason in enumerate(await documents.problems_async(name, content)):
+    for number, reason in enumerate(await sandbox.problems(name, content)):
         errors.add(f"file-{number}", reason, anchor)
     if errors:
         return await _templates_page(request, caller.principal, errors, status=HTTP_400_BAD_REQUEST)

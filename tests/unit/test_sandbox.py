@@ -69,7 +69,7 @@ async def test_a_template_that_would_take_a_worker_is_stopped_and_the_loop_keeps
 ) -> None:
     monkeypatch.setattr(sandbox, "CPU_SECONDS", 1)
     assert len(content) < 50_000
-    found, ticks, seconds = await while_counting_ticks(documents.problems_async("undertaking", content))
+    found, ticks, seconds = await while_counting_ticks(sandbox.problems("undertaking", content))
     assert found == [
         "The template could not be checked: it used more than its share of time or memory: the template is too "
         "large or too complex"
@@ -78,7 +78,7 @@ async def test_a_template_that_would_take_a_worker_is_stopped_and_the_loop_keeps
     assert ticks >= seconds / 0.05 * 0.5  # the event loop went on answering all the while
     # The killed child is replaced: the next document is made as usual.
     shipped = (DOCUMENT_TEMPLATES_DIR / "undertaking.en.v1.docx").read_bytes()
-    rendered = await documents.render_async(shipped, documents.sample_context("undertaking"))
+    rendered = await sandbox.render(shipped, documents.sample_context("undertaking"))
     assert "<sample> & recipient_name" in documents.text_of(rendered)
 
 
@@ -112,4 +112,4 @@ async def test_a_render_error_comes_back_as_an_error(monkeypatch: pytest.MonkeyP
     context = documents.sample_context("undertaking")
     del context["reference"]
     with pytest.raises(sandbox.SandboxError, match="UndefinedError"):
-        await documents.render_async(shipped, context)
+        await sandbox.render(shipped, context)

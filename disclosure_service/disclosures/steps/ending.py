@@ -17,7 +17,7 @@ from disclosure_service.cases.steps.common import close_record
 from disclosure_service.cases.vocabulary import Outcome, PostClosureKind, ReviewDecision, Stage
 from disclosure_service.cases.workflow import Action, Rule, closing_problems, needs
 from disclosure_service.dates import long_date
-from disclosure_service.disclosures import documents, store
+from disclosure_service.disclosures import sandbox, store
 from disclosure_service.disclosures.steps.meeting import after_decision
 from disclosure_service.web.formspec import Field
 
@@ -122,7 +122,7 @@ async def _letter(ctx: Context, applicant: Person, advice: str) -> int:
         "safeguarding_advice": advice,
         "template_version": str(template.version),
     }
-    content = await documents.render_async(template.content, context)
+    content = await sandbox.render(template.content, context)
     return await ctx.add(
         "generated_document",
         by="generated_by",

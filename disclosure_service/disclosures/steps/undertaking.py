@@ -21,7 +21,7 @@ from disclosure_service.cases.steps.common import close_record, insert_review
 from disclosure_service.cases.vocabulary import Outcome, PersonRole, ReviewDecision, Stage
 from disclosure_service.cases.workflow import SUPERVISORS, Action, Rule, UndertakingStatus, needs
 from disclosure_service.dates import clock_time, long_date
-from disclosure_service.disclosures import documents, store
+from disclosure_service.disclosures import sandbox, store
 from disclosure_service.web.formspec import Field
 
 DISCLOSING = frozenset({Stage.disclosure})
@@ -46,7 +46,7 @@ async def _generate(ctx: Context, data: schemas.ActionIn) -> Result:
         "officers": meeting.officers,
         "template_version": str(template.version),
     }
-    content = await documents.render_async(template.content, context)
+    content = await sandbox.render(template.content, context)
     document_id = await ctx.add(
         "generated_document",
         by="generated_by",
