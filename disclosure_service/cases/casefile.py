@@ -61,11 +61,14 @@ class Person(Record, frozen=True):
     gender: str
     ethnicity: str
     preferred_language: str
+    contact_methods: list[str]
     safe_contact: str
     contact_issues: str
     letters_ok: bool
     relationship_to_child: str
     contact_with_child: str
+    relationship_to_applicant: str
+    knows_of_application: str | None
     occupation: str
     voluntary_activities: str
     created_at: datetime

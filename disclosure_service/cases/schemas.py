@@ -16,7 +16,9 @@ from disclosure_service.cases.vocabulary import (
     Channel,
     CheckResult,
     CheckSource,
+    ContactMethod,
     Criterion,
+    Knows,
     MeetingMethod,
     Outcome,
     PersonRole,
@@ -43,6 +45,8 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class PersonIn(Strict, kw_only=True):
+    """A person's details: App B of the 2010 guidance (initial contact), for every part a person plays."""
+
     full_name: Name
     other_names: Short = ""
     date_of_birth: date | None = None
@@ -52,11 +56,17 @@ class PersonIn(Strict, kw_only=True):
     gender: Short = ""
     ethnicity: Short = ""
     preferred_language: Short = ""
+    # The applicant: the ways it is safe to contact them, when, and anything to avoid.
+    contact_methods: list[ContactMethod] = []
     safe_contact: Text = ""
     contact_issues: Text = ""
     letters_ok: bool = False
     relationship_to_child: Short = ""
     contact_with_child: Text = ""
+    # The subject: their relationship to the applicant (partner, neighbour, ...).
+    relationship_to_applicant: Short = ""
+    # A parent or carer: whether they know of the application.
+    knows_of_application: Knows | None = None
     occupation: Short = ""
     voluntary_activities: Text = ""
 

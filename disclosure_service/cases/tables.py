@@ -5,7 +5,7 @@ Every case table carries `force` so that row-level security can key on it withou
 
 from __future__ import annotations
 
-from piccolo.columns import JSONB, Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import JSONB, Array, Boolean, Bytea, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.indexes import IndexMethod
 from piccolo.constraints import Unique
@@ -18,6 +18,7 @@ from disclosure_service.cases.vocabulary import (
     Channel,
     CheckResult,
     CheckSource,
+    ContactMethod,
     MeetingMethod,
     Outcome,
     PersonRole,
@@ -85,12 +86,15 @@ class CasePerson(Table, tablename="case_person"):
     ethnicity = Varchar(length=80)
     preferred_language = Varchar(length=40)
     # How and when the applicant can be contacted safely, and anything to avoid.
+    contact_methods = Array(base_column=Varchar(length=16), default=[])
     safe_contact = Text()
     contact_issues = Text()
     # Whether the applicant agreed to be written to: a non-disclosure letter is sent only if so.
     letters_ok = Boolean(default=False)
     relationship_to_child = Varchar(length=120)
     contact_with_child = Text()
+    relationship_to_applicant = Varchar(length=120)
+    knows_of_application = Varchar(length=16, null=True, default=None)
     occupation = Varchar(length=120)
     voluntary_activities = Text()
     created_at = Timestamptz()
@@ -273,3 +277,73 @@ class PostClosureEvent(Table, tablename="post_closure_event"):
     referral = Text()
     recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
     recorded_at = Timestamptz()
+
+
+class PersonCorrection(Table, tablename="person_correction"):
+    """A detail of a person corrected (DPA 2018 s.38, accuracy): what it was, what it became, and why."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    person = ForeignKey(CasePerson, on_delete=OnDelete.cascade, null=False)
+    field = Varchar(length=40)
+    previous = Text()
+    corrected_to = Text()
+    reason = Text()
+    corrected_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    corrected_at = Timestamptz()
+
+
+class RiskAssessment(Table, tablename="risk_assessment"):
+    """The full risk assessment, recorded before the recommendation (the facts and the judgement apart)."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    risk_factors = Text()
+    protective_factors = Text()
+    assessed_level = Varchar(length=16, choices=RiskLevel)
+    rationale = Text()
+    assessed_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    assessed_at = Timestamptz()
+
+
+class CaseNote(Table, tablename="case_note"):
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    text = Text()
+    written_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    written_at = Timestamptz()
+
+
+class ContactRecord(Table, tablename="contact_record"):
+    """A contact with the applicant (or another person on the case): when, how, by whom, what came of it."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    person = ForeignKey(CasePerson, on_delete=OnDelete.cascade, null=False)
+    contacted_at = Timestamptz()
+    method = Varchar(length=16, choices=ContactMethod)
+    outcome = Text()
+    # Made in a way the person had not said was safe: recorded, and shown, on purpose.
+    against_preferences = Boolean(default=False)
+    recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    recorded_at = Timestamptz()
+
+
+class Attachment(Table, tablename="attachment"):
+    """A file kept with the case (a scan, a photo, an email), with its fingerprint."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    filename = Varchar(length=200)
+    content_type = Varchar(length=100)
+    size = Integer()
+    sha256 = Varchar(length=64)
+    content = Bytea()
+    description = Text()
+    uploaded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    uploaded_at = Timestamptz()

@@ -379,3 +379,43 @@ POST_CLOSURE_LABELS = _labels(
         "other": "Something else",
     },
 )
+
+
+class ContactMethod(enum.StrEnum):
+    """How someone is (or may safely be) contacted."""
+
+    phone = "phone"
+    text_message = "text_message"
+    email = "email"
+    letter = "letter"
+    in_person = "in_person"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return CONTACT_METHOD_LABELS[self.value]
+
+
+CONTACT_METHOD_LABELS = _labels(
+    ContactMethod,
+    {
+        "phone": "Telephone call",
+        "text_message": "Text message",
+        "email": "Email",
+        "letter": "Letter",
+        "in_person": "In person",
+        "other": "Another way",
+    },
+)
+
+
+class Knows(enum.StrEnum):
+    """Whether a parent knows of the application (App B asks, for the mother and the father)."""
+
+    yes = "yes"
+    no = "no"
+    not_known = "not_known"
+
+    @property
+    def label(self) -> str:
+        return {"yes": "Yes", "no": "No", "not_known": "Not known"}[self.value]
