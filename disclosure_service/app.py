@@ -73,8 +73,8 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             acquire_timeout=settings.db_acquire_timeout,
         )
 
-    applications = cases_api.router(schemes.all_actions(), disclosure_api.download_document)
-    api = Router(path=API_PREFIX, route_handlers=[AuthApi, UsersApi, applications])
+    applications = cases_api.router(schemes.all_actions(), *disclosure_api.CASE_ROUTES)
+    api = Router(path=API_PREFIX, route_handlers=[AuthApi, UsersApi, applications, disclosure_api.TEMPLATES])
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], opt=access.opt(access.PUBLIC), include_in_schema=False
     )

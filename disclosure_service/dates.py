@@ -55,3 +55,16 @@ def long_datetime(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return f"{long_date(moment)} at {clock_time(moment)}"
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """Whole years old on `day` (a 29 February birthday counts from 1 March in other years)."""
+    had_birthday = (day.month, day.day) >= (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - (0 if had_birthday else 1)
+
+
+def age_today(date_of_birth: date | None, now: datetime | None = None) -> int | None:
+    """How old someone is today in London (None if their date of birth is not known)."""
+    if date_of_birth is None:
+        return None
+    return age_on(date_of_birth, to_london(now or datetime.now(LONDON)).date())

@@ -80,6 +80,15 @@ async def to_recommendation(
         summary="2012 conviction: sexual activity with a child" if result != "no_trace" else "No record",
     )
     await do(api, case, "complete_checks")
+    await do(api, case, "record_risk_assessment", **RISK_ASSESSMENT)
+
+
+RISK_ASSESSMENT: dict[str, Any] = {
+    "risk_factors": "Daily unsupervised access to the children; the check result.",
+    "protective_factors": "The mother is alert to the risk.",
+    "assessed_level": "high",
+    "rationale": "The access and the history together make a real risk unless the mother can act.",
+}
 
 
 def recommendation(recipient_id: int) -> dict[str, Any]:

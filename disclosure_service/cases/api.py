@@ -28,14 +28,17 @@ from disclosure_service.cases.service import Casework
 from disclosure_service.cases.spec import ActionSpec
 from disclosure_service.cases.vocabulary import AccessReason
 from disclosure_service.cases.workflow import Action
+from disclosure_service.dates import age_today
 from disclosure_service.web import access
 
 CASEWORK = access.opt(access.CASEWORK)
 
 
 def case_out(opened: reading.OpenedCase, caller: Caller, casework: Casework) -> schemas.CaseOut:
+    """The whole file, as the case page shows it."""
     case = opened.case
     record = case.record
+    now = datetime.now(UTC)
     return schemas.CaseOut(
         id=case.id,
         reference=case.reference,
@@ -49,30 +52,60 @@ def case_out(opened: reading.OpenedCase, caller: Caller, casework: Casework) -> 
         risk_level=record.risk_level,
         concern=record.concern,
         assigned_to=record.assigned_to,
+        assigned_name=record.assigned_name,
         supervisor=record.supervisor,
-        people=[msgspec.convert(p, schemas.PersonOut, from_attributes=True) for p in case.people],
-        checks=[msgspec.convert(c, schemas.CheckOut, from_attributes=True) for c in case.checks],
-        recommendation=_recommendation_out(case.recommendation),
-        clocks=[
-            schemas.ClockOut(name=c.name, due_at=c.due_at, days_left=c.days_left, overdue=c.overdue)
-            for c in clocks_of(record, datetime.now(UTC))
+        supervisor_name=record.supervisor_name,
+        people=[
+            schemas.PersonOut(
+                **msgspec.structs.asdict(p),
+                age=age_today(p.date_of_birth, now),
+                corrections=case.corrections_of(p.id),
+            )
+            for p in case.people
         ],
-        available_actions=[spec.action.value for spec in casework.available(case, caller.principal)],
-        possible_duplicates=[reference for reference, _ in opened.duplicates],
+        triage=case.triage,
+        escalations=case.escalations,
+        applicant_meetings=case.meetings,
+        checks=case.checks,
+        risk_assessments=case.risk_assessments,
+        recommendation=_recommendation_out(case.recommendation),
+        decisions=case.decisions,
+        extensions=case.extensions,
+        disclosure_meetings=case.disclosure_meetings,
         documents=[msgspec.convert(d, schemas.DocumentOut, from_attributes=True) for d in case.documents],
+        undertaking_outcomes=case.undertaking_responses,
+        refusal_reviews=case.refusal_reviews,
         disclosures=[
             schemas.DisclosureOut(
                 id=d.id,
+                meeting=d.meeting,
                 recipient_id=d.recipient,
+                recipient_name=d.recipient_name,
                 made_at=d.made_at,
                 what_was_disclosed=d.what_was_disclosed,
                 subject_told=d.subject_told,
+                notes=d.notes,
+                recorded_at=d.recorded_at,
+                by_name=d.by_name,
             )
             for d in case.disclosures
         ],
-        post_closure_events=[
-            msgspec.convert(e, schemas.PostClosureEventOut, from_attributes=True) for e in case.post_closure_events
+        notifications=case.notifications,
+        closure=case.closure,
+        post_closure_events=case.post_closure_events,
+        notes=case.notes,
+        contacts=case.contacts,
+        attachments=case.attachments,
+        clocks=[
+            schemas.ClockOut(
+                name=c.name, due_at=c.due_at, days_left=c.days_left, overdue=c.overdue, done=c.done, status=c.words
+            )
+            for c in clocks_of(record, now)
         ],
+        timeline=[msgspec.convert(dict(e), schemas.TimelineEventOut, strict=False) for e in opened.timeline],
+        access_history=[msgspec.convert(dict(e), schemas.AccessOut, strict=False) for e in opened.access_history],
+        available_actions=[spec.action.value for spec in casework.available(case, caller.principal)],
+        possible_duplicates=[reference for reference, _ in opened.duplicates],
     )
 
 
@@ -80,13 +113,19 @@ def _recommendation_out(recommendation: RecommendationRecord | None) -> schemas.
     if recommendation is None:
         return None
     return schemas.RecommendationOut(
+        id=recommendation.id,
         decision=recommendation.decision,
         criteria=recommendation.criteria,
         rationale=recommendation.rationale,
         recipient_id=recommendation.recipient,
+        recipient_name=recommendation.recipient_name,
+        recipient_reason=recommendation.recipient_reason,
         subject_told=recommendation.subject_told,
+        subject_told_reason=recommendation.subject_told_reason,
+        disclosure_wording=recommendation.disclosure_wording,
         recommended_by=recommendation.recommended_by,
         recommended_at=recommendation.recommended_at,
+        by_name=recommendation.by_name,
     )
 
 
@@ -166,6 +205,15 @@ async def read_application(
     return case_out(await reading.open_case(caller, case_id, reason=given), caller, casework)
 
 
+@post("/reassign", opt=access.opt(access.SUPERVISORS), status_code=200)
+async def reassign(
+    data: JSONBody[schemas.ReassignIn], caller: NamedDependency[Caller], casework: NamedDependency[Casework]
+) -> schemas.ReassignedOut:
+    """Give several open cases to one officer or supervisor (someone is away): one change and one audit
+    row per case. Closed cases, and cases of other forces, are left alone and not counted."""
+    return schemas.ReassignedOut(reassigned=await casework.reassign(caller, data.case_ids, data.user_id))
+
+
 def _action_handler(spec: ActionSpec) -> HTTPRouteHandler:
     action: Action = spec.action
 
@@ -202,6 +250,7 @@ def router(actions: Mapping[Action, ActionSpec], *extra: HTTPRouteHandler) -> Ro
             list_applications,
             create_application,
             read_application,
+            reassign,
             *extra,
             *(_action_handler(spec) for spec in actions.values()),
         ],

@@ -116,7 +116,9 @@ class Check(Record, frozen=True):
     requested_by: int
     returned_on: date | None
     result: str | None
+    # What was asked for; what the source found.
     summary: str
+    findings: str
     requested_by_name: str
 
 
@@ -273,6 +275,62 @@ class PostClosureEvent(Record, frozen=True):
     by_name: str
 
 
+class PersonCorrection(Record, frozen=True):
+    """A detail of a person corrected: what it was (as people read it), what it became, and why."""
+
+    id: int
+    person: int
+    field: str
+    previous: str
+    corrected_to: str
+    reason: str
+    corrected_at: datetime
+    by_name: str
+
+
+class RiskAssessment(Record, frozen=True):
+    id: int
+    risk_factors: str
+    protective_factors: str
+    assessed_level: str
+    rationale: str
+    assessed_at: datetime
+    by_name: str
+
+
+class Note(Record, frozen=True):
+    id: int
+    text: str
+    written_at: datetime
+    by_name: str
+
+
+class Contact(Record, frozen=True):
+    id: int
+    person: int
+    person_name: str
+    contacted_at: datetime
+    method: str
+    outcome: str
+    # Made a way the person had not said was safe.
+    against_preferences: bool
+    recorded_at: datetime
+    by_name: str
+
+
+class Attachment(Record, frozen=True):
+    """A file kept with the case (its content is read only when it is downloaded)."""
+
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    description: str
+    uploaded_at: datetime
+    by_name: str
+
+
 class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
     """Everything recorded on one case, as read in one statement."""
 
@@ -293,6 +351,11 @@ class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
     notifications: list[ApplicantNotification] = []
     documents: list[Document] = []
     post_closure_events: list[PostClosureEvent] = []
+    corrections: list[PersonCorrection] = []
+    risk_assessments: list[RiskAssessment] = []
+    notes: list[Note] = []
+    contacts: list[Contact] = []
+    attachments: list[Attachment] = []
 
     @property
     def id(self) -> int:
@@ -311,6 +374,14 @@ class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
 
     def person(self, person_id: int | None) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)
+
+    def corrections_of(self, person_id: int) -> list[PersonCorrection]:
+        return [c for c in self.corrections if c.person == person_id]
+
+    @property
+    def risk_assessment(self) -> RiskAssessment | None:
+        """The assessment that stands: the latest."""
+        return self.risk_assessments[-1] if self.risk_assessments else None
 
     @property
     def applicant(self) -> Person | None:
@@ -374,6 +445,7 @@ class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
             roles_present=frozenset(p.role for p in self.people),
             checks_requested=len(self.checks),
             checks_open=len(self.checks) - len(results),
+            risk_assessed=bool(self.risk_assessments),
             recommendation=self.recommendation.decision if self.recommendation else None,
             recommended_by=self.recommendation.recommended_by if self.recommendation else None,
             assigned_to=self.record.assigned_to,

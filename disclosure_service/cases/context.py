@@ -31,6 +31,8 @@ class Done:
     version: int
     stage: str
     repeated: bool = False
+    # The record the action added, where a client needs it next (an attachment's id).
+    record_id: int | None = None
 
 
 class Result(NamedTuple):
@@ -44,6 +46,7 @@ class Result(NamedTuple):
     # A document given out is a disclosure (DPA s.62), logged with its recipient.
     operation: Operation | None = None
     recipients: str = ""
+    record_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,9 @@ from disclosure_service.cases.timing import london_today
 from disclosure_service.cases.vocabulary import (
     AccessReason,
     Channel,
+    ContactMethod,
+    Knows,
+    PersonRole,
     Route,
 )
 from disclosure_service.web.formspec import Field, Section
@@ -23,38 +26,124 @@ def choices(enum_cls: Any) -> list[tuple[str, str]]:
     return [(member.value, member.label) for member in enum_cls]
 
 
-def person_fields(prefix: str, *, applicant: bool = False, required_name: bool = True) -> tuple[Field, ...]:
-    """The details App B of the 2010 guidance asks for; the applicant's safe contact first of all."""
+# Which of App B's questions are asked about whom (None: every question, the part not yet chosen).
+_FOR_APPLICANT = ("contact_methods", "safe_contact", "contact_issues", "letters_ok", "relationship_to_child")
+_FOR_SUBJECT = (
+    "previous_addresses",
+    "relationship_to_applicant",
+    "relationship_to_child",
+    "contact_with_child",
+    "occupation",
+    "voluntary_activities",
+)
+_BY_ROLE: dict[PersonRole | None, tuple[str, ...]] = {
+    PersonRole.applicant: _FOR_APPLICANT,
+    PersonRole.subject: _FOR_SUBJECT,
+    PersonRole.child: (),
+    PersonRole.parent_carer: ("relationship_to_child", "knows_of_application"),
+}
+_OTHERWISE = ("relationship_to_child",)
+
+
+def _detail_fields(p: str, *, for_anyone: bool) -> dict[str, Field]:
+    """Every detail beyond the name and the basics, by field name, worded for whom it is asked."""
+
+    def who(part: str) -> str:
+        return f" ({part})" if for_anyone else ""
+
+    return {
+        "previous_addresses": Field(
+            f"{p}previous_addresses",
+            "Previous addresses" + who("subject"),
+            "textarea",
+            hint="Earlier addresses, most recent first",
+            required=False,
+        ),
+        "contact_methods": Field(
+            f"{p}contact_methods",
+            "Safe ways to contact them" + who("applicant"),
+            "checkboxes",
+            hint="Select all that are safe. A contact any other way is flagged when it is recorded",
+            options=choices(ContactMethod),
+            required=False,
+        ),
+        "safe_contact": Field(
+            f"{p}safe_contact",
+            "Safe way and time to contact them" + who("applicant"),
+            "textarea",
+            hint="For example: mobile after 7pm only; no voicemails; someone at home checks the post",
+            message="Say how and when it is safe to contact the applicant",
+            required=not for_anyone,
+        ),
+        "contact_issues": Field(
+            f"{p}contact_issues",
+            "Anything to avoid when contacting them" + who("applicant"),
+            "textarea",
+            required=False,
+        ),
+        "letters_ok": Field(
+            f"{p}letters_ok",
+            "Have they agreed to be written to?" + who("applicant"),
+            "yesno",
+            hint="A letter is only ever sent if they agreed",
+            message="Select yes if the applicant agreed to be written to",
+            required=not for_anyone,
+        ),
+        "relationship_to_applicant": Field(
+            f"{p}relationship_to_applicant",
+            "Relationship to the applicant" + who("subject"),
+            hint="For example: partner, ex-partner, neighbour",
+            required=False,
+        ),
+        "relationship_to_child": Field(f"{p}relationship_to_child", "Relationship to the child", required=False),
+        "contact_with_child": Field(
+            f"{p}contact_with_child", "Contact with the child" + who("subject"), "textarea", required=False
+        ),
+        "knows_of_application": Field(
+            f"{p}knows_of_application",
+            "Do they know of the application?" + who("parent or carer"),
+            "radios",
+            options=choices(Knows),
+            required=False,
+        ),
+        "occupation": Field(f"{p}occupation", "Occupation" + who("subject"), required=False),
+        "voluntary_activities": Field(
+            f"{p}voluntary_activities",
+            "Voluntary activities" + who("subject"),
+            "textarea",
+            hint="Clubs, groups or volunteering, especially with children",
+            required=False,
+        ),
+    }
+
+
+def person_fields(prefix: str, role: PersonRole | None, *, required_name: bool = True) -> tuple[Field, ...]:
+    """The details App B of the 2010 guidance asks for about someone in this part (every detail
+    when the part is chosen on the same page); the applicant's safe contact first of all."""
     p = f"{prefix}." if prefix else ""
-    fields = [
+    basics = [
         Field(f"{p}full_name", "Full name", required=required_name, width="govuk-!-width-two-thirds"),
         Field(f"{p}other_names", "Other names", hint="Maiden names, nicknames or aliases", required=False),
         Field(f"{p}date_of_birth", "Date of birth", "date", hint="For example, 27 3 1990", required=False),
+        Field(f"{p}place_of_birth", "Place of birth", required=False, width="govuk-!-width-two-thirds"),
         Field(f"{p}address", "Address", "textarea", required=False),
     ]
-    if applicant:
-        fields += [
-            Field(
-                f"{p}safe_contact",
-                "Safe way and time to contact them",
-                "textarea",
-                hint="For example: mobile after 7pm only; no voicemails; someone at home checks the post",
-                message="Say how and when it is safe to contact the applicant",
-            ),
-            Field(f"{p}contact_issues", "Anything to avoid when contacting them", "textarea", required=False),
-            Field(
-                f"{p}letters_ok",
-                "Have they agreed to be written to?",
-                "yesno",
-                hint="A letter is only ever sent if they agreed",
-            ),
-        ]
-    fields += [
-        Field(f"{p}relationship_to_child", "Relationship to the child", required=False),
-        Field(f"{p}contact_with_child", "Contact with the child", "textarea", required=False),
+    about = [
+        Field(f"{p}gender", "Gender", required=False, width="govuk-input--width-20"),
+        Field(f"{p}ethnicity", "Ethnicity", required=False, width="govuk-input--width-20"),
         Field(f"{p}preferred_language", "Preferred language", required=False, width="govuk-input--width-20"),
     ]
-    return tuple(fields)
+    details = _detail_fields(p, for_anyone=role is None)
+    names = details if role is None else _BY_ROLE.get(role, _OTHERWISE)
+    return (*basics, *(details[name] for name in names), *about)
+
+
+# Each detail's name as the forms ask it, for the record of corrections.
+PERSON_FIELD_LABELS = {
+    f.name: f.label
+    for role in (PersonRole.applicant, PersonRole.subject, PersonRole.parent_carer)
+    for f in person_fields("", role)
+}
 
 
 NEW_APPLICATION: tuple[Section, ...] = (
@@ -72,9 +161,11 @@ NEW_APPLICATION: tuple[Section, ...] = (
             ),
         ),
     ),
-    Section("The applicant", person_fields("applicant", applicant=True)),
-    Section("The subject (the person of concern)", person_fields("subject")),
-    Section("The child", person_fields("children.0"), hint="Add any other children from the case page."),
+    Section("The applicant", person_fields("applicant", PersonRole.applicant)),
+    Section("The subject (the person of concern)", person_fields("subject", PersonRole.subject)),
+    Section(
+        "The child", person_fields("children.0", PersonRole.child), hint="Add any other children from the case page."
+    ),
 )
 
 

@@ -12,7 +12,6 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
@@ -21,6 +20,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT
 
+from disclosure_service import files
 from disclosure_service.audit.writer import Caller
 from disclosure_service.auth import step_up
 from disclosure_service.cases import forms, queries, reading, schemas
@@ -28,7 +28,7 @@ from disclosure_service.cases import vocabulary as v
 from disclosure_service.cases.clocks import clocks_of
 from disclosure_service.cases.errors import ActionRefusedError, CaseConflictError
 from disclosure_service.cases.service import Casework, actor_of
-from disclosure_service.cases.spec import ActionSpec, SchemeDefinition
+from disclosure_service.cases.spec import ActionSpec, Answers, SchemeDefinition
 from disclosure_service.cases.workflow import Action, evaluate
 from disclosure_service.dates import to_london
 from disclosure_service.identity.principal import Principal
@@ -186,7 +186,8 @@ async def case_page(
             "app": opened.case.record,
             "scheme": definition,
             "clocks": clocks_of(opened.case.record, datetime.now(UTC)),
-            "actions": [spec for spec in possible if not spec.form.one_click],
+            "actions": [spec for spec in possible if not spec.form.one_click and not spec.form.per_person],
+            "per_person": [spec for spec in possible if spec.form.per_person],
             "buttons": [spec for spec in possible if spec.form.one_click],
             "can_take": caller.principal.role is not Role.supervisor
             and opened.case.record.assigned_to is None
@@ -219,6 +220,10 @@ def _labels(definition: SchemeDefinition) -> dict[str, Any]:
         "outcome": of(v.Outcome),
         "review": of(v.ReviewDecision),
         "post_closure": of(v.PostClosureKind),
+        "contact_method": of(v.ContactMethod),
+        "knows": of(v.Knows),
+        "person_field": forms.PERSON_FIELD_LABELS,
+        "file_kind": files.LABELS,
         "action": actions,
         "event": {
             "case.created": "Application recorded",
@@ -289,7 +294,11 @@ def _spec(casework: Casework, opened: reading.OpenedCase, name: str) -> ActionSp
     return spec
 
 
-async def _fields(spec: ActionSpec, opened: reading.OpenedCase, principal: Principal) -> tuple[Field, ...]:
+async def _fields(
+    spec: ActionSpec, opened: reading.OpenedCase, principal: Principal, answers: Answers
+) -> tuple[Field, ...]:
+    if spec.form.fields_given:
+        return spec.form.fields_given(opened.case, answers)
     staff = await reading.caseworkers(principal) if spec.form.needs_staff else []
     if spec.form.needs_staff and principal.role is Role.officer:
         staff = []  # an officer may take the case, not give it to someone else
@@ -316,12 +325,13 @@ async def _action_page(
             "page_title": spec.label,
             "spec": spec,
             "action": spec.action,
-            "fields": await _fields(spec, opened, principal),
+            "fields": await _fields(spec, opened, principal, form),
             "case": opened.case,
             "app": opened.case.record,
             "form": {"version": [str(opened.case.record.version)], **form},
             "conflict": conflict,
             "not_possible": () if verdict.allowed else verdict.reasons,
+            "labels": _labels(definition),
             "needs_code": spec.step_up and step_up.needs_code(request),
             "back_link": f"/cases/{opened.case.id}",
             **errors.context(),
@@ -340,8 +350,9 @@ async def action_page(
 ) -> Template:
     opened = await reading.open_case(caller, case_id)
     spec = _spec(casework, opened, action_name)
-    start = spec.form.prefill(opened.case) if spec.form.prefill else {}
-    form = {**start, "submission_key": [secrets.token_urlsafe(16)]}
+    chosen = {key: [value] for key, value in request.query_params.items()}
+    start = spec.form.prefill(opened.case, chosen) if spec.form.prefill else {}
+    form = {**chosen, **start, "submission_key": [secrets.token_urlsafe(16)]}
     return await _action_page(
         request, casework, opened, spec, form=form, errors=FormErrors(), principal=caller.principal
     )
@@ -358,12 +369,17 @@ async def take_action(
     opened = await reading.open_case(caller, case_id)
     spec = _spec(casework, opened, action_name)
     form = await read_form_lists(request)
-    fields = await _fields(spec, opened, caller.principal)
+    fields = await _fields(spec, opened, caller.principal, form)
     version = whole_number((form.get("version") or [""])[0]) or 0
     key = (form.get("submission_key") or [""])[0] or None
-    data, errors = parse((Section("", fields),), form, spec.payload, extra={"version": version, "submission_key": key})
-    if data is not None:
-        data = await _with_uploads(request, fields, data, errors)
+    uploads_errors = FormErrors()
+    uploads = await _uploads(request, fields, uploads_errors)
+    data, errors = parse(
+        (Section("", fields),), form, spec.payload, extra={"version": version, "submission_key": key, **uploads}
+    )
+    for name, message in uploads_errors.messages.items():
+        errors.add(name, message, uploads_errors.anchors.get(name))
+        data = None
     if spec.step_up and not errors:
         # Checked before anything is done, so a wrong code changes nothing and loses nothing typed.
         problem = await step_up.confirm(request, {"code": (form.get("code") or [""])[0]})
@@ -401,25 +417,23 @@ async def take_action(
     return _see_other(f"/cases/{case_id}?done={spec.action.value}")
 
 
-async def _with_uploads(request: AnyRequest, fields: tuple[Field, ...], data: Any, errors: FormErrors) -> Any:
+async def _uploads(request: AnyRequest, fields: tuple[Field, ...], errors: FormErrors) -> dict[str, str]:
     """A file chosen on the form travels as the API's base64 field (`<name>_base64`, `<name>_filename`)."""
     submitted = await request.form()
+    found: dict[str, str] = {}
     for field in (f for f in fields if f.kind == "file"):
         upload = submitted.get(field.name)
         if not isinstance(upload, UploadFile) or not upload.filename:
+            if field.required:
+                errors.add(field.name, field.message or "Choose a file", field.anchor)
             continue
         content = await upload.read()
         if field.max_bytes and len(content) > field.max_bytes:
-            errors.add(field.name, f"The file must be {field.max_bytes // (1024 * 1024)} MB or smaller")
-            return None
-        data = msgspec.structs.replace(
-            data,
-            **{
-                f"{field.name}_base64": base64.b64encode(content).decode("ascii"),
-                f"{field.name}_filename": upload.filename[:200],
-            },
-        )
-    return data
+            errors.add(field.name, f"The file must be {field.max_bytes // (1024 * 1024)} MB or smaller", field.anchor)
+            continue
+        found[f"{field.name}_base64"] = base64.b64encode(content).decode("ascii")
+        found[f"{field.name}_filename"] = upload.filename[:200]
+    return found
 
 
 def _anchor(fields: tuple[Field, ...], name: str | None) -> str | None:

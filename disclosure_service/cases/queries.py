@@ -96,6 +96,21 @@ _PARTS: tuple[tuple[str, str, bool], ...] = (
         True,
     ),
     ("post_closure_events", _by("post_closure_event", "recorded_by"), True),
+    ("corrections", _by("person_correction", "corrected_by"), True),
+    ("risk_assessments", _by("risk_assessment", "assessed_by"), True),
+    ("notes", _by("case_note", "written_by"), True),
+    (
+        "contacts",
+        "SELECT t.*, p.full_name AS person_name, u.display_name AS by_name FROM contact_record t "
+        "JOIN case_person p ON p.id = t.person JOIN app_user u ON u.id = t.recorded_by WHERE t.application = $1",
+        True,
+    ),
+    (
+        "attachments",
+        "SELECT t.id, t.filename, t.content_type, t.size, t.sha256, t.description, t.uploaded_at, "
+        "u.display_name AS by_name FROM attachment t JOIN app_user u ON u.id = t.uploaded_by WHERE t.application = $1",
+        True,
+    ),
 )
 
 

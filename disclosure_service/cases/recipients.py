@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
-from disclosure_service.cases.timing import ADULT_AGE, age_on
+from disclosure_service.cases.timing import ADULT_AGE
 from disclosure_service.cases.vocabulary import PersonRole
+from disclosure_service.dates import age_on
 
 
 class Candidate(Protocol):

@@ -7,10 +7,11 @@ the same Structs by `cases.forms`, so both paths validate alike.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast, get_type_hints
 
 import msgspec
 
+from disclosure_service.cases import casefile
 from disclosure_service.cases.vocabulary import (
     AccessReason,
     Channel,
@@ -124,7 +125,10 @@ class ReasonIn(ActionIn, kw_only=True):
 
 
 class CheckIn(ActionIn, kw_only=True):
-    source: CheckSource
+    """Checks requested at once, one per source; `source` (a single one) is how clients asked before."""
+
+    sources: list[CheckSource] = []
+    source: CheckSource | None = None
     requested_on: date
     notes: Text = ""
 
@@ -133,7 +137,41 @@ class CheckResultIn(ActionIn, kw_only=True):
     check_id: int
     returned_on: date
     result: CheckResult
-    summary: Text = ""
+    findings: Text = ""
+    summary: Text = ""  # the findings, under the name clients used before
+
+
+class RiskAssessmentIn(ActionIn, kw_only=True):
+    """The full risk assessment: the facts for and against, the level, and the judgement."""
+
+    risk_factors: Required
+    protective_factors: Text = ""
+    # An immediate risk is not assessed here: it leaves the scheme through `escalate`.
+    assessed_level: Literal["standard", "medium", "high"]
+    rationale: Required
+
+
+class NoteIn(ActionIn, kw_only=True):
+    text: Required
+
+
+class ContactIn(ActionIn, kw_only=True):
+    """A contact with someone on the case (the applicant when `person_id` is left out)."""
+
+    person_id: int | None = None
+    contacted_at: Moment
+    method: ContactMethod
+    outcome: Required
+    # Recorded although the way was not one the person said is safe (it is flagged, not refused).
+    record_anyway: bool = False
+
+
+class AttachmentIn(ActionIn, kw_only=True):
+    """A file for the case file, base64-encoded (the page and `POST .../attachments` upload one instead)."""
+
+    file_base64: Annotated[str, msgspec.Meta(min_length=1, max_length=14_000_000)]
+    file_filename: Name
+    description: Required
 
 
 class RecommendIn(ActionIn, kw_only=True):
@@ -145,6 +183,24 @@ class RecommendIn(ActionIn, kw_only=True):
     subject_told: bool
     subject_told_reason: Text = ""
     disclosure_wording: Text = ""
+
+
+def _correction_fields() -> list[tuple[str, object, object]]:
+    hints = get_type_hints(PersonIn, include_extras=True)
+    return [(name, hints[name] | msgspec.UnsetType, msgspec.UNSET) for name in PersonIn.__struct_fields__]
+
+
+# `correct-person`: the person, why, and only the details that change (each as in `PersonIn`).
+CorrectPersonIn = cast(
+    type[ActionIn],
+    msgspec.defstruct(
+        "CorrectPersonIn",
+        [("person_id", int), ("reason", Required), *_correction_fields()],
+        bases=(ActionIn,),
+        kw_only=True,
+        module=__name__,
+    ),
+)
 
 
 class DecisionIn(ActionIn, kw_only=True):
@@ -160,6 +216,15 @@ class AssignIn(ActionIn, kw_only=True):
     user_id: int
 
 
+class ReassignIn(Strict, kw_only=True):
+    case_ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=500)]
+    user_id: int
+
+
+class ReassignedOut(msgspec.Struct):
+    reassigned: int
+
+
 class AccessReasonIn(Strict, kw_only=True):
     reason: AccessReason
     detail: Annotated[str, msgspec.Meta(min_length=5, max_length=2000)]
@@ -169,26 +234,11 @@ class AccessReasonIn(Strict, kw_only=True):
 # Out
 
 
-class PersonOut(msgspec.Struct):
-    id: int
-    role: str
-    full_name: str
-    other_names: str
-    date_of_birth: date | None
-    address: str
-    relationship_to_child: str
-    contact_with_child: str
-    safe_contact: str
-    preferred_language: str
+class PersonOut(casefile.Person, frozen=True, kw_only=True):
+    """Every detail of a person, their age today (London), and each correction made to them."""
 
-
-class CheckOut(msgspec.Struct):
-    id: int
-    source: str
-    requested_on: date
-    returned_on: date | None
-    result: str | None
-    summary: str
+    age: int | None
+    corrections: list[casefile.PersonCorrection]
 
 
 class DocumentOut(msgspec.Struct):
@@ -199,18 +249,28 @@ class DocumentOut(msgspec.Struct):
     language: str
     filename: str
     sha256: str
+    recipient_name: str
+    meeting: int | None
     generated_at: datetime
     template_version: int
+    by_name: str
 
 
 class RecommendationOut(msgspec.Struct):
+    id: int
     decision: str
     criteria: list[str]
     rationale: str
     recipient_id: int | None
+    recipient_name: str | None
+    recipient_reason: str
     subject_told: bool
+    subject_told_reason: str
+    # What exactly will be said: an internal record, never produced as a document for the recipient.
+    disclosure_wording: str
     recommended_by: int
     recommended_at: datetime
+    by_name: str
 
 
 class DisclosureOut(msgspec.Struct):
@@ -218,21 +278,15 @@ class DisclosureOut(msgspec.Struct):
     disclosed has no entry here at all."""
 
     id: int
+    meeting: int
     recipient_id: int
+    recipient_name: str
     made_at: datetime
     what_was_disclosed: str
     subject_told: bool
-
-
-class PostClosureEventOut(msgspec.Struct):
-    id: int
-    kind: str
-    occurred_at: datetime
-    reported_by: str
-    details: str
-    action_taken: str
-    referral: str
+    notes: str
     recorded_at: datetime
+    by_name: str
 
 
 class ClockOut(msgspec.Struct):
@@ -240,6 +294,26 @@ class ClockOut(msgspec.Struct):
     due_at: datetime
     days_left: int
     overdue: bool
+    done: bool
+    # As the case page puts it: "Done", "Due today", "3 days overdue".
+    status: str
+
+
+class TimelineEventOut(msgspec.Struct):
+    """A change recorded on the case, from the audit trail (who looked is in `access_history`)."""
+
+    event: str
+    occurred_at: datetime
+    username: str
+    recipients: str
+
+
+class AccessOut(msgspec.Struct):
+    """A look at the case, and why (given to supervisors, as on the case page)."""
+
+    occurred_at: datetime
+    username: str
+    justification: str
 
 
 class QueueItemOut(msgspec.Struct):
@@ -255,6 +329,8 @@ class QueueItemOut(msgspec.Struct):
 
 
 class CaseOut(msgspec.Struct):
+    """The whole case file: every record the case page shows (docs/api.md, "The case object")."""
+
     id: int
     reference: str
     version: int
@@ -267,16 +343,34 @@ class CaseOut(msgspec.Struct):
     risk_level: str
     concern: str
     assigned_to: int | None
+    assigned_name: str | None
     supervisor: int | None
+    supervisor_name: str | None
     people: list[PersonOut]
-    checks: list[CheckOut]
+    triage: casefile.Triage | None
+    escalations: list[casefile.Escalation]
+    applicant_meetings: list[casefile.ApplicantMeeting]
+    checks: list[casefile.Check]
+    risk_assessments: list[casefile.RiskAssessment]
     recommendation: RecommendationOut | None
+    decisions: list[casefile.Decision]
+    extensions: list[casefile.Extension]
+    disclosure_meetings: list[casefile.DisclosureMeeting]
+    documents: list[DocumentOut]
+    undertaking_outcomes: list[casefile.UndertakingResponse]
+    refusal_reviews: list[casefile.RefusalReview]
+    disclosures: list[DisclosureOut]
+    notifications: list[casefile.ApplicantNotification]
+    closure: casefile.Closure | None
+    post_closure_events: list[casefile.PostClosureEvent]
+    notes: list[casefile.Note]
+    contacts: list[casefile.Contact]
+    attachments: list[casefile.Attachment]
     clocks: list[ClockOut]
+    timeline: list[TimelineEventOut]
+    access_history: list[AccessOut]
     available_actions: list[str]
     possible_duplicates: list[str]
-    documents: list[DocumentOut]
-    disclosures: list[DisclosureOut]
-    post_closure_events: list[PostClosureEventOut]
 
 
 class ActionOut(msgspec.Struct):

@@ -231,7 +231,7 @@ class Casework:
                 details=details,
                 now=now,
             )
-        return Done(case_id, result.message, bumped, to_stage.value)
+        return Done(case_id, result.message, bumped, to_stage.value, record_id=result.record_id)
 
     async def reassign(self, caller: Caller, case_ids: list[int], user_id: int) -> int:
         """Give several open cases to one person (a supervisor covering an absence); one audit row per case."""

@@ -24,6 +24,8 @@ from disclosure_service.web.formspec import Field
 Handler = Callable[[Context, Any], Awaitable[Result]]
 Staff = Sequence[tuple[str, str]]
 FieldsFor = Callable[[CaseFile, Staff], tuple[Field, ...]]
+# What the user has answered so far: the link's query on the way in, the form on the way back.
+Answers = Mapping[str, Sequence[str]]
 
 
 def no_fields(case: CaseFile, staff: Staff) -> tuple[Field, ...]:
@@ -42,8 +44,16 @@ class ActionForm:
     button: str = "Save"
     intro: str = ""
     warning: str = ""
+    # Questions that depend on an answer already given (whose details are being corrected); used
+    # instead of `fields` when set.
+    fields_given: Callable[[CaseFile, Answers], tuple[Field, ...]] | None = None
     # Answers to start from, taken from the case (what was authorised, say): the officer can change them.
-    prefill: Callable[[CaseFile], dict[str, list[str]]] | None = None
+    prefill: Callable[[CaseFile, Answers], dict[str, list[str]]] | None = None
+    # Parts of the file the page shows above its questions (what is being decided on): any of
+    # "recommendation", "assessment", "checks".
+    shows: tuple[str, ...] = ()
+    # Offered beside each person on the case page (with `?person_id=`), not in the list of actions.
+    per_person: bool = False
     # Taken with one click from the case page, without a page of its own.
     one_click: bool = False
     # The page lists the force's staff (choosing whom to assign).

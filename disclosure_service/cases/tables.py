@@ -202,7 +202,9 @@ class CaseCheck(Table, tablename="case_check"):
     requested_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
     returned_on = Date(null=True, default=None)
     result = Varchar(length=40, choices=CheckResult, null=True, default=None)
+    # What was asked for, when requested; what the source found, with its result.
     summary = Text()
+    findings = Text()
     result_recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=True, default=None)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from disclosure_service.dates import long_date, long_datetime, to_london
+from disclosure_service.dates import age_on, long_date, long_datetime, to_london
 
 CLOCK_SKEW = timedelta(minutes=5)
 # The scheme's pilots began in 2008: nothing on a case can be older.
@@ -62,12 +62,6 @@ def received_problem(received_at: datetime, *, now: datetime) -> str | None:
     if to_london(received_at).date() < SCHEME_BEGAN:
         return f"The date the application was received must be after {long_date(SCHEME_BEGAN)}"
     return None
-
-
-def age_on(date_of_birth: date, day: date) -> int:
-    """Whole years old on `day` (a 29 February birthday counts from 1 March in other years)."""
-    had_birthday = (day.month, day.day) >= (date_of_birth.month, date_of_birth.day)
-    return day.year - date_of_birth.year - (0 if had_birthday else 1)
 
 
 def birth_problem(date_of_birth: date, *, received_on: date, child: bool) -> str | None:

@@ -40,6 +40,7 @@ class Action(enum.StrEnum):
     add_check = "add_check"
     record_check_result = "record_check_result"
     complete_checks = "complete_checks"
+    record_risk_assessment = "record_risk_assessment"
     recommend = "recommend"
     authorise = "authorise"
     refuse = "refuse"
@@ -64,6 +65,11 @@ class Action(enum.StrEnum):
     # On a closed case, without reopening it.
     record_breach = "record_breach"
     record_post_closure_event = "record_post_closure_event"
+    # Keeping the file itself: at any stage, closed included.
+    correct_person = "correct_person"
+    add_note = "add_note"
+    record_contact = "record_contact"
+    add_attachment = "add_attachment"
 
 
 class UndertakingStatus(enum.StrEnum):
@@ -86,6 +92,7 @@ class CaseFacts:
     roles_present: frozenset[PersonRole] = frozenset()
     checks_requested: int = 0
     checks_open: int = 0
+    risk_assessed: bool = False
     recommendation: Recommendation | None = None
     recommended_by: int | None = None
     assigned_to: int | None = None

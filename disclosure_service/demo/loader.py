@@ -19,7 +19,7 @@ from disclosure_service.auth.service import Keys
 from disclosure_service.cases import schemas, store
 from disclosure_service.cases.service import Casework
 from disclosure_service.cases.tables import Application
-from disclosure_service.cases.vocabulary import Criterion, MeetingMethod, Outcome, PersonRole, RiskLevel
+from disclosure_service.cases.vocabulary import ContactMethod, Criterion, MeetingMethod, Outcome, PersonRole, RiskLevel
 from disclosure_service.cases.workflow import Action
 from disclosure_service.database import engine as db
 from disclosure_service.demo.scenarios import DEMO_FORCES, DemoCase, DemoForce
@@ -128,6 +128,45 @@ STEPS: dict[str, Step] = {
         lambda r: schemas.ExtendIn(version=r.version, days=14, reason="Probation's records are late from elsewhere."),
     ),
     "complete_checks": (10, "officer", Action.complete_checks, lambda r: schemas.ActionIn(version=r.version)),
+    "assess": (
+        11,
+        "officer",
+        Action.record_risk_assessment,
+        lambda r: schemas.RiskAssessmentIn(
+            version=r.version,
+            risk_factors="No trace on any check."
+            if r.case.decision.value == "do_not_disclose"
+            else "Convictions for sexual activity with a child (2012); daily unsupervised access to the children.",
+            protective_factors="The applicant is alert to the risk and willing to act.",
+            assessed_level="high"
+            if r.case.risk is RiskLevel.high
+            else "medium"
+            if r.case.risk is RiskLevel.medium
+            else "standard",
+            rationale="Nothing found that points to a risk from him."
+            if r.case.decision.value == "do_not_disclose"
+            else "The access and the history together: a real risk unless the parent can act.",
+        ),
+    ),
+    "contact": (
+        1,
+        "officer",
+        Action.record_contact,
+        lambda r: schemas.ContactIn(
+            version=r.version,
+            contacted_at=r.now,
+            method=ContactMethod.phone,
+            outcome="Called on her mobile after 7pm as she asked; the meeting with her arranged.",
+        ),
+    ),
+    "note": (
+        6.1,
+        "officer",
+        Action.add_note,
+        lambda r: schemas.NoteIn(
+            version=r.version, text="Applicant asked that nothing is posted to her home: her partner opens the post."
+        ),
+    ),
     "recommend": (
         12,
         "officer",
@@ -270,7 +309,16 @@ STEPS: dict[str, Step] = {
     ),
 }
 
-_TO_RECOMMENDATION = ["start_triage", "complete_triage", "applicant_meeting", "checks", "complete_checks"]
+_TO_RECOMMENDATION = [
+    "start_triage",
+    "complete_triage",
+    "contact",
+    "applicant_meeting",
+    "note",
+    "checks",
+    "complete_checks",
+    "assess",
+]
 _DISCLOSURE = [*_TO_RECOMMENDATION, "recommend", "authorise", "schedule", "generate", "hold"]
 PATHS: dict[str, list[str]] = {
     "received": [],
@@ -434,7 +482,7 @@ async def _checks(run: Run, officer: Principal, *, results: bool) -> None:
             check_id=check_id,
             returned_on=run.when(9).date(),
             result=result,
-            summary=summary,
+            findings=summary,
         )
         run.version = (
             await CASEWORK.act(_as(officer), run.case_id, Action.record_check_result, data, now=run.when(9))
@@ -458,4 +506,6 @@ def _person_in(person: Any) -> schemas.PersonIn:
         preferred_language=person.preferred_language,
         occupation=person.occupation,
         letters_ok=person.letters_ok,
+        # Applicants in the scenarios ask to be phoned or seen, never written to out of the blue.
+        contact_methods=[ContactMethod.phone, ContactMethod.in_person] if person.role is PersonRole.applicant else [],
     )

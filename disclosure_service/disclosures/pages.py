@@ -73,6 +73,13 @@ async def download_scan(
     return attachment(await service.scan(caller, case_id, outcome_id))
 
 
+@get("/cases/{case_id:int}/attachments/{attachment_id:int}", opt=DOWNLOAD)
+async def download_attachment(
+    case_id: FromPath[int], attachment_id: FromPath[int], caller: NamedDependency[Caller]
+) -> Response[bytes]:
+    return attachment(await service.attachment(caller, case_id, attachment_id))
+
+
 # ---------------------------------------------------------------------------------------------
 # Templates
 
@@ -141,4 +148,12 @@ async def download_template(template_id: FromPath[int], principal: NamedDependen
         raise NotFoundException() from None
 
 
-ROUTES = [download_docx, download_pdf, download_scan, templates_page, upload_template, download_template]
+ROUTES = [
+    download_docx,
+    download_pdf,
+    download_scan,
+    download_attachment,
+    templates_page,
+    upload_template,
+    download_template,
+]

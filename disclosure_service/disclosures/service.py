@@ -79,6 +79,30 @@ async def scan(caller: Caller, case_id: int, response_id: int) -> Download:
     return Download(safe_filename(filename or "signed-undertaking"), content_type, content)
 
 
+async def attachment(caller: Caller, case_id: int, attachment_id: int) -> Download:
+    """A file kept with the case. It leaves the system with whoever downloads it: a disclosure to them."""
+    async with db.transaction(force_id=caller.principal.force_id) as conn:
+        case = await queries.application_row(conn, case_id)
+        found = await store.attachment(conn, case_id, attachment_id)
+        if case is None or found is None:
+            raise CaseNotFoundError(case_id)
+        justification = await reading.justify(conn, caller.principal, case)
+        await caller.record(
+            conn,
+            operation=Operation.disclosure,
+            event="attachment.downloaded",
+            application_id=case_id,
+            reference=case.reference,
+            record_type="attachment",
+            record_id=attachment_id,
+            justification=justification,
+            recipients=caller.principal.display_name,
+            now=datetime.now(UTC),
+        )
+    filename, content_type, content = found
+    return Download(safe_filename(filename), content_type, content)
+
+
 # ---------------------------------------------------------------------------------------------
 # Templates
 

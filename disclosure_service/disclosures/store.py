@@ -166,3 +166,13 @@ async def scan(conn: asyncpg.Connection[Any], case_id: int, response_id: int) ->
         case_id,
     )
     return None if row is None else (row["scan_filename"], row["scan_content_type"], bytes(row["scan"]))
+
+
+async def attachment(conn: asyncpg.Connection[Any], case_id: int, attachment_id: int) -> tuple[str, str, bytes] | None:
+    """A file kept with the case: (filename, content type, content)."""
+    row = await conn.fetchrow(
+        "SELECT filename, content_type, content FROM attachment WHERE id = $1 AND application = $2",
+        attachment_id,
+        case_id,
+    )
+    return None if row is None else (row["filename"], row["content_type"], bytes(row["content"]))

@@ -118,6 +118,9 @@ def _convert(spec: Field, raw: str) -> tuple[Any, str | None]:
             return None, spec.missing()
         number = whole_number(raw, low=0) if spec.kind == "select" else None
         return (raw if number is None else number), None
+    if spec.kind == "hidden":  # an id carried from the page it came from (whose details, which check)
+        number = whole_number(raw, low=0)
+        return (raw if number is None else number), None
     if spec.kind == "number":
         number = whole_number(raw, low=0)
         return (number, None) if number is not None else (None, f"{spec.label} must be a whole number, like 14")

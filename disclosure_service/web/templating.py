@@ -44,6 +44,7 @@ def make_environment(settings: Settings, extra_globals: Mapping[str, Any] | None
     )
     env.filters["long_date"] = dates.long_date
     env.filters["long_datetime"] = dates.long_datetime
+    env.filters["age"] = dates.age_today
     env.globals["service_name"] = SERVICE_NAME
     # The signed-in user's own force, never the deployment's: one deployment may serve several forces.
     env.globals["force_name_for"] = force_name_for

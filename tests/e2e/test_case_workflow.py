@@ -93,10 +93,10 @@ def test_an_application_from_receipt_to_an_authorised_decision(
     page.get_by_role("button", name="Save").click()
     saved(page)
 
-    act(page, "Request a check")
-    answer(page, "Source", "Police National Computer (PNC)")
+    act(page, "Request checks")
+    page.get_by_label("Police National Computer (PNC)").check()
     fill_today(page, "requested-on")
-    page.get_by_role("button", name="Request check").click()
+    page.get_by_role("button", name="Request checks").click()
     saved(page)
     act(page, "Record a check's result")
     page.get_by_label("Check").select_option(label="Police National Computer (PNC)")
@@ -105,6 +105,14 @@ def test_an_application_from_receipt_to_an_authorised_decision(
     page.get_by_role("button", name="Save").click()
     saved(page)
     page.get_by_role("button", name="Finish the checks").click()
+    saved(page)
+    act(page, "Record the risk assessment")
+    page.get_by_label("Risk factors").fill(
+        "A 2014 conviction for an offence against a child; he looks after her alone."
+    )
+    answer(page, "Assessed level of risk", "High")
+    page.get_by_label("Rationale").fill("The history and the unsupervised care together.")
+    page.get_by_role("button", name="Record assessment").click()
     saved(page)
 
     act(page, "Make a recommendation")

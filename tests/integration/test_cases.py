@@ -285,7 +285,14 @@ async def test_an_immediate_risk_is_escalated_and_closes_the_case(api: Api, offi
     assert read["outcome"] == "escalated_child_protection"
     assert read["risk_level"] == "immediate"
     # Closed: nothing moves it any more; only what happens after closure can be recorded.
-    assert read["available_actions"] == ["record_post_closure_event"]
+    # Closed: nothing moves it on, though the file can still be kept right (docs/decisions.md).
+    assert read["available_actions"] == [
+        "correct_person",
+        "add_note",
+        "record_contact",
+        "add_attachment",
+        "record_post_closure_event",
+    ]
 
 
 async def test_authorising_a_disclosure_needs_a_fresh_code(api: Api, officer: TestUser, supervisor: TestUser) -> None:

@@ -171,6 +171,7 @@ async def test_two_supervisors_authorising_at_once_one_wins_and_the_other_is_tol
         summary="2012 conviction",
     )
     await step("complete-checks")
+    await step("record-risk-assessment", **cases.RISK_ASSESSMENT)
     await step("recommend", **cases.recommendation(case["people"][0]["id"]))
     await officer.close()
 

@@ -21,6 +21,7 @@ RULE_MODULES = (
     "auth/passwords.py",
     "auth/totp.py",
     "dates.py",
+    "files.py",
 )
 PRESENTATION = ("disclosure_service.web", "litestar", "jinja2")
 SQL = re.compile(r"\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b")

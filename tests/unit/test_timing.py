@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from disclosure_service import dates
 from disclosure_service.cases import timing
 from disclosure_service.cases.recipients import recipient_problem
 from disclosure_service.cases.vocabulary import PersonRole
@@ -51,8 +52,8 @@ def test_a_child_is_under_eighteen_on_the_day_the_application_came_in() -> None:
 
 
 def test_a_leap_day_birthday_counts_from_the_first_of_march() -> None:
-    assert timing.age_on(date(2008, 2, 29), date(2026, 2, 28)) == 17
-    assert timing.age_on(date(2008, 2, 29), date(2026, 3, 1)) == 18
+    assert dates.age_on(date(2008, 2, 29), date(2026, 2, 28)) == 17
+    assert dates.age_on(date(2008, 2, 29), date(2026, 3, 1)) == 18
 
 
 def test_a_meeting_may_be_arranged_ahead_but_not_before_the_decision() -> None:

@@ -38,6 +38,7 @@ ALLOWED_AT: dict[Action, set[Stage]] = {
     Action.add_check: {Stage.risk_assessment},
     Action.record_check_result: {Stage.risk_assessment},
     Action.complete_checks: {Stage.risk_assessment},
+    Action.record_risk_assessment: {Stage.risk_assessment, Stage.recommendation},
     Action.recommend: {Stage.recommendation},
     Action.authorise: {Stage.authorisation},
     Action.refuse: {Stage.authorisation},
@@ -65,6 +66,11 @@ ALLOWED_AT: dict[Action, set[Stage]] = {
     Action.close: {Stage.disclosure, Stage.non_disclosure},
     Action.record_breach: {Stage.disclosure, Stage.closed},
     Action.record_post_closure_event: {Stage.closed},
+    # Keeping the file right, and its running record, at every stage.
+    Action.correct_person: set(Stage),
+    Action.add_note: set(Stage),
+    Action.record_contact: set(Stage),
+    Action.add_attachment: set(Stage),
 }
 SUPERVISORS_ONLY = {Action.authorise, Action.refuse, Action.return_for_work, Action.extend, Action.review_refusal}
 # Once a decision is authorised, only a supervisor (with a rationale) takes a case out of the scheme.
@@ -88,6 +94,7 @@ READY = CaseFacts(
     recommended_by=OFFICER.user_id,
     disclosure_meeting_recorded=True,
     undertaking_generated=True,
+    risk_assessed=True,
 )
 PENDING = dataclasses.replace(READY, meeting_pending=True, disclosure_meeting_recorded=False)
 READY_FOR: dict[Action, CaseFacts] = {
@@ -323,3 +330,10 @@ def test_an_officer_changes_only_the_cases_they_hold() -> None:
     fresh = dataclasses.replace(unassigned, stage=Stage.received)
     assert evaluate(RULES, Action.start_triage, fresh, OFFICER).allowed
     assert not evaluate(RULES, Action.start_triage, dataclasses.replace(fresh, assigned_to=99), OFFICER).allowed
+
+
+def test_the_recommendation_waits_for_the_risk_assessment() -> None:
+    facts = dataclasses.replace(READY, stage=Stage.recommendation, risk_assessed=False)
+    verdict = evaluate(RULES, Action.recommend, facts, OFFICER)
+    assert verdict.reasons == ("Record the risk assessment first",)
+    assert evaluate(RULES, Action.recommend, dataclasses.replace(facts, risk_assessed=True), OFFICER).allowed

@@ -12,7 +12,7 @@ from disclosure_service.cases.forms import RATIONALE, choices, recipients
 from disclosure_service.cases.recipients import recipient_problem
 from disclosure_service.cases.spec import ActionForm, ActionSpec, Handler, Staff, fixed
 from disclosure_service.cases.vocabulary import AuthorisationOutcome, Criterion, Recommendation, Stage
-from disclosure_service.cases.workflow import SUPERVISORS, Action, Rule, after_authorisation, not_the_recommender
+from disclosure_service.cases.workflow import SUPERVISORS, Action, Rule, after_authorisation, needs, not_the_recommender
 from disclosure_service.web.formspec import Field
 
 AWAITING = frozenset({Stage.authorisation})
@@ -103,11 +103,12 @@ def recommend(*, protects: str) -> ActionSpec:
         Rule(
             frozenset({Stage.recommendation}),
             Stage.authorisation,
+            requires=(needs(lambda f: f.risk_assessed, "Record the risk assessment first"),),
             not_at="A recommendation is made once the checks are finished",
         ),
         schemas.RecommendIn,
         _recommend_handler(protects),
-        ActionForm(fields, "Send for authorisation"),
+        ActionForm(fields, "Send for authorisation", shows=("assessment", "checks")),
     )
 
 
@@ -144,7 +145,7 @@ def _decision(
         ),
         schemas.DecisionIn,
         _decide(result, message),
-        ActionForm(fixed(RATIONALE), button),
+        ActionForm(fixed(RATIONALE), button, shows=("recommendation", "assessment", "checks")),
         step_up=action is Action.authorise,
         supervisor_decision=True,
     )

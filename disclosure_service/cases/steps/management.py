@@ -114,7 +114,7 @@ def add_person(roles: tuple[PersonRole, ...]) -> ActionSpec:
                     "radios",
                     options=[(role.value, role.label) for role in roles],
                 ),
-                *person_fields("", applicant=False),
+                *person_fields("", None),
             ),
             "Add person",
         ),

@@ -12,7 +12,7 @@ from disclosure_service.cases import queries, schemas, timing
 from disclosure_service.cases.casefile import CaseFile, DisclosureMeeting, Person
 from disclosure_service.cases.context import Context, Result
 from disclosure_service.cases.errors import Problems, refuse
-from disclosure_service.cases.spec import ActionForm, ActionSpec, Staff, fixed
+from disclosure_service.cases.spec import ActionForm, ActionSpec, Answers, Staff, fixed
 from disclosure_service.cases.steps.common import close_record
 from disclosure_service.cases.vocabulary import Outcome, PostClosureKind, ReviewDecision, Stage
 from disclosure_service.cases.workflow import Action, Rule, closing_problems, needs
@@ -67,7 +67,7 @@ async def _made(ctx: Context, data: schemas.DisclosureMadeIn) -> Result:
     )
 
 
-def _authorised_wording(case: CaseFile) -> dict[str, list[str]]:
+def _authorised_wording(case: CaseFile, answers: Answers) -> dict[str, list[str]]:
     wording = case.recommendation.disclosure_wording if case.recommendation else ""
     return {"what_was_disclosed": [wording]} if wording else {}
 

@@ -3,12 +3,11 @@ it; a refusal goes to a supervisor, who decides whether the disclosure should st
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 from datetime import datetime
 from typing import Any
 
+from disclosure_service import files
 from disclosure_service.audit.vocabulary import Operation
 from disclosure_service.cases import queries, schemas, timing
 from disclosure_service.cases.casefile import CaseFile
@@ -25,8 +24,6 @@ from disclosure_service.disclosures import sandbox, store
 from disclosure_service.web.formspec import Field
 
 DISCLOSING = frozenset({Stage.disclosure})
-MAX_SCAN_BYTES = 10 * 1024 * 1024
-SCAN_TYPES = {b"%PDF": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
 
 
 async def _generate(ctx: Context, data: schemas.ActionIn) -> Result:
@@ -100,14 +97,13 @@ GENERATE = ActionSpec(
 def _scan(data: schemas.SignedIn) -> tuple[bytes | None, str]:
     if not data.scan_base64:
         return None, ""
-    try:
-        scan = base64.b64decode(data.scan_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise refuse("The scan could not be read", "scan") from None
-    if len(scan) > MAX_SCAN_BYTES:
+    scan = files.decode(data.scan_base64)
+    if scan is None:
+        raise refuse("The scan could not be read", "scan")
+    if len(scan) > files.MAX_BYTES:
         raise refuse("The scan must be 10 MB or smaller", "scan")
-    content_type = next((kind for magic, kind in SCAN_TYPES.items() if scan.startswith(magic)), None)
-    if content_type is None:
+    content_type = files.kind_of(scan, data.scan_filename)
+    if content_type not in files.SCAN_KINDS:
         raise refuse("The scan must be a PDF, JPEG or PNG", "scan")
     return scan, content_type
 
@@ -187,7 +183,7 @@ SIGNED = ActionSpec(
                 "file",
                 required=False,
                 hint="PDF, JPEG or PNG, 10 MB or smaller. It is stored with a fingerprint (SHA-256).",
-                max_bytes=MAX_SCAN_BYTES,
+                max_bytes=files.MAX_BYTES,
             ),
         ),
     ),

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from disclosure_service.cases.spec import SchemeDefinition
-from disclosure_service.cases.steps import checks, decision, intake, management
+from disclosure_service.cases.steps import checks, decision, intake, management, people, records
 from disclosure_service.cases.vocabulary import Outcome, PersonRole, Scheme, Stage
-from disclosure_service.disclosures.steps import ending, meeting, undertaking
+from disclosure_service.disclosures.steps import attachments, ending, meeting, undertaking
 
 PERSON_ROLES = (
     PersonRole.applicant,
@@ -67,6 +67,7 @@ CSODS = SchemeDefinition(
         checks.ADD_CHECK,
         checks.RECORD_CHECK_RESULT,
         checks.COMPLETE_CHECKS,
+        checks.RECORD_RISK_ASSESSMENT,
         decision.recommend(protects="the child"),
         decision.AUTHORISE,
         decision.REFUSE,
@@ -74,6 +75,10 @@ CSODS = SchemeDefinition(
         management.EXTEND,
         management.ASSIGN,
         management.add_person(PERSON_ROLES),
+        people.CORRECT_PERSON,
+        records.ADD_NOTE,
+        records.RECORD_CONTACT,
+        attachments.ADD_ATTACHMENT,
         management.WITHDRAW,
         management.OUT_OF_SCOPE,
         meeting.SCHEDULE,
