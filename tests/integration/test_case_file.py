@@ -458,3 +458,71 @@ async def test_every_value_the_case_page_shows_is_in_the_case_json(
     assert shown_days - json_days == set()
     assert {"Children's social care told (ref CSC-41)", "Hannah Lowe"} <= in_json  # the closing referrals; the old name
     assert [c["done"] for c in body["clocks"]] == [True, True, True]
+
+
+# ---------------------------------------------------------------------------------------------
+# The pages
+
+
+async def test_the_pages_correct_a_person_and_attach_a_file(api: Api, officer: TestUser) -> None:
+    await api.sign_in(officer)
+    case = await cases.create(api, applicant={"full_name": "Hannah Whitfield", "contact_methods": ["phone"]})
+    hannah = next(p for p in case["people"] if p["role"] == "applicant")
+    page = await api.get(f"/cases/{case['id']}/correct_person?person_id={hannah['id']}")
+    assert page.status_code == 200
+    assert 'value="Hannah Whitfield"' in page.text  # starts from what is on record
+    assert 'value="phone" checked' in page.text
+    corrected = await api.form(
+        f"/cases/{case['id']}/correct_person",
+        {
+            "version": str(case["version"]),
+            "person_id": str(hannah["id"]),
+            "full_name": "Hannah Whitfield",
+            "contact_methods": "phone",
+            "address": "9 Canal Row",
+            "reason": "Address was missing",
+        },
+    )
+    assert corrected.status_code == 303, corrected.text
+    after = await read(api, case)
+    assert next(p for p in after["people"] if p["id"] == hannah["id"])["corrections"][0]["field"] == "address"
+
+    csrf = await api.csrf()
+    no_file = await api.http.post(
+        f"/cases/{case['id']}/add_attachment",
+        data={"_csrf_token": csrf, "version": str(after["version"]), "description": "Letter"},
+        files={"file": ("", b"", "application/octet-stream")},
+    )
+    assert no_file.status_code == 400
+    assert "Choose the file to attach" in no_file.text
+    attached = await api.http.post(
+        f"/cases/{case['id']}/add_attachment",
+        data={"_csrf_token": csrf, "version": str(after["version"]), "description": "Letter from social care"},
+        files={"file": ("letter.pdf", PDF, "application/pdf")},
+    )
+    assert attached.status_code == 303, attached.text
+    shown = (await api.get(f"/cases/{case['id']}")).text
+    assert "letter.pdf" in shown
+    assert "Letter from social care" in shown
+
+
+async def test_the_contact_page_warns_by_the_method_and_keeps_what_was_typed(api: Api, officer: TestUser) -> None:
+    await api.sign_in(officer)
+    case = await cases.create(api, applicant={"full_name": "Hannah Whitfield", "contact_methods": ["phone"]})
+    now = datetime.now(LONDON)
+    page = await api.form(
+        f"/cases/{case['id']}/record_contact",
+        {
+            "version": str(case["version"]),
+            "person_id": str(case["people"][0]["id"]),
+            "contacted_at-day": str(now.day),
+            "contacted_at-month": str(now.month),
+            "contacted_at-year": str(now.year),
+            "contacted_at-time": "00:00",
+            "method": "email",
+            "outcome": "Sent the meeting details by email",
+        },
+    )
+    assert page.status_code == 400
+    assert "Hannah Whitfield said it is safe to contact them by: telephone call" in unescape(page.text)
+    assert "Sent the meeting details by email" in page.text

@@ -59,6 +59,7 @@ ADD_ATTACHMENT = ActionSpec(
                 "file",
                 hint=f"{ACCEPTED}, 10 MB or smaller. It is stored with a fingerprint (SHA-256)",
                 max_bytes=files.MAX_BYTES,
+                message="Choose the file to attach",
             ),
             Field("description", "What is it?", "textarea", message="Say what the file is"),
         ),
