@@ -21,6 +21,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from disclosure_service.audit.writer import Caller
+from disclosure_service.cases import clocks as case_clocks
 from disclosure_service.cases import queries, reading, schemas
 from disclosure_service.cases.casefile import RecommendationRecord
 from disclosure_service.cases.clocks import clocks_of
@@ -36,6 +37,7 @@ CASEWORK = access.opt(access.CASEWORK)
 def case_out(opened: reading.OpenedCase, caller: Caller, casework: Casework) -> schemas.CaseOut:
     case = opened.case
     record = case.record
+    now = datetime.now(UTC)
     return schemas.CaseOut(
         id=case.id,
         reference=case.reference,
@@ -55,7 +57,29 @@ def case_out(opened: reading.OpenedCase, caller: Caller, casework: Casework) -> 
         recommendation=_recommendation_out(case.recommendation),
         clocks=[
             schemas.ClockOut(name=c.name, due_at=c.due_at, days_left=c.days_left, overdue=c.overdue)
-            for c in clocks_of(record, datetime.now(UTC))
+            for c in clocks_of(record, now)
+            if c.due_at is not None
+        ],
+        stage_clocks=[
+            schemas.StageClockOut(
+                clock=c.clock,
+                name=c.name,
+                started=not c.waiting,
+                due_at=c.due_at,
+                days_left=None if c.waiting else c.days_left,
+                overdue=c.overdue,
+                done=c.done,
+                current=c.current,
+                hours=c.hours or 0,
+                extended_hours=c.extended_hours,
+            )
+            for c in case_clocks.shown(
+                casework.definition(record.scheme).clocks,
+                case.clocks,
+                stage=record.stage,
+                received_at=record.received_at,
+                now=now,
+            )
         ],
         available_actions=[spec.action.value for spec in casework.available(case, caller.principal)],
         possible_duplicates=[reference for reference, _ in opened.duplicates],

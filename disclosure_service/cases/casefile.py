@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 import msgspec
 
-from disclosure_service.cases.vocabulary import CheckResult, PersonRole, Recommendation, Stage
+from disclosure_service.cases.vocabulary import CheckResult, ClockName, PersonRole, Recommendation, Stage
 from disclosure_service.cases.workflow import CaseFacts, UndertakingStatus
 
 
@@ -155,6 +155,7 @@ class Extension(Record, frozen=True):
     granted_by: int
     granted_at: datetime
     by_name: str
+    clock: ClockName = ClockName.whole_case
 
 
 class Closure(Record, frozen=True):
@@ -270,6 +271,18 @@ class PostClosureEvent(Record, frozen=True):
     by_name: str
 
 
+class CaseClock(Record, frozen=True):
+    """One of the case's clocks (`cases.clocks`)."""
+
+    id: int
+    clock: ClockName
+    hours: int | None
+    extended_hours: int
+    started_at: datetime | None
+    due_at: datetime | None
+    stopped_at: datetime | None
+
+
 class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
     """Everything recorded on one case, as read in one statement."""
 
@@ -290,6 +303,7 @@ class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
     notifications: list[ApplicantNotification] = []
     documents: list[Document] = []
     post_closure_events: list[PostClosureEvent] = []
+    clocks: list[CaseClock] = []
 
     @property
     def id(self) -> int:

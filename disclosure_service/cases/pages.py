@@ -23,9 +23,8 @@ from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP
 
 from disclosure_service.audit.writer import Caller
 from disclosure_service.auth import step_up
-from disclosure_service.cases import forms, queries, reading, schemas
+from disclosure_service.cases import clocks, forms, queries, reading, schemas
 from disclosure_service.cases import vocabulary as v
-from disclosure_service.cases.clocks import clocks_of
 from disclosure_service.cases.errors import ActionRefusedError, CaseConflictError
 from disclosure_service.cases.service import Casework, actor_of
 from disclosure_service.cases.spec import ActionSpec, SchemeDefinition
@@ -185,7 +184,14 @@ async def case_page(
             "case": opened.case,
             "app": opened.case.record,
             "scheme": definition,
-            "clocks": clocks_of(opened.case.record, datetime.now(UTC)),
+            "clocks": clocks.shown(
+                definition.clocks,
+                opened.case.clocks,
+                stage=opened.case.stage,
+                received_at=opened.case.record.received_at,
+                now=datetime.now(UTC),
+            ),
+            "length_words": clocks.length_words,
             "actions": [spec for spec in possible if not spec.form.one_click],
             "buttons": [spec for spec in possible if spec.form.one_click],
             "can_take": caller.principal.role is not Role.supervisor

@@ -3,7 +3,7 @@ already scoped to their force (row-level security hides every other force's rows
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -96,6 +96,7 @@ _PARTS: tuple[tuple[str, str, bool], ...] = (
         True,
     ),
     ("post_closure_events", _by("post_closure_event", "recorded_by"), True),
+    ("clocks", "SELECT * FROM case_clock WHERE application = $1", True),
 )
 
 
@@ -134,6 +135,12 @@ async def force_schemes(conn: asyncpg.Connection[Any], force_id: int) -> list[st
     """The schemes the force runs."""
     schemes: list[str] = await conn.fetchval("SELECT schemes FROM force WHERE id = $1", force_id)
     return schemes
+
+
+async def clock_hours(conn: asyncpg.Connection[Any], force_id: int, scheme: str, day: date) -> dict[str, int]:
+    """The lengths a force set for a scheme's clocks, in force on `day` (a clock it never set is absent)."""
+    rows = await conn.fetch("SELECT clock, hours FROM force_clock_hours($1, $2, $3)", force_id, scheme, day)
+    return {row["clock"]: row["hours"] for row in rows}
 
 
 async def caseworker_name(conn: asyncpg.Connection[Any], user_id: int) -> str | None:

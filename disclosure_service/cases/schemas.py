@@ -16,6 +16,7 @@ from disclosure_service.cases.vocabulary import (
     Channel,
     CheckResult,
     CheckSource,
+    ClockName,
     Criterion,
     MeetingMethod,
     Outcome,
@@ -144,6 +145,8 @@ class DecisionIn(ActionIn, kw_only=True):
 class ExtendIn(ActionIn, kw_only=True):
     days: Annotated[int, msgspec.Meta(ge=1, le=90)]
     reason: Required
+    # Which clock: the whole case unless another running clock is named.
+    clock: ClockName = ClockName.whole_case
 
 
 class AssignIn(ActionIn, kw_only=True):
@@ -232,6 +235,22 @@ class ClockOut(msgspec.Struct):
     overdue: bool
 
 
+class StageClockOut(msgspec.Struct):
+    """One of the case's clocks, as the force had set it when the case was received."""
+
+    clock: str
+    name: str
+    started: bool
+    due_at: datetime | None
+    days_left: int | None
+    overdue: bool
+    done: bool
+    # The deadline of the stage the case is at.
+    current: bool
+    hours: int
+    extended_hours: int
+
+
 class QueueItemOut(msgspec.Struct):
     id: int
     reference: str
@@ -267,6 +286,7 @@ class CaseOut(msgspec.Struct):
     documents: list[DocumentOut]
     disclosures: list[DisclosureOut]
     post_closure_events: list[PostClosureEventOut]
+    stage_clocks: list[StageClockOut] = []
 
 
 class ActionOut(msgspec.Struct):
