@@ -21,6 +21,7 @@ def nav_items(principal: Any, path: str) -> list[dict[str, Any]]:
     if principal.role is Role.admin:
         items.append(("/admin/users", "Users"))
         items.append(("/admin/templates", "Templates"))
+        items.append(("/admin/clocks", "Clocks"))
     return [
         {"href": href, "text": text, "current": path == href, "active": href != "/" and path.startswith(href)}
         for href, text in items
