@@ -15,7 +15,7 @@ from disclosure_service.audit.writer import Caller
 from disclosure_service.auth import step_up
 from disclosure_service.cases.clocks import length_words
 from disclosure_service.cases.service import Casework
-from disclosure_service.clocks import service
+from disclosure_service.clocks import digest, service
 from disclosure_service.identity.principal import Principal
 from disclosure_service.numbers import whole_number
 from disclosure_service.web import access
@@ -111,4 +111,14 @@ async def set_clock(
     return Redirect("/admin/clocks?done=set", status_code=HTTP_303_SEE_OTHER)
 
 
-ROUTES = [clocks_page, set_clock]
+@get("/cases/digest", opt=access.opt(access.SUPERVISORS))
+async def digest_page(caller: NamedDependency[Caller]) -> Template:
+    """What falls due today and tomorrow, by clock, and how much is already past: logged as a list."""
+    found = await digest.for_supervisor(caller)
+    return Template(
+        "clocks/digest.html",
+        context={"page_title": "Deadlines today and tomorrow", "digest": found, "label": digest.label},
+    )
+
+
+ROUTES = [clocks_page, set_clock, digest_page]

@@ -14,6 +14,8 @@ def nav_items(principal: Any, path: str) -> list[dict[str, Any]]:
     items = [("/", "Home")]
     if principal.role.works_cases:
         items.append(("/cases", "Cases"))
+    if principal.role is Role.supervisor:
+        items.append(("/cases/digest", "Deadlines"))
     if principal.role in (Role.supervisor, Role.auditor):
         items.append(("/statistics", "Statistics"))
     if principal.role is Role.auditor:
