@@ -39,7 +39,7 @@ def _handler(mailbox: Mailbox) -> type[socketserver.StreamRequestHandler]:
 
         def handle(self) -> None:
             self.reply("220 test-smtp ready")
-            sender, recipients = "", []
+            sender, recipients = "", list[str]()
             while line := self.rfile.readline():
                 verb = line.decode("ascii", "replace").strip()
                 upper = verb.upper()
