@@ -38,6 +38,9 @@ from disclosure_service.disclosures import pages as disclosure_pages
 from disclosure_service.paths import STATIC_DIR
 from disclosure_service.reports import pages as report_pages
 from disclosure_service.settings import Settings, configure_logging, get_settings
+from disclosure_service.transfers import http_errors as transfer_errors
+from disclosure_service.transfers import pages as transfer_pages
+from disclosure_service.transfers.api import CheckRequestsApi
 from disclosure_service.web import access, errors, headers, health, ids, pages, templating
 from disclosure_service.web.access import access_guard
 from disclosure_service.web.origin import SameOriginMiddleware
@@ -50,6 +53,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     **case_errors.EXCEPTION_HANDLERS,
     **account_errors.EXCEPTION_HANDLERS,
     **clock_errors.EXCEPTION_HANDLERS,
+    **transfer_errors.EXCEPTION_HANDLERS,
 }
 
 # The case engine for the schemes the service runs: one per process, it holds no state of its own.
@@ -78,7 +82,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
         )
 
     applications = cases_api.router(schemes.all_actions(), disclosure_api.download_document)
-    api = Router(path=API_PREFIX, route_handlers=[AuthApi, UsersApi, applications, ClocksApi])
+    api = Router(path=API_PREFIX, route_handlers=[AuthApi, UsersApi, applications, ClocksApi, CheckRequestsApi])
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], opt=access.opt(access.PUBLIC), include_in_schema=False
     )
@@ -92,6 +96,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             *disclosure_pages.ROUTES,
             *report_pages.ROUTES,
             *clock_pages.ROUTES,
+            *transfer_pages.ROUTES,
             health.healthz,
             api,
             static,

@@ -29,6 +29,13 @@ PERSON_COLUMNS = (
     "ethnicity, preferred_language, safe_contact, contact_issues, letters_ok, relationship_to_child, "
     "contact_with_child, occupation, voluntary_activities"
 )
+# A row this very transaction (or one of its savepoints) wrote: visible to it, and its writer still
+# in progress, which no other transaction's row visible here can be.
+def written_here(alias):
+    xid8 = f"((pg_catalog.pg_current_xact_id()::text::bigint >> 32 << 32) | {alias}.xmin::text::bigint)::text::xid8"
+    return f"pg_catalog.pg_xact_status({xid8}) = 'in progress'"
+
+
 AUDIT_COLUMNS = (
     'chain, seq, prev_hash, occurred_at, "force", "user", username, operation, event, application_id, '
     "reference, record_type, record_id, justification, recipients, details, ip, user_agent, request_id, hash"
@@ -213,7 +220,7 @@ RAW_SQL = [
          UPDATE public.case_check SET returned_on = p_returned_on, result = p_result, summary = p_summary
          WHERE id = req.case_check AND application = req.application AND result IS NULL;
          UPDATE public.application SET version = version + 1, updated_at = p_at WHERE id = req.application;
-         RETURN QUERY SELECT req."force", req.application, req.reference;
+         RETURN QUERY SELECT req."force", req.application, req.reference::text;
        END $$""",
     "REVOKE ALL ON FUNCTION force_check_answer(integer, integer, timestamptz, text, date, text) FROM PUBLIC",
     # The other force's audit row of an exchange this very transaction wrote: the row is built and
@@ -244,14 +251,14 @@ RAW_SQL = [
          END IF;
          IF kind = 'case_transfer' AND ev = 'case.received_by_transfer' THEN
            ours := EXISTS (SELECT 1 FROM public.case_transfer t WHERE t.id = rid AND t."force" = me
-                     AND t.to_force = other AND t.to_application = app AND t.xmin = pg_current_xact_id()::xid);
+                     AND t.to_force = other AND t.to_application = app AND {written_here('t')});
          ELSIF kind = 'force_check_request' AND ev = 'check_request.received' THEN
            ours := app IS NULL AND EXISTS (SELECT 1 FROM public.force_check_request r WHERE r.id = rid
-                     AND r."force" = me AND r.to_force = other AND r.xmin = pg_current_xact_id()::xid);
+                     AND r."force" = me AND r.to_force = other AND {written_here('r')});
          ELSIF kind = 'force_check_request' AND ev = 'check_request.answer_received' THEN
            ours := EXISTS (SELECT 1 FROM public.force_check_request r WHERE r.id = rid AND r.to_force = me
                      AND r."force" = other AND r.application = app AND r.answered_at IS NOT NULL
-                     AND r.xmin = pg_current_xact_id()::xid);
+                     AND {written_here('r')});
          ELSE
            ours := false;
          END IF;

@@ -23,7 +23,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from disclosure_service.audit.writer import Caller
 from disclosure_service.cases import clocks as case_clocks
 from disclosure_service.cases import queries, reading, schemas
-from disclosure_service.cases.casefile import RecommendationRecord
+from disclosure_service.cases.casefile import RecommendationRecord, Transfer
 from disclosure_service.cases.clocks import clocks_of
 from disclosure_service.cases.service import Casework
 from disclosure_service.cases.spec import ActionSpec
@@ -94,10 +94,18 @@ def case_out(opened: reading.OpenedCase, caller: Caller, casework: Casework) -> 
             )
             for d in case.disclosures
         ],
+        transferred_to=_transfer_out(case.transferred_to),
+        transferred_from=_transfer_out(case.transferred_from),
         post_closure_events=[
             msgspec.convert(e, schemas.PostClosureEventOut, from_attributes=True) for e in case.post_closure_events
         ],
     )
+
+
+def _transfer_out(transfer: Transfer | None) -> schemas.TransferOut | None:
+    if transfer is None:
+        return None
+    return schemas.TransferOut(force=transfer.force_name, reference=transfer.reference, sent_at=transfer.sent_at)
 
 
 def _recommendation_out(recommendation: RecommendationRecord | None) -> schemas.RecommendationOut | None:

@@ -12,6 +12,7 @@ refused; a supervisor's *review* decides what happens after a refusal.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import msgspec
 
@@ -283,6 +284,34 @@ class CaseClock(Record, frozen=True):
     stopped_at: datetime | None
 
 
+class Transfer(Record, frozen=True):
+    """The link between a case transferred and the case it became: the other force's end of it."""
+
+    id: int
+    # The other force's reference and name.
+    reference: str
+    force_name: str
+    reason: str
+    # What went besides the people and the concern: {"checks": [...]} if the checks' results went.
+    shared: dict[str, Any]
+    sent_at: datetime
+
+
+class ForceCheck(Record, frozen=True):
+    """A check asked of another force, and its answer once given."""
+
+    id: int
+    case_check: int
+    force_name: str
+    full_name: str
+    question: str
+    requested_at: datetime
+    result: str | None
+    returned_on: date | None
+    summary: str
+    answered_at: datetime | None
+
+
 class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
     """Everything recorded on one case, as read in one statement."""
 
@@ -304,6 +333,9 @@ class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
     documents: list[Document] = []
     post_closure_events: list[PostClosureEvent] = []
     clocks: list[CaseClock] = []
+    transferred_to: Transfer | None = None
+    transferred_from: Transfer | None = None
+    force_checks: list[ForceCheck] = []
 
     @property
     def id(self) -> int:

@@ -296,6 +296,8 @@ def _spec(casework: Casework, opened: reading.OpenedCase, name: str) -> ActionSp
 
 
 async def _fields(spec: ActionSpec, opened: reading.OpenedCase, principal: Principal) -> tuple[Field, ...]:
+    if spec.form.needs_forces:
+        return spec.form.fields(opened.case, await reading.other_forces(principal, opened.case.record.scheme))
     staff = await reading.caseworkers(principal) if spec.form.needs_staff else []
     if spec.form.needs_staff and principal.role is Role.officer:
         staff = []  # an officer may take the case, not give it to someone else

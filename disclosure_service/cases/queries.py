@@ -97,6 +97,28 @@ _PARTS: tuple[tuple[str, str, bool], ...] = (
     ),
     ("post_closure_events", _by("post_closure_event", "recorded_by"), True),
     ("clocks", "SELECT * FROM case_clock WHERE application = $1", True),
+    # Across forces: each side reads its own end of the link (a case id means nothing in another force).
+    (
+        "transferred_to",
+        "SELECT t.id, t.to_reference AS reference, f.name AS force_name, t.reason, t.shared, t.sent_at "
+        "FROM case_transfer t JOIN force f ON f.id = t.to_force "
+        "WHERE t.application = $1 AND t.\"force\" = NULLIF(current_setting('app.force_id', true), '')::integer",
+        False,
+    ),
+    (
+        "transferred_from",
+        "SELECT t.id, t.reference, f.name AS force_name, t.reason, t.shared, t.sent_at "
+        'FROM case_transfer t JOIN force f ON f.id = t."force" '
+        "WHERE t.to_application = $1 AND t.to_force = NULLIF(current_setting('app.force_id', true), '')::integer",
+        False,
+    ),
+    (
+        "force_checks",
+        "SELECT r.id, r.case_check, f.name AS force_name, r.full_name, r.question, r.requested_at, r.result, "
+        "r.returned_on, r.summary, r.answered_at FROM force_check_request r JOIN force f ON f.id = r.to_force "
+        "WHERE r.application = $1 AND r.\"force\" = NULLIF(current_setting('app.force_id', true), '')::integer",
+        True,
+    ),
 )
 
 
@@ -141,6 +163,14 @@ async def clock_hours(conn: asyncpg.Connection[Any], force_id: int, scheme: str,
     """The lengths a force set for a scheme's clocks, in force on `day` (a clock it never set is absent)."""
     rows = await conn.fetch("SELECT clock, hours FROM force_clock_hours($1, $2, $3)", force_id, scheme, day)
     return {row["clock"]: row["hours"] for row in rows}
+
+
+async def other_forces(conn: asyncpg.Connection[Any], force_id: int, scheme: str) -> list[tuple[int, str]]:
+    """The other forces on the service that run `scheme`, as (id, name), by name."""
+    rows = await conn.fetch(
+        "SELECT id, name FROM force WHERE id <> $1 AND $2 = ANY (schemes) ORDER BY name", force_id, scheme
+    )
+    return [(row["id"], row["name"]) for row in rows]
 
 
 async def caseworker_name(conn: asyncpg.Connection[Any], user_id: int) -> str | None:

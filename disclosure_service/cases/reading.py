@@ -214,3 +214,9 @@ async def caseworkers(principal: Principal) -> list[tuple[str, str]]:
     """The force's active officers and supervisors other than the user, to assign cases to."""
     async with db.transaction(force_id=principal.force_id) as conn:
         return await queries.caseworkers(conn, besides=principal.user_id)
+
+
+async def other_forces(principal: Principal, scheme: str) -> list[tuple[str, str]]:
+    """The other forces on the service that run `scheme`, as form options (id, name)."""
+    async with db.transaction(force_id=principal.force_id) as conn:
+        return [(str(i), name) for i, name in await queries.other_forces(conn, principal.force_id, scheme)]

@@ -149,6 +149,23 @@ class ExtendIn(ActionIn, kw_only=True):
     clock: ClockName = ClockName.whole_case
 
 
+class TransferIn(ActionIn, kw_only=True):
+    """Send the case to another force on the service: its people and its concern go, and its checks'
+    results only if `share_checks`."""
+
+    to_force: int
+    reason: Required
+    share_checks: bool = False
+
+
+class ForceCheckIn(ActionIn, kw_only=True):
+    """Ask another force to check one person on the case."""
+
+    to_force: int
+    person_id: int
+    question: Required
+
+
 class AssignIn(ActionIn, kw_only=True):
     user_id: int
 
@@ -251,6 +268,14 @@ class StageClockOut(msgspec.Struct):
     extended_hours: int
 
 
+class TransferOut(msgspec.Struct):
+    """The other end of a transfer between forces: their force, their reference, when."""
+
+    force: str
+    reference: str
+    sent_at: datetime
+
+
 class QueueItemOut(msgspec.Struct):
     id: int
     reference: str
@@ -287,6 +312,9 @@ class CaseOut(msgspec.Struct):
     disclosures: list[DisclosureOut]
     post_closure_events: list[PostClosureEventOut]
     stage_clocks: list[StageClockOut] = []
+    # Across forces: where this case went, or where it came from.
+    transferred_to: TransferOut | None = None
+    transferred_from: TransferOut | None = None
 
 
 class ActionOut(msgspec.Struct):

@@ -48,6 +48,9 @@ class ActionForm:
     one_click: bool = False
     # The page lists the force's staff (choosing whom to assign).
     needs_staff: bool = False
+    # The page lists the other forces on the service that run the case's scheme, given to `fields`
+    # in the place of the staff (choosing where to send a case or a check).
+    needs_forces: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ def nav_items(principal: Any, path: str) -> list[dict[str, Any]]:
     items = [("/", "Home")]
     if principal.role.works_cases:
         items.append(("/cases", "Cases"))
+        items.append(("/check-requests", "Checks asked of us"))
     if principal.role is Role.supervisor:
         items.append(("/cases/digest", "Deadlines"))
     if principal.role in (Role.supervisor, Role.auditor):

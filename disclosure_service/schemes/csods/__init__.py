@@ -14,6 +14,7 @@ from disclosure_service.cases.steps import checks, decision, intake, management
 from disclosure_service.cases.vocabulary import Outcome, PersonRole, Scheme, Stage
 from disclosure_service.disclosures.steps import ending, meeting, undertaking
 from disclosure_service.schemes.csods.clocks import CLOCKS
+from disclosure_service.transfers import steps as across_forces
 
 PERSON_ROLES = (
     PersonRole.applicant,
@@ -30,7 +31,6 @@ CLOSING_OUTCOMES = {
         Outcome.no_trace,
         Outcome.held_not_disclosed,
         Outcome.other_safeguarding_action,
-        Outcome.transferred,
     ),
 }
 
@@ -67,6 +67,7 @@ CSODS = SchemeDefinition(
         checks.ADD_CHECK,
         checks.RECORD_CHECK_RESULT,
         checks.COMPLETE_CHECKS,
+        across_forces.REQUEST_FORCE_CHECK,
         decision.recommend(protects="the child"),
         decision.AUTHORISE,
         decision.REFUSE,
@@ -76,6 +77,7 @@ CSODS = SchemeDefinition(
         management.add_person(PERSON_ROLES),
         management.WITHDRAW,
         management.OUT_OF_SCOPE,
+        across_forces.TRANSFER,
         meeting.SCHEDULE,
         meeting.REARRANGE,
         meeting.CANCEL,
