@@ -27,7 +27,7 @@ from disclosure_service.cases.casefile import RecommendationRecord, Transfer
 from disclosure_service.cases.clocks import clocks_of
 from disclosure_service.cases.service import Casework
 from disclosure_service.cases.spec import ActionSpec
-from disclosure_service.cases.vocabulary import AccessReason
+from disclosure_service.cases.vocabulary import AccessReason, ClockName
 from disclosure_service.cases.workflow import Action
 from disclosure_service.web import access
 
@@ -125,16 +125,20 @@ def _recommendation_out(recommendation: RecommendationRecord | None) -> schemas.
 @get("/", opt=CASEWORK)
 async def list_applications(
     caller: NamedDependency[Caller],
+    casework: NamedDependency[Casework],
+    *,
     queue: Annotated[str | None, QueryParameter()] = None,
     q: Annotated[str | None, QueryParameter(max_length=100)] = None,
     page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
+    clock: Annotated[ClockName | None, QueryParameter()] = None,
 ) -> list[schemas.QueueItemOut]:
     """A page (50 cases, most urgent first) of a work queue (mine, unassigned, due_soon, overdue,
     authorisation, review), or the 50 most recently recorded cases matching a search by reference
-    or name (`q`; `page` is ignored)."""
+    or name (`q`; `page` is ignored). `clock` narrows a queue to the cases at that clock's stages."""
     if queue is not None and queue not in queries.QUEUES:
         raise ValidationException(f"queue must be one of {', '.join(queries.QUEUES)}")
-    rows = await reading.list_cases(caller, queue=queue, search=q, page=page)
+    stages = casework.stages_of(clock) if clock is not None else None
+    rows = await reading.list_cases(caller, queue=queue, search=q, page=page, stages=stages)
     now = datetime.now(UTC)
     return [
         schemas.QueueItemOut(
@@ -147,6 +151,7 @@ async def list_applications(
             next_due_at=r.next_due_at,
             assigned_to=r.assigned_name,
             overdue=r.next_due_at is not None and r.next_due_at < now,
+            clock=casework.clock_at(r.stage) or None,
         )
         for r in rows
     ]

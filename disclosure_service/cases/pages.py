@@ -54,7 +54,9 @@ def _see_other(path: str) -> Redirect:
 
 
 @get("/cases", opt=CASEWORK)
-async def cases_page(request: AnyRequest, caller: NamedDependency[Caller]) -> Template:
+async def cases_page(
+    request: AnyRequest, caller: NamedDependency[Caller], casework: NamedDependency[Casework]
+) -> Template:
     principal = caller.principal
     search = request.query_params.get("q", "").strip()[:100]
     default = "authorisation" if principal.role is Role.supervisor else "mine"
@@ -62,7 +64,11 @@ async def cases_page(request: AnyRequest, caller: NamedDependency[Caller]) -> Te
     if queue not in queries.QUEUES:
         queue = default
     page_number = min(whole_number(request.query_params.get("page")) or 1, 10_000)
-    rows = await reading.list_cases(caller, queue=None if search else queue, search=search, page=page_number)
+    clock = request.query_params.get("clock", "")
+    stages = casework.stages_of(v.ClockName(clock)) if clock in v.ClockName.__members__ else None
+    rows = await reading.list_cases(
+        caller, queue=None if search else queue, search=search, page=page_number, stages=stages
+    )
     counts = await reading.counts(principal)
     total = len(rows) if search else counts.get(queue, 0)
     pages = max(1, -(-total // queries.PAGE_SIZE))
@@ -82,6 +88,10 @@ async def cases_page(request: AnyRequest, caller: NamedDependency[Caller]) -> Te
             "now": datetime.now(UTC),
             "staff": await reading.caseworkers(principal) if principal.role is Role.supervisor else [],
             "stage_labels": {s.value: s.label for s in v.Stage},
+            # Each stage's clock, and the queues by clock (due soon and overdue, per stage).
+            "clock_at": {s.value: casework.clock_at(s.value) for s in v.Stage},
+            "clock": clock if stages else "",
+            "clock_filters": [(c.value, c.label) for c in v.ClockName if c is not v.ClockName.whole_case_no_disclosure],
             "done": request.query_params.get("done"),
             "pages": pages,
             "pagination": pagination(f"/cases?queue={queue}&page=", page_number, pages),

@@ -278,9 +278,15 @@ PAGE_SIZE = 50
 
 
 async def queue(
-    conn: asyncpg.Connection[Any], name: str, *, user_id: int, now: datetime, page: int = 1
+    conn: asyncpg.Connection[Any],
+    name: str,
+    *,
+    user_id: int,
+    now: datetime,
+    page: int = 1,
+    stages: list[str] | None = None,
 ) -> list[QueueRow]:
-    """One page of the queue, most urgent first."""
+    """One page of the queue, most urgent first; with `stages`, only cases at those (one clock's)."""
     conditions: dict[str, tuple[str, list[Any]]] = {
         "mine": ("a.assigned_to = $1", [user_id]),
         "unassigned": ("a.assigned_to IS NULL AND $1::int IS NOT NULL", [user_id]),
@@ -295,6 +301,8 @@ async def queue(
         ),
     }
     where, args = conditions[name]
+    if stages:
+        where, args = f"{where} AND a.stage = ANY(${len(args) + 1}::varchar[])", [*args, stages]
     rows = await conn.fetch(
         f"SELECT {_QUEUE_COLUMNS} FROM application a LEFT JOIN app_user assignee ON assignee.id = a.assigned_to "  # noqa: S608
         f"WHERE a.stage <> 'closed' AND {where} {_QUEUE_ORDER} LIMIT {PAGE_SIZE} OFFSET {PAGE_SIZE * (page - 1)}",

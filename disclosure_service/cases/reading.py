@@ -180,7 +180,12 @@ async def reference_of(principal: Principal, case_id: int) -> str:
 
 
 async def list_cases(
-    caller: Caller, *, queue: str | None = None, search: str | None = None, page: int = 1
+    caller: Caller,
+    *,
+    queue: str | None = None,
+    search: str | None = None,
+    page: int = 1,
+    stages: list[str] | None = None,
 ) -> list[QueueRow]:
     """A page of a work queue, or search results, logging which cases were shown."""
     now = datetime.now(UTC)
@@ -190,8 +195,8 @@ async def list_cases(
             what = "search"
         else:
             name = queue if queue in queries.QUEUES else "mine"
-            rows = await queries.queue(conn, name, user_id=caller.principal.user_id, now=now, page=page)
-            what = f"queue:{name}"
+            rows = await queries.queue(conn, name, user_id=caller.principal.user_id, now=now, page=page, stages=stages)
+            what = f"queue:{name}" + (f":{','.join(stages)}" if stages else "")
         await caller.record(
             conn,
             operation=Operation.consultation,

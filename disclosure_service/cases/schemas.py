@@ -286,6 +286,8 @@ class QueueItemOut(msgspec.Struct):
     next_due_at: datetime | None
     assigned_to: str | None
     overdue: bool
+    # The clock that `next_due_at` belongs to: the deadline of the stage the case is at.
+    clock: str | None = None
 
 
 class CaseOut(msgspec.Struct):

@@ -24,7 +24,7 @@ from disclosure_service.cases.errors import (
     Problems,
 )
 from disclosure_service.cases.spec import ActionSpec, SchemeDefinition
-from disclosure_service.cases.vocabulary import PersonRole, Scheme, Stage
+from disclosure_service.cases.vocabulary import ClockName, PersonRole, Scheme, Stage
 from disclosure_service.cases.workflow import Action, Actor, available, evaluate
 from disclosure_service.database import engine as db
 from disclosure_service.identity.principal import Principal
@@ -63,6 +63,23 @@ class Casework:
 
     def definition(self, scheme: str | Scheme) -> SchemeDefinition:
         return self.schemes[Scheme(scheme)]
+
+    def stages_of(self, clock: ClockName) -> list[str]:
+        """The stages whose deadline is `clock`, in any scheme the engine runs (a queue per clock)."""
+        found = {
+            stage.value for d in self.schemes.values() for s in d.clocks if s.clock is clock for stage in s.current_at
+        }
+        return sorted(found)
+
+    def clock_at(self, stage: str) -> str:
+        """The name of the clock that is the deadline of `stage` (as the queues show it)."""
+        for definition in self.schemes.values():
+            spec = definition.clock_at(Stage(stage)) if stage in Stage.__members__ else None
+            if spec is not None:
+                return (
+                    ClockName.whole_case.label if spec.clock is ClockName.whole_case_no_disclosure else spec.clock.label
+                )
+        return ""
 
     def spec(self, case: CaseFile, action: Action) -> ActionSpec | None:
         """The action as the case's scheme defines it (None if it has no such step)."""

@@ -150,3 +150,15 @@ async def test_the_page_sets_a_clock_with_the_code_in_its_own_form(api: Api, adm
     shown = await api.get("/admin/clocks")
     assert "8 days" in shown.text
     assert "Home Office guidance 2023" in shown.text
+
+
+async def test_the_queues_name_each_cases_stage_clock_and_narrow_to_one_clock(api: Api, officer: TestUser) -> None:
+    await api.sign_in(officer)
+    case = await cases.create(api)
+    [row] = (await api.get("/api/v1/applications", params={"queue": "due_soon", "clock": "triage"})).json()
+    assert (row["reference"], row["clock"]) == (case["reference"], "Initial triage")
+    assert (await api.get("/api/v1/applications", params={"queue": "due_soon", "clock": "decision"})).json() == []
+    page = await api.get("/cases", params={"queue": "due_soon", "clock": "triage"})
+    assert page.status_code == 200
+    assert case["reference"] in page.text
+    assert "Recommendation and decision" in page.text  # offered as a filter
