@@ -27,6 +27,9 @@ from disclosure_service.cases import api as cases_api
 from disclosure_service.cases import http_errors as case_errors
 from disclosure_service.cases import pages as cases_pages
 from disclosure_service.cases.service import Casework
+from disclosure_service.clocks import http_errors as clock_errors
+from disclosure_service.clocks import pages as clock_pages
+from disclosure_service.clocks.api import ClocksApi
 from disclosure_service.database import engine as db
 from disclosure_service.database.setup import resolve_urls
 from disclosure_service.disclosures import api as disclosure_api
@@ -35,6 +38,9 @@ from disclosure_service.disclosures import pages as disclosure_pages
 from disclosure_service.paths import STATIC_DIR
 from disclosure_service.reports import pages as report_pages
 from disclosure_service.settings import Settings, configure_logging, get_settings
+from disclosure_service.transfers import http_errors as transfer_errors
+from disclosure_service.transfers import pages as transfer_pages
+from disclosure_service.transfers.api import CheckRequestsApi
 from disclosure_service.web import access, errors, headers, health, ids, pages, templating
 from disclosure_service.web.access import access_guard
 from disclosure_service.web.origin import SameOriginMiddleware
@@ -46,6 +52,8 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     **errors.EXCEPTION_HANDLERS,
     **case_errors.EXCEPTION_HANDLERS,
     **account_errors.EXCEPTION_HANDLERS,
+    **clock_errors.EXCEPTION_HANDLERS,
+    **transfer_errors.EXCEPTION_HANDLERS,
 }
 
 # The case engine for the schemes the service runs: one per process, it holds no state of its own.
@@ -74,7 +82,10 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
         )
 
     applications = cases_api.router(schemes.all_actions(), *disclosure_api.CASE_ROUTES)
-    api = Router(path=API_PREFIX, route_handlers=[AuthApi, UsersApi, applications, disclosure_api.TEMPLATES])
+    api = Router(
+        path=API_PREFIX,
+        route_handlers=[AuthApi, UsersApi, applications, disclosure_api.TEMPLATES, ClocksApi, CheckRequestsApi],
+    )
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], opt=access.opt(access.PUBLIC), include_in_schema=False
     )
@@ -87,6 +98,8 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             *audit_pages.ROUTES,
             *disclosure_pages.ROUTES,
             *report_pages.ROUTES,
+            *clock_pages.ROUTES,
+            *transfer_pages.ROUTES,
             health.healthz,
             api,
             static,

@@ -28,6 +28,7 @@ from disclosure_service.audit import cli as audit_cli
 from disclosure_service.auth import totp
 from disclosure_service.auth.keys import totp_key_problem
 from disclosure_service.auth.service import Keys
+from disclosure_service.clocks import cli as clocks_cli
 from disclosure_service.database import embedded
 from disclosure_service.database import engine as db
 from disclosure_service.database.checks import pool_capacity_problem
@@ -119,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     accounts_cli.register(commands, run_as_owner)
     audit_cli.register(commands, run_as_owner)
+    clocks_cli.register(commands, run_as_owner)
     return parser
 
 

@@ -73,6 +73,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR (default INFO)"),
     Setting(
+        "SMTP_URL",
+        "mail server for the daily digest of deadlines (`disclosure-service digest send`): "
+        "smtp://[user:password@]host[:port][?starttls=true] or smtps://...; unset, no email is sent",
+        secret=True,
+    ),
+    Setting(
         "FORWARDED_ALLOW_IPS",
         "addresses of the TLS proxies whose X-Forwarded-For is trusted for client addresses in the audit "
         "trail (read by uvicorn; default 127.0.0.1,::1)",
@@ -104,6 +110,7 @@ class Settings:
     db_acquire_timeout: float = _DEFAULT_ACQUIRE_TIMEOUT
     db_statement_timeout: float = _DEFAULT_STATEMENT_TIMEOUT
     log_level: str = "INFO"
+    smtp_url: str | None = field(default=None, repr=False)
 
     @property
     def is_production(self) -> bool:
@@ -178,6 +185,7 @@ class Settings:
             db_acquire_timeout=_seconds(get, "DB_ACQUIRE_TIMEOUT", _DEFAULT_ACQUIRE_TIMEOUT),
             db_statement_timeout=_seconds(get, "DB_STATEMENT_TIMEOUT", _DEFAULT_STATEMENT_TIMEOUT),
             log_level=_log_level(get("LOG_LEVEL")),
+            smtp_url=_smtp_url(get("SMTP_URL")),
         )
 
 
@@ -226,6 +234,19 @@ def configure_logging(level: str) -> None:
     if not root.handlers:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     root.setLevel(level)
+
+
+def _smtp_url(url: str | None) -> str | None:
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ConfigurationError("SMTP_URL must be smtp://host[:port] or smtps://host[:port]")
+    try:
+        parts.port  # noqa: B018  # urllib checks the port only when it is read
+    except ValueError:
+        raise ConfigurationError("SMTP_URL has a port that is not a number from 1 to 65535") from None
+    return url
 
 
 def _check_postgres_url(name: str, url: str) -> None:

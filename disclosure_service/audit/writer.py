@@ -39,6 +39,99 @@ async def record(
     now: datetime | None = None,
 ) -> None:
     """Append one audit row. `force_id` defaults to the actor's force."""
+    row = await _row(
+        conn,
+        actor=actor,
+        operation=operation,
+        event=event,
+        meta=meta,
+        force_id=force_id,
+        application_id=application_id,
+        reference=reference,
+        record_type=record_type,
+        record_id=record_id,
+        justification=justification,
+        recipients=recipients,
+        details=details,
+        now=now,
+    )
+    columns = ", ".join(f'"{name}"' for name in row)
+    placeholders = ", ".join(f"${i}" for i in range(1, len(row) + 1))
+    # No RETURNING: row-level security would then also demand the caller may read the row back,
+    # and a failed sign-in by an unknown username belongs to no force.
+    await conn.execute(
+        f"INSERT INTO audit_event ({columns}) VALUES ({placeholders})",  # noqa: S608  # fixed column names
+        *row.values(),
+    )
+    # The runtime role cannot update the heads: the function moves this chain's head to the row just
+    # written, and refuses unless that row is the next link after the head.
+    await conn.execute("SELECT audit_chain_advance($1)", row["chain"])
+
+
+async def record_across_forces(
+    conn: asyncpg.Connection[Any],
+    *,
+    actor: Actor,
+    force_id: int,
+    operation: Operation,
+    event: str,
+    meta: RequestMeta | None = None,
+    application_id: int | None = None,
+    reference: str = "",
+    record_type: str,
+    record_id: int,
+    justification: str = "",
+    recipients: str = "",
+    details: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Append the *other* force's row of an exchange between two forces that this transaction wrote
+    (a case transferred, a check asked or answered). Row-level security lets a force write only its
+    own rows, so `audit_append_across_forces` inserts it, after checking that it is one of those
+    events about such an exchange; the row is built and chained here exactly as any other."""
+    row = await _row(
+        conn,
+        actor=actor,
+        operation=operation,
+        event=event,
+        meta=meta,
+        force_id=force_id,
+        application_id=application_id,
+        reference=reference,
+        record_type=record_type,
+        record_id=record_id,
+        justification=justification,
+        recipients=recipients,
+        details=details,
+        now=now,
+    )
+    as_json = {
+        **row,
+        "occurred_at": row["occurred_at"].isoformat(),
+        "details": json.loads(row["details"]),
+    }
+    await conn.execute("SELECT audit_append_across_forces($1::jsonb)", json.dumps(as_json))
+    await conn.execute("SELECT audit_chain_advance($1)", row["chain"])
+
+
+async def _row(
+    conn: asyncpg.Connection[Any],
+    *,
+    actor: Actor,
+    operation: Operation,
+    event: str,
+    meta: RequestMeta | None,
+    force_id: int | None,
+    application_id: int | None,
+    reference: str,
+    record_type: str,
+    record_id: int | None,
+    justification: str,
+    recipients: str,
+    details: Mapping[str, Any] | None,
+    now: datetime | None,
+) -> dict[str, Any]:
+    """The next row of the chain this transaction holds, hashed."""
     meta = meta or RequestMeta()
     head = await _lock_a_chain(conn)
     row: dict[str, Any] = {
@@ -63,17 +156,7 @@ async def record(
         "request_id": meta.request_id[:32],
     }
     row["hash"] = row_hash(row)
-    columns = ", ".join(f'"{name}"' for name in row)
-    placeholders = ", ".join(f"${i}" for i in range(1, len(row) + 1))
-    # No RETURNING: row-level security would then also demand the caller may read the row back,
-    # and a failed sign-in by an unknown username belongs to no force.
-    await conn.execute(
-        f"INSERT INTO audit_event ({columns}) VALUES ({placeholders})",  # noqa: S608  # fixed column names
-        *row.values(),
-    )
-    # The runtime role cannot update the heads: the function moves this chain's head to the row just
-    # written, and refuses unless that row is the next link after the head.
-    await conn.execute("SELECT audit_chain_advance($1)", row["chain"])
+    return row
 
 
 async def _lock_a_chain(conn: asyncpg.Connection[Any]) -> asyncpg.Record:

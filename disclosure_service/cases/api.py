@@ -21,12 +21,13 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from disclosure_service.audit.writer import Caller
+from disclosure_service.cases import clocks as case_clocks
 from disclosure_service.cases import queries, reading, schemas
-from disclosure_service.cases.casefile import RecommendationRecord
+from disclosure_service.cases.casefile import RecommendationRecord, Transfer
 from disclosure_service.cases.clocks import clocks_of
 from disclosure_service.cases.service import Casework
 from disclosure_service.cases.spec import ActionSpec
-from disclosure_service.cases.vocabulary import AccessReason
+from disclosure_service.cases.vocabulary import AccessReason, ClockName
 from disclosure_service.cases.workflow import Action
 from disclosure_service.dates import age_today
 from disclosure_service.web import access
@@ -96,17 +97,49 @@ def case_out(opened: reading.OpenedCase, caller: Caller, casework: Casework) -> 
         notes=case.notes,
         contacts=case.contacts,
         attachments=case.attachments,
+        transferred_to=_transfer_out(case.transferred_to),
+        transferred_from=_transfer_out(case.transferred_from),
+        force_checks=case.force_checks,
         clocks=[
             schemas.ClockOut(
                 name=c.name, due_at=c.due_at, days_left=c.days_left, overdue=c.overdue, done=c.done, status=c.words
             )
             for c in clocks_of(record, now)
+            if c.due_at is not None
+        ],
+        stage_clocks=[
+            schemas.StageClockOut(
+                clock=c.clock,
+                name=c.name,
+                started=not c.waiting,
+                due_at=c.due_at,
+                days_left=None if c.waiting else c.days_left,
+                overdue=c.overdue,
+                done=c.done,
+                current=c.current,
+                hours=c.hours or 0,
+                extended_hours=c.extended_hours,
+                status=c.words,
+            )
+            for c in case_clocks.shown(
+                casework.definition(record.scheme).clocks,
+                case.clocks,
+                stage=record.stage,
+                received_at=record.received_at,
+                now=now,
+            )
         ],
         timeline=[msgspec.convert(dict(e), schemas.TimelineEventOut, strict=False) for e in opened.timeline],
         access_history=[msgspec.convert(dict(e), schemas.AccessOut, strict=False) for e in opened.access_history],
         available_actions=[spec.action.value for spec in casework.available(case, caller.principal)],
         possible_duplicates=[reference for reference, _ in opened.duplicates],
     )
+
+
+def _transfer_out(transfer: Transfer | None) -> schemas.TransferOut | None:
+    if transfer is None:
+        return None
+    return schemas.TransferOut(force=transfer.force_name, reference=transfer.reference, sent_at=transfer.sent_at)
 
 
 def _recommendation_out(recommendation: RecommendationRecord | None) -> schemas.RecommendationOut | None:
@@ -132,16 +165,20 @@ def _recommendation_out(recommendation: RecommendationRecord | None) -> schemas.
 @get("/", opt=CASEWORK)
 async def list_applications(
     caller: NamedDependency[Caller],
+    casework: NamedDependency[Casework],
+    *,
     queue: Annotated[str | None, QueryParameter()] = None,
     q: Annotated[str | None, QueryParameter(max_length=100)] = None,
     page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
+    clock: Annotated[ClockName | None, QueryParameter()] = None,
 ) -> list[schemas.QueueItemOut]:
     """A page (50 cases, most urgent first) of a work queue (mine, unassigned, due_soon, overdue,
     authorisation, review), or the 50 most recently recorded cases matching a search by reference
-    or name (`q`; `page` is ignored)."""
+    or name (`q`; `page` is ignored). `clock` narrows a queue to the cases at that clock's stages."""
     if queue is not None and queue not in queries.QUEUES:
         raise ValidationException(f"queue must be one of {', '.join(queries.QUEUES)}")
-    rows = await reading.list_cases(caller, queue=queue, search=q, page=page)
+    stages = casework.stages_of(clock) if clock is not None else None
+    rows = await reading.list_cases(caller, queue=queue, search=q, page=page, stages=stages)
     now = datetime.now(UTC)
     return [
         schemas.QueueItemOut(
@@ -154,6 +191,7 @@ async def list_applications(
             next_due_at=r.next_due_at,
             assigned_to=r.assigned_name,
             overdue=r.next_due_at is not None and r.next_due_at < now,
+            clock=casework.clock_at(r.stage) or None,
         )
         for r in rows
     ]

@@ -12,10 +12,11 @@ refused; a supervisor's *review* decides what happens after a refusal.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import msgspec
 
-from disclosure_service.cases.vocabulary import CheckResult, PersonRole, Recommendation, Stage
+from disclosure_service.cases.vocabulary import CheckResult, ClockName, PersonRole, Recommendation, Stage
 from disclosure_service.cases.workflow import CaseFacts, UndertakingStatus
 
 
@@ -160,6 +161,7 @@ class Extension(Record, frozen=True):
     granted_by: int
     granted_at: datetime
     by_name: str
+    clock: ClockName = ClockName.whole_case
 
 
 class Closure(Record, frozen=True):
@@ -331,6 +333,46 @@ class Attachment(Record, frozen=True):
     by_name: str
 
 
+class CaseClock(Record, frozen=True):
+    """One of the case's clocks (`cases.clocks`)."""
+
+    id: int
+    clock: ClockName
+    hours: int | None
+    extended_hours: int
+    started_at: datetime | None
+    due_at: datetime | None
+    stopped_at: datetime | None
+
+
+class Transfer(Record, frozen=True):
+    """The link between a case transferred and the case it became: the other force's end of it."""
+
+    id: int
+    # The other force's reference and name.
+    reference: str
+    force_name: str
+    reason: str
+    # What went besides the people and the concern: {"checks": [...]} if the checks' results went.
+    shared: dict[str, Any]
+    sent_at: datetime
+
+
+class ForceCheck(Record, frozen=True):
+    """A check asked of another force, and its answer once given."""
+
+    id: int
+    case_check: int
+    force_name: str
+    full_name: str
+    question: str
+    requested_at: datetime
+    result: str | None
+    returned_on: date | None
+    summary: str
+    answered_at: datetime | None
+
+
 class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
     """Everything recorded on one case, as read in one statement."""
 
@@ -356,6 +398,10 @@ class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
     notes: list[Note] = []
     contacts: list[Contact] = []
     attachments: list[Attachment] = []
+    clocks: list[CaseClock] = []
+    transferred_to: Transfer | None = None
+    transferred_from: Transfer | None = None
+    force_checks: list[ForceCheck] = []
 
     @property
     def id(self) -> int:

@@ -1,38 +1,360 @@
-"""Deadlines of a case: plain rules, no I/O."""
+"""Deadlines of a case, clock by clock: plain rules, no I/O.
+
+A scheme lists its clocks (`ClockSpec`): when each starts, whether it counts from receipt or from
+its own start, the stages it runs through and the stages it is *the* deadline of. A force sets each
+clock's length (`clock_setting`); a case keeps the lengths in force on the day it was received, one
+row per clock (`case_clock`), so that changing a clock never moves an open case's deadlines.
+The guidance words the triage, the meeting and the whole case from the application ("within 10 days
+of your application", "the whole process ... 45 days"), and the force procedures give the risk
+assessment and the decision as lengths of their own stages (WYP: "max 10 calendar days" each), so
+those two count from the moment their stage starts (docs/clocks.md).
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-
-@dataclass(frozen=True, slots=True)
-class Deadlines:
-    triage_due_at: datetime
-    meeting_due_at: datetime
-    due_at: datetime
-
-
-def deadlines(received_at: datetime, clock: Mapping[str, timedelta]) -> Deadlines:
-    """Every clock starts when the application is received; `clock` is the scheme's (triage,
-    applicant_meeting, overall)."""
-    if received_at.tzinfo is None:
-        raise ValueError("received_at must be timezone-aware")
-    return Deadlines(
-        triage_due_at=received_at + clock["triage"],
-        meeting_due_at=received_at + clock["applicant_meeting"],
-        due_at=received_at + clock["overall"],
-    )
-
-
-# A supervisor decides on a refused undertaking within this (scenario 5: "within the day").
-REVIEW_CLOCK = timedelta(hours=24)
+from disclosure_service.cases.vocabulary import ClockName, Stage
 
 # Police records are usually kept at least six years, then reviewed (APP review, retention and disposal).
 RETENTION_REVIEW_AFTER_YEARS = 6
+
+# A clock's length is set in whole hours: from one hour to a year.
+MIN_HOURS = 1
+MAX_HOURS = 365 * 24
+
+
+@dataclass(frozen=True, slots=True)
+class ClockSpec:
+    """One clock of a scheme."""
+
+    clock: ClockName
+    default_hours: int
+    # It starts when the case first reaches one of these stages (the received stage: when recorded)...
+    starts_at: frozenset[Stage]
+    # ...runs while the case is at one of these, and stops (its point reached) once it is at none.
+    runs_at: frozenset[Stage]
+    # The deadline of these stages: the one queues sort on (`application.next_due_at`).
+    current_at: frozenset[Stage]
+    # Counts from the application's receipt; otherwise from the moment the clock starts.
+    from_receipt: bool
+    # Each new arrival at its stage starts it again (every refused undertaking is a new review).
+    restarts: bool = False
+    # Another clock that takes this one's place when it starts (the whole case, once nothing is to
+    # be disclosed); an extension of this clock extends that one too.
+    replaced_by: ClockName | None = None
+    # Where the default comes from, in a few words (the full sources are in docs/clocks.md).
+    source: str = ""
+
+    @property
+    def default(self) -> timedelta:
+        return timedelta(hours=self.default_hours)
+
+
+class ClockRow(Protocol):
+    """A case's clock as stored (`case_clock`)."""
+
+    @property
+    def clock(self) -> ClockName: ...
+    @property
+    def hours(self) -> int | None: ...
+    @property
+    def extended_hours(self) -> int: ...
+    @property
+    def started_at(self) -> datetime | None: ...
+    @property
+    def due_at(self) -> datetime | None: ...
+    @property
+    def stopped_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ClockState:
+    """A case's clock as it should be stored: what the rules below hand back to be written."""
+
+    clock: ClockName
+    # None: the case has no such clock (recorded before the clock existed); it never starts.
+    hours: int | None
+    extended_hours: int = 0
+    started_at: datetime | None = None
+    due_at: datetime | None = None
+    stopped_at: datetime | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.started_at is not None and self.stopped_at is None
+
+
+def _state(row: ClockRow) -> ClockState:
+    return ClockState(row.clock, row.hours, row.extended_hours, row.started_at, row.due_at, row.stopped_at)
+
+
+def lengths(specs: Sequence[ClockSpec], settings: Mapping[str, int]) -> dict[ClockName, int]:
+    """Each clock's length in hours: the force's setting where it has one, else the scheme's default."""
+    return {spec.clock: settings.get(spec.clock.value, spec.default_hours) for spec in specs}
+
+
+def _start(spec: ClockSpec, state: ClockState, *, received_at: datetime, now: datetime) -> ClockState:
+    if state.hours is None:
+        return state
+    origin = received_at if spec.from_receipt else now
+    extended = state.extended_hours if not spec.restarts else 0
+    return replace(
+        state,
+        started_at=now,
+        extended_hours=extended,
+        due_at=origin + timedelta(hours=state.hours + extended),
+        stopped_at=None,
+    )
+
+
+def new_case(
+    specs: Sequence[ClockSpec], hours: Mapping[ClockName, int | None], received_at: datetime
+) -> list[ClockState]:
+    """A new case's clocks: every clock of its scheme with its length, those that start on receipt started."""
+    if received_at.tzinfo is None:
+        raise ValueError("received_at must be timezone-aware")
+    states = []
+    for spec in specs:
+        state = ClockState(spec.clock, hours.get(spec.clock, spec.default_hours))
+        if Stage.received in spec.starts_at:
+            state = _start(spec, state, received_at=received_at, now=received_at)
+        states.append(state)
+    return states
+
+
+def move(
+    specs: Sequence[ClockSpec],
+    rows: Iterable[ClockRow],
+    *,
+    from_stage: Stage,
+    to_stage: Stage,
+    received_at: datetime,
+    now: datetime,
+) -> list[ClockState]:
+    """The clocks a move between stages changes: those that start, start again, or stop."""
+    by_clock = {row.clock: _state(row) for row in rows}
+    changed: list[ClockState] = []
+    for spec in specs:
+        state = by_clock.get(spec.clock)
+        if state is None:
+            continue
+        arriving = to_stage in spec.starts_at and from_stage not in spec.starts_at
+        if arriving and (state.started_at is None or spec.restarts) and state.hours is not None:
+            changed.append(_start(spec, state, received_at=received_at, now=now))
+        elif state.running and to_stage not in spec.runs_at:
+            changed.append(replace(state, stopped_at=now))
+    return changed
+
+
+def stage_deadline(specs: Sequence[ClockSpec], rows: Iterable[ClockRow], stage: Stage) -> datetime | None:
+    """The deadline of `stage`: its own clock's, or (for a case recorded before that clock existed)
+    the whole case's. None once closed."""
+    if stage is Stage.closed:
+        return None
+    by_clock = {row.clock: row for row in rows}
+    for spec in specs:
+        row = by_clock.get(spec.clock)
+        if stage in spec.current_at and row is not None and row.due_at is not None and row.started_at is not None:
+            return row.due_at
+    return whole_case_deadline(specs, by_clock.values())
+
+
+def whole_case_deadline(specs: Sequence[ClockSpec], rows: Iterable[ClockRow]) -> datetime | None:
+    """The whole case's deadline that applies now: the replacement's once it has started."""
+    by_clock = {row.clock: row for row in rows}
+    whole = by_clock.get(ClockName.whole_case)
+    spec = next((s for s in specs if s.clock is ClockName.whole_case), None)
+    if spec is not None and spec.replaced_by is not None:
+        replacement = by_clock.get(spec.replaced_by)
+        if replacement is not None and replacement.started_at is not None:
+            return replacement.due_at
+    return whole.due_at if whole is not None else None
+
+
+def merged(rows: Iterable[ClockRow], changes: Iterable[ClockState]) -> list[ClockState]:
+    """The case's clocks with `changes` made."""
+    by_clock = {row.clock: _state(row) for row in rows}
+    by_clock.update({change.clock: change for change in changes})
+    return list(by_clock.values())
+
+
+def row_deadlines(specs: Sequence[ClockSpec], rows: Iterable[ClockRow]) -> dict[str, datetime | None]:
+    """The deadlines the case's own row keeps for the statistics and the API's first three clocks:
+    the triage's, the meeting's and the whole case's that applies."""
+    rows = list(rows)
+    by_clock = {row.clock: row for row in rows}
+    triage, meeting = by_clock.get(ClockName.triage), by_clock.get(ClockName.applicant_meeting)
+    return {
+        "triage_due_at": triage.due_at if triage else None,
+        "meeting_due_at": meeting.due_at if meeting else None,
+        "due_at": whole_case_deadline(specs, rows),
+    }
+
+
+class ClockRefusedError(ValueError):
+    """An extension that cannot be made; the message says why, in words for the user."""
+
+
+def _replaced(specs: Sequence[ClockSpec], clock: ClockName) -> ClockName | None:
+    """The clock that `clock` takes the place of, if it is a replacement."""
+    return next((s.clock for s in specs if s.replaced_by is clock), None)
+
+
+def extend(specs: Sequence[ClockSpec], rows: Iterable[ClockRow], clock: ClockName, hours: int) -> list[ClockState]:
+    """A running clock's deadline moved on by `hours`. The whole case is extended under its own name
+    whichever of its two lengths applies, and before the decision both move."""
+    by_clock = {row.clock: _state(row) for row in rows}
+    clock = _replaced(specs, clock) or clock
+    spec = next((s for s in specs if s.clock is clock), None)
+    state = by_clock.get(clock)
+    if spec is None or state is None or state.hours is None:
+        raise ClockRefusedError("This case has no such clock")
+    follower = by_clock.get(spec.replaced_by) if spec.replaced_by is not None else None
+    if follower is not None and follower.started_at is not None:
+        state, follower = follower, None
+    if not state.running:
+        raise ClockRefusedError(
+            f"‘{clock.label}’ is not running: "
+            + ("its stage has not started yet" if state.started_at is None else "its point has been reached")
+        )
+    changed = [replace(state, extended_hours=state.extended_hours + hours, due_at=_later(state.due_at, hours))]
+    if follower is not None:
+        # Not started yet: it will start with the extension already granted.
+        changed.append(replace(follower, extended_hours=follower.extended_hours + hours))
+    return changed
+
+
+def _later(moment: datetime | None, hours: int) -> datetime | None:
+    return None if moment is None else moment + timedelta(hours=hours)
+
+
+def extendable(specs: Sequence[ClockSpec], rows: Iterable[ClockRow]) -> list[ClockName]:
+    """The clocks an extension could move now: the running ones, a replacement under the name of the
+    clock it replaces."""
+    by_clock = {row.clock: row for row in rows}
+    found: list[ClockName] = []
+    for spec in specs:
+        row = by_clock.get(spec.clock)
+        if row is None or row.hours is None or row.started_at is None or row.stopped_at is not None:
+            continue
+        name = _replaced(specs, spec.clock) or spec.clock
+        if name not in found:
+            found.append(name)
+    return sorted(found, key=[s.clock for s in specs].index)
+
+
+# ---------------------------------------------------------------------------------------------
+# As people read them
+
+
+def days_between(now: datetime, due_at: datetime) -> int:
+    """Whole days left before the deadline: 0 in its last day, -1 in the first day after it."""
+    return math.floor((due_at - now).total_seconds() / 86_400)
+
+
+def length_words(hours: int) -> str:
+    """A clock's length as a person says it: whole days as days, anything else as hours."""
+    if hours % 24 == 0:
+        days = hours // 24
+        return f"{days} day{'s' if days != 1 else ''}"
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """One deadline as a person reads it: how many days are left, or how many it is over."""
+
+    name: str
+    due_at: datetime | None
+    done: bool
+    days_left: int
+    clock: str = ""
+    # The deadline of the stage the case is at.
+    current: bool = False
+    # Not started yet: it starts with its stage (`starts` says when, `hours` how long it will be).
+    waiting: bool = False
+    starts: str = ""
+    hours: int | None = None
+    extended_hours: int = 0
+    # Reached after its deadline.
+    late: bool = False
+    # The whole case before the decision: its deadline if nothing is disclosed.
+    if_not_disclosed_at: datetime | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return not self.done and not self.waiting and self.days_left < 0
+
+    @property
+    def words(self) -> str:
+        if self.waiting:
+            return "Not started"
+        if self.done:
+            return "Done late" if self.late else "Done"
+        if self.days_left < 0:
+            return f"{-self.days_left} day{'s' if self.days_left != -1 else ''} overdue"
+        if self.days_left == 0:
+            return "Due today"
+        return f"{self.days_left} day{'s' if self.days_left != 1 else ''} left"
+
+
+STARTS_WORDS = {
+    ClockName.risk_assessment: "when the applicant meeting is recorded",
+    ClockName.decision: "when the checks are finished",
+    ClockName.undertaking_review: "when an undertaking is refused",
+}
+
+
+def shown(
+    specs: Sequence[ClockSpec], rows: Iterable[ClockRow], *, stage: Stage, received_at: datetime, now: datetime
+) -> list[Clock]:
+    """The case's clocks for its page and the API, in the scheme's order: every clock it has, a
+    review only once one was needed, and the whole case once (the replacement's length once it applies)."""
+    by_clock = {row.clock: row for row in rows}
+    replacements = {s.replaced_by for s in specs if s.replaced_by is not None}
+    found = []
+    for spec in specs:
+        row = by_clock.get(spec.clock)
+        if spec.clock in replacements or row is None or row.hours is None:
+            continue
+        current = stage in spec.current_at
+        if_not = None
+        other = by_clock.get(spec.replaced_by) if spec.replaced_by is not None else None
+        if other is not None and other.hours is not None:
+            if other.started_at is not None:
+                row, current = other, stage in _current(specs, other.clock)
+            elif stage is not Stage.closed:
+                if_not = received_at + timedelta(hours=other.hours + other.extended_hours)
+        started = row.started_at is not None
+        if not started and spec.restarts:
+            continue
+        due = row.due_at
+        found.append(
+            Clock(
+                spec.clock.label,
+                due,
+                started and (row.stopped_at is not None or stage is Stage.closed),
+                days_between(now, due) if due is not None else 0,
+                clock=spec.clock.value,
+                current=current,
+                waiting=not started,
+                starts=STARTS_WORDS.get(spec.clock, ""),
+                hours=row.hours,
+                extended_hours=row.extended_hours,
+                late=due is not None and row.stopped_at is not None and row.stopped_at > due,
+                if_not_disclosed_at=if_not,
+            )
+        )
+    return found
+
+
+def _current(specs: Sequence[ClockSpec], clock: ClockName) -> frozenset[Stage]:
+    return next((s.current_at for s in specs if s.clock is clock), frozenset())
 
 
 def retention_review_date(closed_at: datetime, years: int = RETENTION_REVIEW_AFTER_YEARS) -> date:
@@ -44,41 +366,15 @@ def retention_review_date(closed_at: datetime, years: int = RETENTION_REVIEW_AFT
         return day.replace(year=day.year + years, day=28)
 
 
-@dataclass(frozen=True, slots=True)
-class Clock:
-    """One deadline as a person reads it: how many days are left, or how many it is over."""
-
-    name: str
-    due_at: datetime
-    done: bool
-    days_left: int
-
-    @property
-    def overdue(self) -> bool:
-        return not self.done and self.days_left < 0
-
-    @property
-    def words(self) -> str:
-        if self.done:
-            return "Done"
-        if self.days_left < 0:
-            return f"{-self.days_left} day{'s' if self.days_left != -1 else ''} overdue"
-        if self.days_left == 0:
-            return "Due today"
-        return f"{self.days_left} day{'s' if self.days_left != 1 else ''} left"
-
-
-def days_between(now: datetime, due_at: datetime) -> int:
-    """Whole days left before the deadline: 0 in its last day, -1 in the first day after it."""
-    return math.floor((due_at - now).total_seconds() / 86_400)
-
+# ---------------------------------------------------------------------------------------------
+# The three clocks of version 1 of the API (`clocks` on the case), read from the case's own row.
 
 TRIAGE_DONE_AFTER = ("received", "initial_triage")
 MEETING_DONE_AFTER = ("received", "initial_triage", "applicant_meeting")
 
 
 class Deadlined(Protocol):
-    """What the clocks read from a case."""
+    """What the three first clocks read from a case."""
 
     @property
     def stage(self) -> str: ...
@@ -91,7 +387,7 @@ class Deadlined(Protocol):
 
 
 def clocks_of(case: Deadlined, now: datetime) -> list[Clock]:
-    """The case's three clocks: triage, applicant meeting, whole case."""
+    """The case's three first clocks: triage, applicant meeting, whole case (the API's `clocks`)."""
     closed = case.stage == "closed"
     return [
         Clock(

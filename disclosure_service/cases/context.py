@@ -11,6 +11,7 @@ import asyncpg
 from disclosure_service.audit.vocabulary import Operation
 from disclosure_service.cases import store
 from disclosure_service.cases.casefile import CaseFile
+from disclosure_service.cases.clocks import ClockSpec
 from disclosure_service.cases.vocabulary import Outcome, Stage
 from disclosure_service.identity.principal import Principal, RequestMeta
 
@@ -58,6 +59,8 @@ class Context:
     principal: Principal
     meta: RequestMeta
     now: datetime
+    # The clocks of the case's scheme (an extension moves one of them).
+    clocks: tuple[ClockSpec, ...] = ()
 
     async def add(self, table: str, *, by: str = "recorded_by", at: str = "recorded_at", **values: Any) -> int:
         """A new record on this case, in this force, by this user, now; its id."""

@@ -23,9 +23,8 @@ from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP
 from disclosure_service import files
 from disclosure_service.audit.writer import Caller
 from disclosure_service.auth import step_up
-from disclosure_service.cases import forms, queries, reading, schemas
+from disclosure_service.cases import clocks, forms, queries, reading, schemas
 from disclosure_service.cases import vocabulary as v
-from disclosure_service.cases.clocks import clocks_of
 from disclosure_service.cases.errors import ActionRefusedError, CaseConflictError
 from disclosure_service.cases.service import Casework, actor_of
 from disclosure_service.cases.spec import ActionSpec, Answers, SchemeDefinition
@@ -55,7 +54,9 @@ def _see_other(path: str) -> Redirect:
 
 
 @get("/cases", opt=CASEWORK)
-async def cases_page(request: AnyRequest, caller: NamedDependency[Caller]) -> Template:
+async def cases_page(
+    request: AnyRequest, caller: NamedDependency[Caller], casework: NamedDependency[Casework]
+) -> Template:
     principal = caller.principal
     search = request.query_params.get("q", "").strip()[:100]
     default = "authorisation" if principal.role is Role.supervisor else "mine"
@@ -63,7 +64,11 @@ async def cases_page(request: AnyRequest, caller: NamedDependency[Caller]) -> Te
     if queue not in queries.QUEUES:
         queue = default
     page_number = min(whole_number(request.query_params.get("page")) or 1, 10_000)
-    rows = await reading.list_cases(caller, queue=None if search else queue, search=search, page=page_number)
+    clock = request.query_params.get("clock", "")
+    stages = casework.stages_of(v.ClockName(clock)) if clock in v.ClockName.__members__ else None
+    rows = await reading.list_cases(
+        caller, queue=None if search else queue, search=search, page=page_number, stages=stages
+    )
     counts = await reading.counts(principal)
     total = len(rows) if search else counts.get(queue, 0)
     pages = max(1, -(-total // queries.PAGE_SIZE))
@@ -83,6 +88,10 @@ async def cases_page(request: AnyRequest, caller: NamedDependency[Caller]) -> Te
             "now": datetime.now(UTC),
             "staff": await reading.caseworkers(principal) if principal.role is Role.supervisor else [],
             "stage_labels": {s.value: s.label for s in v.Stage},
+            # Each stage's clock, and the queues by clock (due soon and overdue, per stage).
+            "clock_at": {s.value: casework.clock_at(s.value) for s in v.Stage},
+            "clock": clock if stages else "",
+            "clock_filters": [(c.value, c.label) for c in v.ClockName if c is not v.ClockName.whole_case_no_disclosure],
             "done": request.query_params.get("done"),
             "pages": pages,
             "pagination": pagination(f"/cases?queue={queue}&page=", page_number, pages),
@@ -185,7 +194,14 @@ async def case_page(
             "case": opened.case,
             "app": opened.case.record,
             "scheme": definition,
-            "clocks": clocks_of(opened.case.record, datetime.now(UTC)),
+            "clocks": clocks.shown(
+                definition.clocks,
+                opened.case.clocks,
+                stage=opened.case.stage,
+                received_at=opened.case.record.received_at,
+                now=datetime.now(UTC),
+            ),
+            "length_words": clocks.length_words,
             "actions": [spec for spec in possible if not spec.form.one_click and not spec.form.per_person],
             "per_person": [spec for spec in possible if spec.form.per_person],
             "buttons": [spec for spec in possible if spec.form.one_click],
@@ -299,6 +315,8 @@ async def _fields(
 ) -> tuple[Field, ...]:
     if spec.form.fields_given:
         return spec.form.fields_given(opened.case, answers)
+    if spec.form.needs_forces:
+        return spec.form.fields(opened.case, await reading.other_forces(principal, opened.case.record.scheme))
     staff = await reading.caseworkers(principal) if spec.form.needs_staff else []
     if spec.form.needs_staff and principal.role is Role.officer:
         staff = []  # an officer may take the case, not give it to someone else

@@ -3,7 +3,7 @@ already scoped to their force (row-level security hides every other force's rows
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -111,6 +111,29 @@ _PARTS: tuple[tuple[str, str, bool], ...] = (
         "u.display_name AS by_name FROM attachment t JOIN app_user u ON u.id = t.uploaded_by WHERE t.application = $1",
         True,
     ),
+    ("clocks", "SELECT * FROM case_clock WHERE application = $1", True),
+    # Across forces: each side reads its own end of the link (a case id means nothing in another force).
+    (
+        "transferred_to",
+        "SELECT t.id, t.to_reference AS reference, f.name AS force_name, t.reason, t.shared, t.sent_at "
+        "FROM case_transfer t JOIN force f ON f.id = t.to_force "
+        "WHERE t.application = $1 AND t.\"force\" = NULLIF(current_setting('app.force_id', true), '')::integer",
+        False,
+    ),
+    (
+        "transferred_from",
+        "SELECT t.id, t.reference, f.name AS force_name, t.reason, t.shared, t.sent_at "
+        'FROM case_transfer t JOIN force f ON f.id = t."force" '
+        "WHERE t.to_application = $1 AND t.to_force = NULLIF(current_setting('app.force_id', true), '')::integer",
+        False,
+    ),
+    (
+        "force_checks",
+        "SELECT r.id, r.case_check, f.name AS force_name, r.full_name, r.question, r.requested_at, r.result, "
+        "r.returned_on, r.summary, r.answered_at FROM force_check_request r JOIN force f ON f.id = r.to_force "
+        "WHERE r.application = $1 AND r.\"force\" = NULLIF(current_setting('app.force_id', true), '')::integer",
+        True,
+    ),
 )
 
 
@@ -149,6 +172,20 @@ async def force_schemes(conn: asyncpg.Connection[Any], force_id: int) -> list[st
     """The schemes the force runs."""
     schemes: list[str] = await conn.fetchval("SELECT schemes FROM force WHERE id = $1", force_id)
     return schemes
+
+
+async def clock_hours(conn: asyncpg.Connection[Any], force_id: int, scheme: str, day: date) -> dict[str, int]:
+    """The lengths a force set for a scheme's clocks, in force on `day` (a clock it never set is absent)."""
+    rows = await conn.fetch("SELECT clock, hours FROM force_clock_hours($1, $2, $3)", force_id, scheme, day)
+    return {row["clock"]: row["hours"] for row in rows}
+
+
+async def other_forces(conn: asyncpg.Connection[Any], force_id: int, scheme: str) -> list[tuple[int, str]]:
+    """The other forces on the service that run `scheme`, as (id, name), by name."""
+    rows = await conn.fetch(
+        "SELECT id, name FROM force WHERE id <> $1 AND $2 = ANY (schemes) ORDER BY name", force_id, scheme
+    )
+    return [(row["id"], row["name"]) for row in rows]
 
 
 async def caseworker_name(conn: asyncpg.Connection[Any], user_id: int) -> str | None:
@@ -256,9 +293,15 @@ PAGE_SIZE = 50
 
 
 async def queue(
-    conn: asyncpg.Connection[Any], name: str, *, user_id: int, now: datetime, page: int = 1
+    conn: asyncpg.Connection[Any],
+    name: str,
+    *,
+    user_id: int,
+    now: datetime,
+    page: int = 1,
+    stages: list[str] | None = None,
 ) -> list[QueueRow]:
-    """One page of the queue, most urgent first."""
+    """One page of the queue, most urgent first; with `stages`, only cases at those (one clock's)."""
     conditions: dict[str, tuple[str, list[Any]]] = {
         "mine": ("a.assigned_to = $1", [user_id]),
         "unassigned": ("a.assigned_to IS NULL AND $1::int IS NOT NULL", [user_id]),
@@ -273,6 +316,8 @@ async def queue(
         ),
     }
     where, args = conditions[name]
+    if stages:
+        where, args = f"{where} AND a.stage = ANY(${len(args) + 1}::varchar[])", [*args, stages]
     rows = await conn.fetch(
         f"SELECT {_QUEUE_COLUMNS} FROM application a LEFT JOIN app_user assignee ON assignee.id = a.assigned_to "  # noqa: S608
         f"WHERE a.stage <> 'closed' AND {where} {_QUEUE_ORDER} LIMIT {PAGE_SIZE} OFFSET {PAGE_SIZE * (page - 1)}",

@@ -180,7 +180,12 @@ async def reference_of(principal: Principal, case_id: int) -> str:
 
 
 async def list_cases(
-    caller: Caller, *, queue: str | None = None, search: str | None = None, page: int = 1
+    caller: Caller,
+    *,
+    queue: str | None = None,
+    search: str | None = None,
+    page: int = 1,
+    stages: list[str] | None = None,
 ) -> list[QueueRow]:
     """A page of a work queue, or search results, logging which cases were shown."""
     now = datetime.now(UTC)
@@ -190,8 +195,8 @@ async def list_cases(
             what = "search"
         else:
             name = queue if queue in queries.QUEUES else "mine"
-            rows = await queries.queue(conn, name, user_id=caller.principal.user_id, now=now, page=page)
-            what = f"queue:{name}"
+            rows = await queries.queue(conn, name, user_id=caller.principal.user_id, now=now, page=page, stages=stages)
+            what = f"queue:{name}" + (f":{','.join(stages)}" if stages else "")
         await caller.record(
             conn,
             operation=Operation.consultation,
@@ -214,3 +219,9 @@ async def caseworkers(principal: Principal) -> list[tuple[str, str]]:
     """The force's active officers and supervisors other than the user, to assign cases to."""
     async with db.transaction(force_id=principal.force_id) as conn:
         return await queries.caseworkers(conn, besides=principal.user_id)
+
+
+async def other_forces(principal: Principal, scheme: str) -> list[tuple[str, str]]:
+    """The other forces on the service that run `scheme`, as form options (id, name)."""
+    async with db.transaction(force_id=principal.force_id) as conn:
+        return [(str(i), name) for i, name in await queries.other_forces(conn, principal.force_id, scheme)]

@@ -17,6 +17,7 @@ from disclosure_service.cases.vocabulary import (
     Channel,
     CheckResult,
     CheckSource,
+    ClockName,
     ContactMethod,
     Criterion,
     Knows,
@@ -210,6 +211,25 @@ class DecisionIn(ActionIn, kw_only=True):
 class ExtendIn(ActionIn, kw_only=True):
     days: Annotated[int, msgspec.Meta(ge=1, le=90)]
     reason: Required
+    # Which clock: the whole case unless another running clock is named.
+    clock: ClockName = ClockName.whole_case
+
+
+class TransferIn(ActionIn, kw_only=True):
+    """Send the case to another force on the service: its people and its concern go, and its checks'
+    results only if `share_checks`."""
+
+    to_force: int
+    reason: Required
+    share_checks: bool = False
+
+
+class ForceCheckIn(ActionIn, kw_only=True):
+    """Ask another force to check one person on the case."""
+
+    to_force: int
+    person_id: int
+    question: Required
 
 
 class AssignIn(ActionIn, kw_only=True):
@@ -316,6 +336,32 @@ class AccessOut(msgspec.Struct):
     justification: str
 
 
+class StageClockOut(msgspec.Struct):
+    """One of the case's clocks, as the force had set it when the case was received."""
+
+    clock: str
+    name: str
+    started: bool
+    due_at: datetime | None
+    days_left: int | None
+    overdue: bool
+    done: bool
+    # The deadline of the stage the case is at.
+    current: bool
+    hours: int
+    extended_hours: int
+    # As the case page puts it: "Not started", "Done", "Due today", "3 days overdue".
+    status: str
+
+
+class TransferOut(msgspec.Struct):
+    """The other end of a transfer between forces: their force, their reference, when."""
+
+    force: str
+    reference: str
+    sent_at: datetime
+
+
 class QueueItemOut(msgspec.Struct):
     id: int
     reference: str
@@ -326,6 +372,8 @@ class QueueItemOut(msgspec.Struct):
     next_due_at: datetime | None
     assigned_to: str | None
     overdue: bool
+    # The clock that `next_due_at` belongs to: the deadline of the stage the case is at.
+    clock: str | None = None
 
 
 class CaseOut(msgspec.Struct):
@@ -366,7 +414,13 @@ class CaseOut(msgspec.Struct):
     notes: list[casefile.Note]
     contacts: list[casefile.Contact]
     attachments: list[casefile.Attachment]
+    # Across forces: where this case went, or where it came from; checks asked of other forces.
+    transferred_to: TransferOut | None
+    transferred_from: TransferOut | None
+    force_checks: list[casefile.ForceCheck]
+    # The three first clocks, as before; `stage_clocks` has every clock of the case.
     clocks: list[ClockOut]
+    stage_clocks: list[StageClockOut]
     timeline: list[TimelineEventOut]
     access_history: list[AccessOut]
     available_actions: list[str]

@@ -13,9 +13,8 @@ import asyncpg
 
 from disclosure_service.audit.vocabulary import Operation
 from disclosure_service.audit.writer import Caller
-from disclosure_service.cases import queries, reading, schemas, store, timing
+from disclosure_service.cases import clocks, queries, reading, schemas, store, timing
 from disclosure_service.cases.casefile import CaseFile
-from disclosure_service.cases.clocks import REVIEW_CLOCK, deadlines
 from disclosure_service.cases.context import Context, Done, Versioned
 from disclosure_service.cases.errors import (
     ActionRefusedError,
@@ -25,7 +24,7 @@ from disclosure_service.cases.errors import (
     Problems,
 )
 from disclosure_service.cases.spec import ActionSpec, SchemeDefinition
-from disclosure_service.cases.vocabulary import PersonRole, Scheme, Stage
+from disclosure_service.cases.vocabulary import ClockName, PersonRole, Scheme, Stage
 from disclosure_service.cases.workflow import Action, Actor, available, evaluate
 from disclosure_service.database import engine as db
 from disclosure_service.identity.principal import Principal
@@ -64,6 +63,23 @@ class Casework:
 
     def definition(self, scheme: str | Scheme) -> SchemeDefinition:
         return self.schemes[Scheme(scheme)]
+
+    def stages_of(self, clock: ClockName) -> list[str]:
+        """The stages whose deadline is `clock`, in any scheme the engine runs (a queue per clock)."""
+        found = {
+            stage.value for d in self.schemes.values() for s in d.clocks if s.clock is clock for stage in s.current_at
+        }
+        return sorted(found)
+
+    def clock_at(self, stage: str) -> str:
+        """The name of the clock that is the deadline of `stage` (as the queues show it)."""
+        for definition in self.schemes.values():
+            spec = definition.clock_at(Stage(stage)) if stage in Stage.__members__ else None
+            if spec is not None:
+                return (
+                    ClockName.whole_case.label if spec.clock is ClockName.whole_case_no_disclosure else spec.clock.label
+                )
+        return ""
 
     def spec(self, case: CaseFile, action: Action) -> ActionSpec | None:
         """The action as the case's scheme defines it (None if it has no such step)."""
@@ -105,16 +121,23 @@ class Casework:
             if data.scheme.value not in await queries.force_schemes(conn, principal.force_id):
                 raise ActionRefusedError((f"Your force does not run the {data.scheme.label}",), "scheme")
             reference = await store.next_reference(conn, principal.force_id, data.received_at)
-            due = deadlines(data.received_at, self.definition(data.scheme).default_clocks)
+            specs = self.definition(data.scheme).clocks
+            # The lengths in force on the day it was received, kept with the case from now on.
+            set_hours = await queries.clock_hours(
+                conn, principal.force_id, data.scheme.value, timing.london_today(data.received_at)
+            )
+            case_clocks = clocks.new_case(specs, clocks.lengths(specs, set_hours), data.received_at)
             case_id = await store.insert_case(
                 conn,
                 force_id=principal.force_id,
                 reference=reference,
                 data=data,
                 user_id=principal.user_id,
-                due=due,
+                due=clocks.row_deadlines(specs, case_clocks),
+                next_due_at=clocks.stage_deadline(specs, case_clocks, Stage.received),
                 now=now,
             )
+            await store.insert_clocks(conn, force_id=principal.force_id, case_id=case_id, clocks=case_clocks)
             people = [(PersonRole.applicant, data.applicant), (PersonRole.subject, data.subject)]
             people += [(PersonRole.child, child) for child in data.children]
             for role, person in people:
@@ -200,7 +223,7 @@ class Casework:
             bumped = await store.bump_version(conn, case_id, data.version, now)
             if bumped is None:
                 raise CaseConflictError()
-            result = await spec.handler(Context(conn, case, principal, caller.meta, now), data)
+            result = await spec.handler(Context(conn, case, principal, caller.meta, now, definition.clocks), data)
             details = result.details
             to_stage = result.to_stage or verdict.to_stage or case.stage
             outcome = result.outcome or verdict.outcome
@@ -213,7 +236,7 @@ class Casework:
                     case_id,
                     stage=to_stage,
                     outcome=outcome.value if outcome else None,
-                    next_due_at=_next_due(case, to_stage, now),
+                    next_due_at=await _move_clocks(conn, definition, case, to_stage, now),
                     now=now,
                 )
                 details = {"from": case.stage.value, "to": to_stage.value, **details}
@@ -259,17 +282,24 @@ class Casework:
         return len(moved)
 
 
-def _next_due(case: CaseFile, stage: Stage, now: datetime) -> datetime | None:
-    """The deadline of the stage the case moves to: the one its queues sort on."""
-    record_ = case.record
-    return {
-        Stage.received: record_.triage_due_at,
-        Stage.initial_triage: record_.triage_due_at,
-        Stage.applicant_meeting: record_.meeting_due_at,
-        # A refused undertaking is reviewed on its own, short clock.
-        Stage.undertaking_review: now + REVIEW_CLOCK,
-        Stage.closed: None,
-    }.get(stage, record_.due_at)
+async def _move_clocks(
+    conn: asyncpg.Connection[Any], definition: SchemeDefinition, case: CaseFile, to_stage: Stage, now: datetime
+) -> datetime | None:
+    """Start and stop the case's clocks for its new stage; the new stage's deadline (its queues sort on it)."""
+    specs = definition.clocks
+    changes = clocks.move(
+        specs, case.clocks, from_stage=case.stage, to_stage=to_stage, received_at=case.record.received_at, now=now
+    )
+    if changes:
+        await store.update_clocks(conn, case.id, changes)
+        after = clocks.merged(case.clocks, changes)
+        # The whole case's deadline changes with the decision (35 days where nothing is disclosed, say).
+        await store.set_case(conn, case.id, due_at=clocks.whole_case_deadline(specs, after) or case.record.due_at)
+    else:
+        after = clocks.merged(case.clocks, [])
+    found = clocks.stage_deadline(specs, after, to_stage)
+    # A case with no clocks of its own (loaded straight into the tables) runs on its whole-case deadline.
+    return found if found is not None or not after or to_stage is Stage.closed else case.record.due_at
 
 
 async def _justification(conn: asyncpg.Connection[Any], principal: Principal, case: CaseFile, now: datetime) -> str:

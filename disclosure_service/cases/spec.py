@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
 from disclosure_service.cases.casefile import CaseFile
+from disclosure_service.cases.clocks import ClockSpec
 from disclosure_service.cases.context import Context, Result, Versioned
-from disclosure_service.cases.vocabulary import Outcome, PersonRole, Scheme, Stage
+from disclosure_service.cases.vocabulary import ClockName, Outcome, PersonRole, Scheme, Stage
 from disclosure_service.cases.workflow import Action, Rule
 from disclosure_service.web.formspec import Field
 
@@ -58,6 +58,9 @@ class ActionForm:
     one_click: bool = False
     # The page lists the force's staff (choosing whom to assign).
     needs_staff: bool = False
+    # The page lists the other forces on the service that run the case's scheme, given to `fields`
+    # in the place of the staff (choosing where to send a case or a check).
+    needs_forces: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +97,8 @@ class SchemeDefinition:
     person_roles: tuple[PersonRole, ...]
     # The outcomes a case can close with, by the stage it closes from.
     closing_outcomes: Mapping[Stage, tuple[Outcome, ...]]
-    # Default deadlines from receipt, by clock name (a force may set its own).
-    default_clocks: Mapping[str, timedelta]
+    # Its clocks, in the order the work goes, with their default lengths (a force sets its own).
+    clocks: tuple[ClockSpec, ...]
     # The Word documents the scheme produces (template names).
     documents: tuple[str, ...] = ()
 
@@ -110,6 +113,13 @@ class SchemeDefinition:
 
     def spec(self, action: Action) -> ActionSpec | None:
         return self.by_action.get(action)
+
+    def clock(self, name: ClockName) -> ClockSpec | None:
+        return next((spec for spec in self.clocks if spec.clock is name), None)
+
+    def clock_at(self, stage: Stage) -> ClockSpec | None:
+        """The clock that is the deadline of `stage`."""
+        return next((spec for spec in self.clocks if stage in spec.current_at), None)
 
     def label(self, action: Action) -> str:
         found = self.by_action.get(action)

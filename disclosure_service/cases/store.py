@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 
 from disclosure_service.cases import schemas
-from disclosure_service.cases.clocks import Deadlines
+from disclosure_service.cases.clocks import ClockState
 from disclosure_service.cases.vocabulary import PersonRole, Stage
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -78,7 +78,8 @@ async def insert_case(
     reference: str,
     data: schemas.NewApplicationIn,
     user_id: int,
-    due: Deadlines,
+    due: Mapping[str, datetime | None],
+    next_due_at: datetime | None,
     now: datetime,
 ) -> int:
     return await insert(
@@ -96,14 +97,37 @@ async def insert_case(
             "concern": data.concern,
             "assigned_to": user_id,
             "created_by": user_id,
-            "triage_due_at": due.triage_due_at,
-            "meeting_due_at": due.meeting_due_at,
-            "due_at": due.due_at,
-            "next_due_at": due.triage_due_at,
+            "triage_due_at": due["triage_due_at"],
+            "meeting_due_at": due["meeting_due_at"],
+            "due_at": due["due_at"],
+            "next_due_at": next_due_at,
             "version": 1,
             "created_at": now,
             "updated_at": now,
         },
+    )
+
+
+async def insert_clocks(
+    conn: asyncpg.Connection[Any], *, force_id: int, case_id: int, clocks: list[ClockState]
+) -> None:
+    """A new case's clocks, one row each."""
+    await conn.executemany(
+        'INSERT INTO case_clock ("force", application, clock, hours, extended_hours, started_at, due_at, stopped_at) '
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        [
+            (force_id, case_id, c.clock.value, c.hours, c.extended_hours, c.started_at, c.due_at, c.stopped_at)
+            for c in clocks
+        ],
+    )
+
+
+async def update_clocks(conn: asyncpg.Connection[Any], case_id: int, clocks: list[ClockState]) -> None:
+    """Clocks of a case that started, stopped or moved on."""
+    await conn.executemany(
+        "UPDATE case_clock SET extended_hours = $3, started_at = $4, due_at = $5, stopped_at = $6 "
+        "WHERE application = $1 AND clock = $2",
+        [(case_id, c.clock.value, c.extended_hours, c.started_at, c.due_at, c.stopped_at) for c in clocks],
     )
 
 

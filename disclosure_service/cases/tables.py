@@ -18,6 +18,7 @@ from disclosure_service.cases.vocabulary import (
     Channel,
     CheckResult,
     CheckSource,
+    ClockName,
     ContactMethod,
     MeetingMethod,
     Outcome,
@@ -103,7 +104,7 @@ class CasePerson(Table, tablename="case_person"):
 
 # Indexes Piccolo cannot declare (partial, multi-column, trigram); the migration that creates them
 # and the schema test both use this list.
-EXTRA_INDEXES = (
+EXTRA_INDEXES: tuple[str, ...] = (
     "CREATE INDEX application_open_due ON application (\"force\", next_due_at) WHERE stage <> 'closed'",
     'CREATE INDEX application_force_received ON application ("force", received_at)',
     "CREATE INDEX application_assigned_open ON application (assigned_to, next_due_at) WHERE stage <> 'closed'",
@@ -242,6 +243,8 @@ class Extension(Table, tablename="extension"):
     application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
     days = Integer()
     reason = Text()
+    # Which clock was extended (before clocks per stage, only the whole case could be).
+    clock = Varchar(length=32, choices=ClockName, default=ClockName.whole_case.value)
     previous_due_at = Timestamptz()
     new_due_at = Timestamptz()
     granted_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
@@ -349,3 +352,30 @@ class Attachment(Table, tablename="attachment"):
     description = Text()
     uploaded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
     uploaded_at = Timestamptz()
+
+
+class CaseClock(Table, tablename="case_clock"):
+    """One clock of a case (`cases.clocks`): its length, kept from the day the case was received, and
+    when it started, falls due and stopped. Changing a force's clocks never moves these."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    clock = Varchar(length=32, choices=ClockName)
+    # Null: the case was recorded before this clock existed, and never runs it.
+    hours = Integer(null=True, default=None)
+    # Extensions granted on this clock (on its current run, for a clock that starts again).
+    extended_hours = Integer(default=0)
+    started_at = Timestamptz(null=True, default=None)
+    due_at = Timestamptz(null=True, default=None)
+    stopped_at = Timestamptz(null=True, default=None)
+
+    unique_application_clock = Unique(["application", "clock"])
+
+
+EXTRA_INDEXES = (
+    *EXTRA_INDEXES,
+    # What falls due, force by force: the digest, and the clocks running now.
+    'CREATE INDEX case_clock_running_due ON case_clock ("force", due_at) '
+    "WHERE started_at IS NOT NULL AND stopped_at IS NULL",
+)

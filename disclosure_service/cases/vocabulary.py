@@ -419,3 +419,35 @@ class Knows(enum.StrEnum):
     @property
     def label(self) -> str:
         return {"yes": "Yes", "no": "No", "not_known": "Not known"}[self.value]
+
+
+class ClockName(enum.StrEnum):
+    """A deadline a case runs against. A force sets each one's length per scheme (`/admin/clocks`);
+    a case keeps the lengths in force when it was received."""
+
+    triage = "triage"
+    applicant_meeting = "applicant_meeting"
+    risk_assessment = "risk_assessment"
+    decision = "decision"
+    undertaking_review = "undertaking_review"
+    whole_case = "whole_case"
+    # The whole case once the decision is not to disclose: a shorter clock in some forces (WYP: 35 days).
+    whole_case_no_disclosure = "whole_case_no_disclosure"
+
+    @property
+    def label(self) -> str:
+        return CLOCK_LABELS[self.value]
+
+
+CLOCK_LABELS = _labels(
+    ClockName,
+    {
+        "triage": "Initial triage",
+        "applicant_meeting": "Meeting the applicant",
+        "risk_assessment": "Checks and risk assessment",
+        "decision": "Recommendation and decision",
+        "undertaking_review": "Review of a refused undertaking",
+        "whole_case": "Whole case",
+        "whole_case_no_disclosure": "Whole case, nothing disclosed",
+    },
+)

@@ -70,6 +70,9 @@ class Action(enum.StrEnum):
     add_note = "add_note"
     record_contact = "record_contact"
     add_attachment = "add_attachment"
+    # Across forces on the same service.
+    transfer = "transfer"
+    request_force_check = "request_force_check"
 
 
 class UndertakingStatus(enum.StrEnum):
@@ -242,6 +245,6 @@ def closing_problems(
         problems.append("‘No trace’ needs every check returned with nothing found")
     if outcome is Outcome.other_safeguarding_action and not action_taken.strip():
         problems.append("Say what other safeguarding action was taken, under onward referrals")
-    if outcome is Outcome.transferred and not notes.strip():
-        problems.append("Say which force the case was transferred to, and their reference, in the notes")
+    if outcome is Outcome.transferred:
+        problems.append("A case is closed as transferred by transferring it to the other force")
     return problems

@@ -32,6 +32,9 @@ TABLE_PRIVILEGES: dict[str, str] = {
     "audit_event": "SELECT, INSERT",
     # Heads move only through audit_chain_take / audit_chain_advance, which check the link.
     "audit_chain": "SELECT",
+    # Written only through case_transfer_create; the answer to a request only through force_check_answer.
+    "case_transfer": "SELECT",
+    "force_check_request": "SELECT, INSERT",
 }
 # SECURITY DEFINER functions the runtime role may call (see the migrations).
 FUNCTIONS = (
@@ -40,6 +43,11 @@ FUNCTIONS = (
     "case_same_person(text, text, date, integer)",
     "audit_chain_take(integer)",
     "audit_chain_advance(integer)",
+    # Across forces (docs/security.md, decision 21).
+    "force_clock_hours(integer, text, date)",
+    "case_transfer_create(integer, integer, integer, timestamp with time zone, text, boolean, jsonb)",
+    "force_check_answer(integer, integer, timestamp with time zone, text, date, text)",
+    "audit_append_across_forces(jsonb)",
 )
 DEFAULT_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 

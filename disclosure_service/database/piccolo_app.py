@@ -12,6 +12,8 @@ TABLE_MODULES = [
     "disclosure_service.cases.tables",
     "disclosure_service.disclosures.tables",
     "disclosure_service.audit.tables",
+    "disclosure_service.clocks.tables",
+    "disclosure_service.transfers.tables",
 ]
 
 APP_CONFIG = AppConfig(

@@ -14,6 +14,9 @@ def nav_items(principal: Any, path: str) -> list[dict[str, Any]]:
     items = [("/", "Home")]
     if principal.role.works_cases:
         items.append(("/cases", "Cases"))
+        items.append(("/check-requests", "Checks asked of us"))
+    if principal.role is Role.supervisor:
+        items.append(("/cases/digest", "Deadlines"))
     if principal.role in (Role.supervisor, Role.auditor):
         items.append(("/statistics", "Statistics"))
     if principal.role is Role.auditor:
@@ -21,6 +24,7 @@ def nav_items(principal: Any, path: str) -> list[dict[str, Any]]:
     if principal.role is Role.admin:
         items.append(("/admin/users", "Users"))
         items.append(("/admin/templates", "Templates"))
+        items.append(("/admin/clocks", "Clocks"))
     return [
         {"href": href, "text": text, "current": path == href, "active": href != "/" and path.startswith(href)}
         for href, text in items

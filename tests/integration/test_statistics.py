@@ -6,8 +6,9 @@ The set, all in force ALPHA unless said otherwise (days are after receipt):
   breach of the undertaking reported at 30.
 - WITHHELD: right to know, ViSOR record, triaged late at 2, met at 6, undertaking refused, the
   review withholds the disclosure: closed at 23.5 with other safeguarding action.
-- EXTENDED: right to ask online, no trace anywhere, met late at 12, authorised at 39, deadline
-  extended by 14 days at 40, closed at 52: inside the extended deadline (59), outside the original one (45).
+- EXTENDED: right to ask online, no trace anywhere, met late at 12, a decision not to disclose
+  authorised at 39 (nothing disclosed: a 35-day case), deadline extended by 14 days at 40, closed at
+  48: inside the extended deadline (49), outside the original one (35).
 - WITHDRAWN: triaged at 0.5, withdrawn at 3.
 - LAST_NIGHT: received at 23:30 on 31 March 2026, London time (22:30 UTC): the year it counts in.
   Triaged at 0.5, never met: open.
@@ -93,7 +94,7 @@ async def _load(officer: TestUser, supervisor: TestUser, bravo: TestUser) -> dic
             principals,
             NOW,
             path=[*PATHS["recommendation"], "recommend", "authorise", "extend", "told_by_letter", "close_no_trace"],
-            days={"applicant_meeting": 12, "authorise": 39, "extend": 40, "told_by_letter": 50, "close_no_trace": 52},
+            days={"applicant_meeting": 12, "authorise": 39, "extend": 40, "told_by_letter": 46, "close_no_trace": 48},
         ),
         "WITHDRAWN": await drive_case(
             _case(datetime(2025, 11, 3, 14, tzinfo=UTC)), principals, NOW, path=[*TO_MEETING, "withdraw"]
@@ -163,9 +164,9 @@ async def test_timeliness_is_measured_against_each_cases_own_deadline(
     # ended before a meeting and is neither.
     assert meeting == figures.Timeliness("Meeting the applicant", 3, 6.0, 10.8, 2, 2)
     assert meeting.within_share == 0.5
-    # Closed at 27, 23.5 and 52 days; 52 is inside EXTENDED's extended deadline. WITHDRAWN is left
+    # Closed at 27, 23.5 and 48 days; 48 is inside EXTENDED's extended deadline. WITHDRAWN is left
     # out; LAST_NIGHT is open and past 45 days, so late.
-    assert whole == figures.Timeliness("Whole case", 3, 27.0, 47.0, 3, 1)
+    assert whole == figures.Timeliness("Whole case", 3, 27.0, 43.8, 3, 1)
     assert whole.within_share == 0.75
 
 
@@ -174,7 +175,7 @@ async def test_without_the_extension_the_same_case_would_be_late(
 ) -> None:
     async with db.transaction(force_id=officer.force_id) as conn:
         await conn.execute(
-            "UPDATE application SET due_at = received_at + interval '45 days' WHERE id = $1", known_cases["EXTENDED"]
+            "UPDATE application SET due_at = received_at + interval '35 days' WHERE id = $1", known_cases["EXTENDED"]
         )
     whole = (await _statistics(officer.force_id, YEAR_2025)).timeliness[2]
 
@@ -213,7 +214,7 @@ async def test_the_api_gives_the_same_figures(api: Api, known_cases: dict[str, i
         "clock": "Whole case",
         "reached": 3,
         "median_days": 27.0,
-        "p90_days": 47.0,
+        "p90_days": 43.8,
         "within_clock": 3,
         "late": 1,
         "within_clock_share": 0.75,
@@ -286,7 +287,7 @@ async def test_the_case_export_has_references_and_no_names(
         "no_trace",
         "True",
         "12.0",
-        "52.0",
+        "48.0",
     )
     for name in ("Rhiannon", "Duncan", "Poppy", "Example"):
         assert name not in response.text

@@ -45,7 +45,9 @@ def test_each_scheme_names_each_action_once_and_its_closing_outcomes_fit_its_sta
         actions = [spec.action for spec in definition.actions]
         assert len(actions) == len(set(actions))
         assert set(definition.closing_outcomes) <= set(definition.stages)
-        assert {"triage", "applicant_meeting", "overall"} <= set(definition.default_clocks)
+        clocks = {spec.clock for spec in definition.clocks}
+        assert len(clocks) == len(definition.clocks)
+        assert all(spec.starts_at <= set(definition.stages) for spec in definition.clocks)
 
 
 def test_an_action_shared_by_schemes_takes_one_payload() -> None:

@@ -71,8 +71,24 @@ ALLOWED_AT: dict[Action, set[Stage]] = {
     Action.add_note: set(Stage),
     Action.record_contact: set(Stage),
     Action.add_attachment: set(Stage),
+    # Before a decision is asked for: the case is the other force's to decide.
+    Action.transfer: {
+        Stage.received,
+        Stage.initial_triage,
+        Stage.applicant_meeting,
+        Stage.risk_assessment,
+        Stage.recommendation,
+    },
+    Action.request_force_check: {Stage.risk_assessment},
 }
-SUPERVISORS_ONLY = {Action.authorise, Action.refuse, Action.return_for_work, Action.extend, Action.review_refusal}
+SUPERVISORS_ONLY = {
+    Action.authorise,
+    Action.refuse,
+    Action.return_for_work,
+    Action.extend,
+    Action.review_refusal,
+    Action.transfer,
+}
 # Once a decision is authorised, only a supervisor (with a rationale) takes a case out of the scheme.
 OFFICER_ALLOWED_AT: dict[Action, set[Stage]] = {
     action: set()

@@ -6,14 +6,14 @@ from datetime import timedelta
 
 import msgspec
 
-from disclosure_service.cases import queries, schemas, store, timing
+from disclosure_service.cases import clocks, queries, schemas, store, timing
 from disclosure_service.cases.casefile import CaseFile
 from disclosure_service.cases.context import Context, Result
 from disclosure_service.cases.errors import Problems, refuse
 from disclosure_service.cases.forms import REASON, person_fields
 from disclosure_service.cases.spec import ActionForm, ActionSpec, Staff, fixed
 from disclosure_service.cases.steps.common import close_with, received_on
-from disclosure_service.cases.vocabulary import Outcome, PersonRole, Stage
+from disclosure_service.cases.vocabulary import ClockName, Outcome, PersonRole, Stage
 from disclosure_service.cases.workflow import FROM_AUTHORISATION, OPEN_STAGES, SUPERVISORS, Action, Rule
 from disclosure_service.identity.roles import Role
 from disclosure_service.web.formspec import Field
@@ -24,35 +24,58 @@ BEFORE_RECOMMENDATION = frozenset(
 
 
 async def _extend(ctx: Context, data: schemas.ExtendIn) -> Result:
-    previous = ctx.case.record.due_at
-    new_due = previous + timedelta(days=data.days)
+    """More time on one clock (the whole case unless another is named), for exceptional circumstances."""
+    try:
+        changes = clocks.extend(ctx.clocks, ctx.case.clocks, data.clock, data.days * 24)
+    except clocks.ClockRefusedError as exc:
+        raise refuse(str(exc), "clock") from None
+    moved = changes[0]
+    await store.update_clocks(ctx.conn, ctx.case.id, changes)
     await ctx.add(
         "extension",
         by="granted_by",
         at="granted_at",
         days=data.days,
         reason=data.reason,
-        previous_due_at=previous,
-        new_due_at=new_due,
+        clock=data.clock.value,
+        previous_due_at=moved.due_at - timedelta(days=data.days) if moved.due_at else None,
+        new_due_at=moved.due_at,
     )
-    next_due = new_due if ctx.case.record.next_due_at == previous else ctx.case.record.next_due_at
-    await ctx.set_case(due_at=new_due, next_due_at=next_due)
-    return Result(f"Deadline extended by {data.days} days", {"days": data.days})
+    after = clocks.merged(ctx.case.clocks, changes)
+    await ctx.set_case(
+        **clocks.row_deadlines(ctx.clocks, after),
+        next_due_at=clocks.stage_deadline(ctx.clocks, after, ctx.case.stage),
+    )
+    name = data.clock.label.lower() if data.clock is not ClockName.whole_case else "whole-case"
+    return Result(
+        f"The {name} deadline is extended by {data.days} days", {"days": data.days, "clock": data.clock.value}
+    )
+
+
+def _extend_fields(case: CaseFile, staff: Staff) -> tuple[Field, ...]:
+    running = [ClockName(c.clock) for c in case.clocks if c.started_at is not None and c.stopped_at is None]
+    names = [name for name in ClockName if name in running and name is not ClockName.whole_case_no_disclosure]
+    if ClockName.whole_case_no_disclosure in running and ClockName.whole_case not in names:
+        names.append(ClockName.whole_case)
+    return (
+        Field(
+            "clock",
+            "Which deadline?",
+            "radios",
+            options=[(name.value, name.label) for name in names] or [(ClockName.whole_case.value, "Whole case")],
+        ),
+        Field("days", "Extend by how many days?", "number", width="govuk-input--width-3"),
+        Field("reason", "Exceptional circumstances", "textarea", message="Give the exceptional circumstances"),
+    )
 
 
 EXTEND = ActionSpec(
     Action.extend,
-    "Extend the deadline",
+    "Extend a deadline",
     Rule(OPEN_STAGES, roles=SUPERVISORS),
     schemas.ExtendIn,
     _extend,
-    ActionForm(
-        fixed(
-            Field("days", "Extend by how many days?", "number", width="govuk-input--width-3"),
-            Field("reason", "Exceptional circumstances", "textarea", message="Give the exceptional circumstances"),
-        ),
-        "Extend",
-    ),
+    ActionForm(_extend_fields, "Extend", prefill=lambda case, answers: {"clock": [ClockName.whole_case.value]}),
     supervisor_decision=True,
 )
 
