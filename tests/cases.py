@@ -91,6 +91,14 @@ RISK_ASSESSMENT: dict[str, Any] = {
 }
 
 
+AUTHORISATION: dict[str, Any] = {"rationale": "Necessary and proportionate."}
+
+
+async def authorise(api: Api, case: dict[str, Any], expect: int = 200, **overrides: Any) -> dict[str, Any]:
+    """Authorise the recommendation with the usual payload; every test that authorises goes through here."""
+    return await do(api, case, "authorise", expect, **{**AUTHORISATION, **overrides})
+
+
 def recommendation(recipient_id: int) -> dict[str, Any]:
     return {
         "decision": "disclose",

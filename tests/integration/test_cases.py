@@ -84,7 +84,7 @@ async def test_an_application_walks_from_receipt_to_an_authorised_disclosure(
     await api.sign_in(supervisor)
     queue = (await api.get("/api/v1/applications", params={"queue": "authorisation"})).json()
     assert [item["reference"] for item in queue] == [case["reference"]]
-    await cases.do(api, case, "authorise", rationale="Presumption to disclose applies; necessary and proportionate.")
+    await cases.authorise(api, case, rationale="Presumption to disclose applies; necessary and proportionate.")
     assert case["stage"] == "disclosure"
     events = [row["event"] for row in await audit_rows(case["id"], officer.force_id)]
     assert events[0] == "case.created"
@@ -97,7 +97,7 @@ async def test_nobody_authorises_their_own_recommendation(api: Api, supervisor: 
     case = await cases.create(api)
     await cases.to_recommendation(api, case)
     await cases.do(api, case, "recommend", **cases.recommendation(case["people"][0]["id"]))
-    refused = await cases.do(api, case, "authorise", expect=403, rationale="I agree with myself.")
+    refused = await cases.authorise(api, case, expect=403, rationale="I agree with myself.")
     assert "another supervisor" in refused["detail"]
     async with db.transaction(force_id=supervisor.force_id) as conn:
         assert await conn.fetchval("SELECT count(*) FROM authorisation_decision") == 0
@@ -306,11 +306,11 @@ async def test_authorising_a_disclosure_needs_a_fresh_code(api: Api, officer: Te
         await conn.execute(
             "UPDATE auth_session SET mfa_at = now() - interval '6 minutes' WHERE \"user\" = $1", supervisor.id
         )
-    stale = await cases.do(api, case, "authorise", expect=403, rationale="Necessary and proportionate.")
+    stale = await cases.authorise(api, case, expect=403, rationale="Necessary and proportionate.")
     assert "new code" in stale["detail"]
     await next_time_step(supervisor)
     assert (await api.post("/api/v1/auth/step-up", {"code": supervisor.code()})).status_code == 204
-    await cases.do(api, case, "authorise", rationale="Necessary and proportionate.")
+    await cases.authorise(api, case, rationale="Necessary and proportionate.")
     assert case["stage"] == "disclosure"
 
 

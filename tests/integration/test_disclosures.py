@@ -49,7 +49,7 @@ async def authorised_case(
     await cases.do(api, case, "recommend", **recommendation)
     await api.post("/api/v1/auth/logout")
     await api.sign_in(supervisor)
-    await cases.do(api, case, "authorise", rationale="Agreed.")
+    await cases.authorise(api, case, rationale="Agreed.")
     await api.post("/api/v1/auth/logout")
     await api.sign_in(officer)
     return case
