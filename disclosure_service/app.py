@@ -32,6 +32,7 @@ from disclosure_service.clocks import pages as clock_pages
 from disclosure_service.clocks.api import ClocksApi
 from disclosure_service.database import engine as db
 from disclosure_service.database.setup import resolve_urls
+from disclosure_service.dataprotection import api as dataprotection_api
 from disclosure_service.disclosures import api as disclosure_api
 from disclosure_service.disclosures import documents
 from disclosure_service.disclosures import pages as disclosure_pages
@@ -84,7 +85,15 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
     applications = cases_api.router(schemes.all_actions(), *disclosure_api.CASE_ROUTES)
     api = Router(
         path=API_PREFIX,
-        route_handlers=[AuthApi, UsersApi, applications, disclosure_api.TEMPLATES, ClocksApi, CheckRequestsApi],
+        route_handlers=[
+            AuthApi,
+            UsersApi,
+            applications,
+            disclosure_api.TEMPLATES,
+            ClocksApi,
+            CheckRequestsApi,
+            dataprotection_api.RETENTION,
+        ],
     )
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], opt=access.opt(access.PUBLIC), include_in_schema=False

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from disclosure_service.cases.vocabulary import ClockName, Stage
+from disclosure_service.cases.vocabulary import ClockName, Outcome, Stage
 
 # Police records are usually kept at least six years, then reviewed (APP review, retention and disposal).
 RETENTION_REVIEW_AFTER_YEARS = 6
@@ -355,6 +355,22 @@ def shown(
 
 def _current(specs: Sequence[ClockSpec], clock: ClockName) -> frozenset[Stage]:
     return next((s.current_at for s in specs if s.clock is clock), frozenset())
+
+
+# Public protection: a disclosure of child sexual offences, or information held that was weighed
+# and not disclosed, is reviewed after ten years (the APP's public-protection review period); every
+# other ending after six, the usual minimum.
+DEFAULT_REVIEW_YEARS: Mapping[Outcome, int] = {
+    Outcome.disclosed_child_sex_convictions: 10,
+    Outcome.disclosed_other_information: 10,
+    Outcome.held_not_disclosed: 10,
+}
+USUAL_REVIEW_YEARS = 6
+
+
+def first_review_years(outcome: Outcome) -> int:
+    """Years from closing a case with `outcome` to its first retention review."""
+    return DEFAULT_REVIEW_YEARS.get(outcome, USUAL_REVIEW_YEARS)
 
 
 def retention_review_date(closed_at: datetime, years: int = RETENTION_REVIEW_AFTER_YEARS) -> date:

@@ -48,6 +48,8 @@ class Result(NamedTuple):
     operation: Operation | None = None
     recipients: str = ""
     record_id: int | None = None
+    # The case no longer exists: it was disposed of, and only its tombstone remains.
+    gone: bool = False
 
 
 @dataclass(frozen=True, slots=True)

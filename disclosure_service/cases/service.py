@@ -240,7 +240,14 @@ class Casework:
                     now=now,
                 )
                 details = {"from": case.stage.value, "to": to_stage.value, **details}
-            await _remember(conn, principal, key=data.submission_key, case_id=case_id, action=action.value, now=now)
+            await _remember(
+                conn,
+                principal,
+                key=data.submission_key,
+                case_id=None if result.gone else case_id,
+                action=action.value,
+                now=now,
+            )
             await caller.record(
                 conn,
                 operation=result.operation or Operation.alteration,
@@ -362,7 +369,13 @@ async def _replay(principal: Principal, key: str | None, *, case_id: int | None,
 
 
 async def _remember(
-    conn: asyncpg.Connection[Any], principal: Principal, *, key: str | None, case_id: int, action: str, now: datetime
+    conn: asyncpg.Connection[Any],
+    principal: Principal,
+    *,
+    key: str | None,
+    case_id: int | None,
+    action: str,
+    now: datetime,
 ) -> None:
     if key is None:
         return

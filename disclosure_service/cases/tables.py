@@ -379,3 +379,34 @@ EXTRA_INDEXES = (
     'CREATE INDEX case_clock_running_due ON case_clock ("force", due_at) '
     "WHERE started_at IS NOT NULL AND stopped_at IS NULL",
 )
+
+
+class CaseDisposal(Table, tablename="case_disposal"):
+    """What is left of a case disposed of at its retention review: no person's data, only the facts
+    the statistics count and who decided, when and why. `application_id` is a plain number: the case
+    row itself is gone."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application_id = Integer(unique=True)
+    reference = Varchar(length=32)
+    scheme = Varchar(length=16, choices=Scheme)
+    route = Varchar(length=16, choices=Route)
+    channel = Varchar(length=20, choices=Channel)
+    outcome = Varchar(length=40, choices=Outcome, null=True, default=None)
+    risk_level = Varchar(length=16, choices=RiskLevel)
+    received_at = Timestamptz()
+    closed_at = Timestamptz(null=True, default=None)
+    # The case's deadlines and when each point was reached, kept for the timeliness figures.
+    triage_due_at = Timestamptz(null=True, default=None)
+    meeting_due_at = Timestamptz(null=True, default=None)
+    due_at = Timestamptz(null=True, default=None)
+    triaged_at = Timestamptz(null=True, default=None)
+    met_at = Timestamptz(null=True, default=None)
+    assigned_to = Integer(null=True, default=None)
+    related_to_rso = Boolean(default=False)
+    disclosed = Boolean(default=False)
+    extended = Boolean(default=False)
+    reason = Text()
+    decided_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    disposed_at = Timestamptz()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from disclosure_service.cases import schemas, timing
-from disclosure_service.cases.clocks import retention_review_date
+from disclosure_service.cases.clocks import first_review_years, retention_review_date
 from disclosure_service.cases.context import Context, Result
 from disclosure_service.cases.spec import Handler
 from disclosure_service.cases.vocabulary import Outcome, ReviewDecision
@@ -27,7 +27,7 @@ async def close_record(
         outcome=outcome.value,
         notes=notes,
         onward_referrals=referrals,
-        retention_review_on=review_on or retention_review_date(ctx.now),
+        retention_review_on=review_on or retention_review_date(ctx.now, first_review_years(outcome)),
     )
 
 
