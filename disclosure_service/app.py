@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             ClocksApi,
             CheckRequestsApi,
             dataprotection_api.RETENTION,
+            dataprotection_api.SUBJECT_ACCESS,
         ],
     )
     static = create_static_files_router(

@@ -4,10 +4,12 @@ disposal that leaves a tombstone, the statistics and a verifying audit trail, bu
 from __future__ import annotations
 
 import base64
+import io
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
+from docx import Document
 
 from disclosure_service.audit import verify
 from disclosure_service.database import engine as db
@@ -262,3 +264,75 @@ async def test_every_table_that_refers_to_a_case_is_handled_by_disposal(api: Api
     assert {r["table_name"] for r in references if r["refers_to"] == "case_person"} <= handled
     on_delete = {(r["table_name"], r["column_name"]): r["on_delete"] for r in references}
     assert all(on_delete[pair] == "c" for pair in CASCADED), "CASCADED tables must be ON DELETE CASCADE"
+
+
+# ---------------------------------------------------------------------------------------------
+# Subject access
+
+ACCESS_REASON = "Subject access request received by letter"
+
+
+async def test_a_subject_access_export_for_a_person_on_two_cases_marks_what_to_withhold(
+    api: Api, officer: TestUser
+) -> None:
+    await api.sign_in(officer)
+    first = await cases.create(api)
+    second = await cases.create(
+        api, applicant={"full_name": "Sofia Marsh"}, subject={"full_name": "Lee Brannigan"}, children=[]
+    )
+    await cases.do(api, second, "add_person", role="parent_carer", full_name="hannah  WHITFIELD")
+    await cases.create(api, applicant={"full_name": "Hannah Whitfield-Jones"})  # not the same name
+
+    refused = await api.get("/api/v1/subject-access", params={"name": "Hannah Whitfield"})
+    assert refused.status_code == 400
+    found = await api.get("/api/v1/subject-access", params={"name": " Hannah Whitfield ", "reason": ACCESS_REASON})
+    assert found.status_code == 200, found.text
+    matches = found.json()
+    assert [(m["case_id"], m["role"]) for m in matches] == [(first["id"], "applicant"), (second["id"], "parent_carer")]
+
+    exported = await api.get(
+        "/api/v1/subject-access/export", params={"name": "Hannah Whitfield", "reason": ACCESS_REASON}
+    )
+    assert exported.status_code == 200, exported.text
+    body = exported.json()
+    assert body["for_review"] is True
+    assert [c["reference"] for c in body["cases"]] == [first["reference"], second["reference"]]
+    as_applicant = {s["title"]: s for s in body["cases"][0]["sections"]}
+    assert as_applicant["Your details (applicant)"]["withhold"] is None
+    assert {"label": "Name", "value": "Hannah Whitfield"} in as_applicant["Your details (applicant)"]["items"]
+    assert as_applicant["The application"]["withhold"] is None
+    assert as_applicant["Subject: another person on the case"]["withhold"] == "subject_convictions"
+    assert as_applicant["Child: another person on the case"]["withhold"] == "third_party"
+    as_carer = {s["title"]: s for s in body["cases"][1]["sections"]}
+    assert as_carer["Your details (parent or carer)"]["withhold"] is None
+    # Someone else's application is a third party's account.
+    assert as_carer["The application"]["withhold"] == "third_party"
+    assert as_carer["Applicant: another person on the case"]["withhold"] == "third_party"
+
+    document = await api.get(
+        "/api/v1/subject-access/export.docx", params={"name": "Hannah Whitfield", "reason": ACCESS_REASON}
+    )
+    assert document.status_code == 200, document.text
+    assert document.headers["content-disposition"].startswith("attachment")
+    text = "\n".join(p.text for p in Document(io.BytesIO(document.content)).paragraphs)
+    assert f"Case {first['reference']}" in text
+    assert f"Case {second['reference']}" in text
+    assert "CONSIDER WITHHOLDING: The subject's convictions" in text
+    assert "Name: Hannah Whitfield" in text
+
+    async with db.transaction(force_id=officer.force_id) as conn:
+        rows = await conn.fetch(
+            "SELECT event, operation, application_id, recipients, justification, details::text AS details "
+            "FROM audit_event WHERE event LIKE 'subject_access.%' ORDER BY id"
+        )
+    exports = [r for r in rows if r["event"] == "subject_access.exported"]
+    assert [(r["operation"], r["application_id"]) for r in exports] == [
+        ("disclosure", first["id"]),
+        ("disclosure", second["id"]),
+        ("disclosure", first["id"]),
+        ("disclosure", second["id"]),
+    ]
+    assert exports[0]["recipients"] == f"case_person {matches[0]['person_id']} (data subject)"
+    assert all(r["justification"] == f"subject access: {ACCESS_REASON}" for r in rows)
+    for row in rows:
+        assert "whitfield" not in (row["recipients"] + row["details"]).lower()
