@@ -368,9 +368,23 @@ DEFAULT_REVIEW_YEARS: Mapping[Outcome, int] = {
 USUAL_REVIEW_YEARS = 6
 
 
-def first_review_years(outcome: Outcome) -> int:
-    """Years from closing a case with `outcome` to its first retention review."""
-    return DEFAULT_REVIEW_YEARS.get(outcome, USUAL_REVIEW_YEARS)
+# A review date further off than this is a typing mistake, not a decision.
+LONGEST_RETENTION_YEARS = 100
+
+
+def first_review_years(outcome: Outcome, overrides: Mapping[str, int] | None = None) -> int:
+    """Years from closing a case with `outcome` to its first retention review: the service's setting
+    (`RETENTION_REVIEW_YEARS`) for that outcome, else its `default`, else the defaults above."""
+    overrides = overrides or {}
+    if outcome.value in overrides:
+        return overrides[outcome.value]
+    return overrides.get("default", DEFAULT_REVIEW_YEARS.get(outcome, USUAL_REVIEW_YEARS))
+
+
+def unknown_outcomes(overrides: Mapping[str, int]) -> list[str]:
+    """Names in `RETENTION_REVIEW_YEARS` that are neither an outcome nor `default`."""
+    known = {outcome.value for outcome in Outcome} | {"default"}
+    return sorted(name for name in overrides if name not in known)
 
 
 def retention_review_date(closed_at: datetime, years: int = RETENTION_REVIEW_AFTER_YEARS) -> date:

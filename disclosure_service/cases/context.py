@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
@@ -63,6 +64,8 @@ class Context:
     now: datetime
     # The clocks of the case's scheme (an extension moves one of them).
     clocks: tuple[ClockSpec, ...] = ()
+    # Years to the first retention review by outcome, from the settings (`cases.clocks.first_review_years`).
+    retention_years: Mapping[str, int] = field(default_factory=dict)
 
     async def add(self, table: str, *, by: str = "recorded_by", at: str = "recorded_at", **values: Any) -> int:
         """A new record on this case, in this force, by this user, now; its id."""

@@ -58,8 +58,12 @@ class _SavedMeanwhileError(Exception):
 class Casework:
     """The engine, for the schemes it runs (`schemes.SCHEMES` in the service)."""
 
-    def __init__(self, schemes: Mapping[Scheme, SchemeDefinition]) -> None:
+    def __init__(
+        self, schemes: Mapping[Scheme, SchemeDefinition], retention_years: Mapping[str, int] | None = None
+    ) -> None:
         self.schemes = schemes
+        # Years to a closed case's first retention review, by outcome (`RETENTION_REVIEW_YEARS`).
+        self.retention_years = dict(retention_years or {})
 
     def definition(self, scheme: str | Scheme) -> SchemeDefinition:
         return self.schemes[Scheme(scheme)]
@@ -223,7 +227,9 @@ class Casework:
             bumped = await store.bump_version(conn, case_id, data.version, now)
             if bumped is None:
                 raise CaseConflictError()
-            result = await spec.handler(Context(conn, case, principal, caller.meta, now, definition.clocks), data)
+            result = await spec.handler(
+                Context(conn, case, principal, caller.meta, now, definition.clocks, self.retention_years), data
+            )
             details = result.details
             to_stage = result.to_stage or verdict.to_stage or case.stage
             outcome = result.outcome or verdict.outcome

@@ -14,11 +14,13 @@ import enum
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from disclosure_service.cases.clocks import DEFAULT_REVIEW_YEARS, USUAL_REVIEW_YEARS, retention_review_date
+from disclosure_service.cases.clocks import (
+    LONGEST_RETENTION_YEARS,
+    USUAL_REVIEW_YEARS,
+    first_review_years,
+    retention_review_date,
+)
 from disclosure_service.cases.vocabulary import Outcome, PersonRole
-
-# A review date further off than this is a typing mistake, not a decision.
-LONGEST_RETENTION_YEARS = 100
 
 
 class RetentionDecision(enum.StrEnum):
@@ -31,13 +33,10 @@ class RetentionDecision(enum.StrEnum):
 
 
 def review_years(outcome: Outcome | None, overrides: Mapping[str, int] | None = None) -> int:
-    """How many years after closing a case with `outcome` it is reviewed; a force's settings first."""
-    overrides = overrides or {}
-    if outcome is not None and outcome.value in overrides:
-        return overrides[outcome.value]
-    if "default" in overrides:
-        return overrides["default"]
-    return DEFAULT_REVIEW_YEARS.get(outcome, USUAL_REVIEW_YEARS) if outcome else USUAL_REVIEW_YEARS
+    """How many years after closing a case with `outcome` it is reviewed; the service's settings first."""
+    if outcome is None:
+        return (overrides or {}).get("default", USUAL_REVIEW_YEARS)
+    return first_review_years(outcome, overrides)
 
 
 def first_review_on(outcome: Outcome | None, closed_at: datetime, overrides: Mapping[str, int] | None = None) -> date:
@@ -58,23 +57,6 @@ def next_review_problem(next_review_on: date | None, today: date) -> str | None:
 def is_due(review_on: date | None, today: date) -> bool:
     """A closed case is due for review on its review date, and stays due until someone reviews it."""
     return review_on is not None and review_on <= today
-
-
-def parse_review_years(raw: str | None) -> dict[str, int]:
-    """`RETENTION_REVIEW_YEARS`: one number for every outcome (`6`), or `outcome=years` pairs with an
-    optional `default=years` (`default=6,disclosed_child_sex_convictions=12`)."""
-    if raw is None or not raw.strip():
-        return {}
-    found: dict[str, int] = {}
-    for part in raw.split(","):
-        name, sep, value = part.strip().rpartition("=")
-        name = name.strip() if sep else "default"
-        if name != "default" and name not in {o.value for o in Outcome}:
-            raise ValueError(f"RETENTION_REVIEW_YEARS: {name!r} is not an outcome")
-        if not value.strip().isdigit() or not 1 <= int(value) <= LONGEST_RETENTION_YEARS:
-            raise ValueError(f"RETENTION_REVIEW_YEARS: {value.strip()!r} must be a whole number of years, 1 to 100")
-        found[name] = int(value)
-    return found
 
 
 # ---------------------------------------------------------------------------------------------

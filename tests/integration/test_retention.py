@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import base64
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
+import httpx
+import pytest
 from docx import Document
 
+from disclosure_service.app import create_app
 from disclosure_service.audit import verify
 from disclosure_service.database import engine as db
 from disclosure_service.dataprotection.disposal import CASCADED, DISPOSAL_ORDER
 from disclosure_service.dates import LONDON
 from disclosure_service.reports import figures
 from disclosure_service.reports.periods import financial_year
+from disclosure_service.settings import ConfigurationError, Settings
 from tests import cases
 from tests.factories import TestUser
 from tests.http import Api
@@ -336,3 +341,24 @@ async def test_a_subject_access_export_for_a_person_on_two_cases_marks_what_to_w
     assert all(r["justification"] == f"subject access: {ACCESS_REASON}" for r in rows)
     for row in rows:
         assert "whitfield" not in (row["recipients"] + row["details"]).lower()
+
+
+async def test_a_configured_review_period_sets_the_first_review(
+    settings: Settings, officer: TestUser, transaction: None
+) -> None:
+    """`RETENTION_REVIEW_YEARS` decides the date a closing case gets (here 3 years for a withdrawal)."""
+    app = create_app(replace(settings, retention_review_years={"withdrawn": 3}), manage_pool=False)
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
+        api = Api(client)
+        await api.sign_in(officer)
+        case = await cases.create(api)
+        await cases.do(api, case, "withdraw", reason="No longer needed")
+        closure = (await api.get(f"/api/v1/applications/{case['id']}")).json()["closure"]
+    closed = datetime.fromisoformat(closure["closed_at"]).astimezone(UTC).date()
+    assert closure["retention_review_on"] == closed.replace(year=closed.year + 3).isoformat()
+
+
+def test_an_unknown_outcome_in_the_review_periods_stops_the_service(settings: Settings) -> None:
+    with pytest.raises(ConfigurationError, match="nonsense is not an outcome"):
+        create_app(replace(settings, retention_review_years={"nonsense": 3}), manage_pool=False)

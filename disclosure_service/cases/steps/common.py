@@ -27,7 +27,8 @@ async def close_record(
         outcome=outcome.value,
         notes=notes,
         onward_referrals=referrals,
-        retention_review_on=review_on or retention_review_date(ctx.now, first_review_years(outcome)),
+        retention_review_on=review_on
+        or retention_review_date(ctx.now, first_review_years(outcome, ctx.retention_years)),
     )
 
 
