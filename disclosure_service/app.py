@@ -34,6 +34,7 @@ from disclosure_service.clocks.api import ClocksApi
 from disclosure_service.database import engine as db
 from disclosure_service.database.setup import resolve_urls
 from disclosure_service.dataprotection import api as dataprotection_api
+from disclosure_service.dataprotection import pages as dataprotection_pages
 from disclosure_service.disclosures import api as disclosure_api
 from disclosure_service.disclosures import documents
 from disclosure_service.disclosures import pages as disclosure_pages
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             *report_pages.ROUTES,
             *clock_pages.ROUTES,
             *transfer_pages.ROUTES,
+            *dataprotection_pages.ROUTES,
             health.healthz,
             api,
             static,

@@ -362,3 +362,30 @@ async def test_a_configured_review_period_sets_the_first_review(
 def test_an_unknown_outcome_in_the_review_periods_stops_the_service(settings: Settings) -> None:
     with pytest.raises(ConfigurationError, match="nonsense is not an outcome"):
         create_app(replace(settings, retention_review_years={"nonsense": 3}), manage_pool=False)
+
+
+async def test_the_pages_list_the_queue_and_find_a_person_with_mistakes_shown_by_their_field(
+    api: Api, officer: TestUser, supervisor: TestUser
+) -> None:
+    await api.sign_in(officer)
+    case = await cases.create(api)
+    await cases.do(api, case, "withdraw", reason="No longer needed")
+    await make_due(case["id"], officer.force_id, 2)
+    assert (await api.get("/retention")).status_code == 403
+    blank = await api.form("/subject-access", {"name": "Hannah Whitfield", "reason": ""})
+    assert blank.status_code == 400
+    assert "Enter the reason for the search" in blank.text
+    assert 'value="Hannah Whitfield"' in blank.text  # what was typed is kept
+    found = await api.form("/subject-access", {"name": "Hannah Whitfield", "reason": ACCESS_REASON})
+    assert found.status_code == 200, found.text
+    assert case["reference"] in found.text
+    assert "1 record found" in found.text
+    exported = await api.form("/subject-access/export.docx", {"name": "Hannah Whitfield", "reason": ACCESS_REASON})
+    assert exported.status_code == 200, exported.text
+    assert "CONSIDER WITHHOLDING" in "\n".join(p.text for p in Document(io.BytesIO(exported.content)).paragraphs)
+
+    await as_supervisor(api, supervisor)
+    queue = await api.get("/retention")
+    assert queue.status_code == 200
+    assert case["reference"] in queue.text
+    assert "Withdrawn" in queue.text
