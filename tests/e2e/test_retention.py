@@ -30,7 +30,7 @@ async def _make_one_due(owner_url: str) -> tuple[int, str]:
     return row[0], row[1]
 
 
-def test_a_supervisor_keeps_a_record_due_for_review_and_finds_a_persons_cases(
+def test_a_supervisor_reviews_a_record_keeps_then_disposes_of_it_and_finds_a_persons_cases(
     page: Page, live_server: LiveServer
 ) -> None:
     case_id, reference = run_async(_make_one_due(live_server.env["DATABASE_URL"]))
@@ -62,17 +62,28 @@ def test_a_supervisor_keeps_a_record_due_for_review_and_finds_a_persons_cases(
     page.get_by_role("link", name="Retention", exact=True).click()
     expect(page.get_by_role("main")).not_to_contain_text(reference)
 
+    # Disposal: the case page becomes its tombstone.
+    page.goto(f"/cases/{case_id}/record_retention_review")
+    page.get_by_label("Dispose of the record").check()
+    page.get_by_label("Reason").fill("No further public protection need")
+    page.get_by_role("button", name="Record the review").click()
+    page.goto(f"/cases/{case_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(reference)
+    expect(page.get_by_role("main")).to_contain_text("No further public protection need")
+    expect(page.get_by_role("main")).not_to_contain_text("Lindqvist")
+    assert_accessible(page)
+
     page.get_by_role("link", name="Subject access", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Subject access")
-    page.get_by_label("Full name of the person asking").fill("Peter Lindqvist")
+    page.get_by_label("Full name of the person asking").fill("Leanne Carver")
     page.get_by_role("button", name="Find their cases").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the reason for the search")
-    expect(page.get_by_label("Full name of the person asking")).to_have_value("Peter Lindqvist")
+    expect(page.get_by_label("Full name of the person asking")).to_have_value("Leanne Carver")
     assert_accessible(page)
     page.get_by_label("Reason for the search").fill("Written request received 28 November")
     page.get_by_role("button", name="Find their cases").click()
     expect(page.get_by_role("heading", level=2, name="1 record found")).to_be_visible()
-    expect(page.locator("table")).to_contain_text(reference)
+    expect(page.locator("table")).to_contain_text("Applicant")
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the export for review (Word)").click()

@@ -241,7 +241,11 @@ async def test_disposal_leaves_no_name_anywhere_a_tombstone_the_statistics_and_a
     assert body["outcome"] == "disclosed_child_sex_convictions"
     assert body["disposal_reason"] == "Past its review period; nothing pending"
     assert body["disposed_by"] == supervisor.id
-    for page in (tombstone.text, (await api.get(f"/cases/{case_id}")).text, (await api.get("/audit")).text):
+    case_page = await api.get(f"/cases/{case_id}")
+    assert case_page.status_code == 200
+    assert "disposed of at its retention review" in case_page.text
+    assert "Past its review period; nothing pending" in case_page.text
+    for page in (tombstone.text, case_page.text, (await api.get("/audit")).text):
         for name in NAMES:
             assert name not in page
     # The disposed case is no longer on the queue, and cannot be acted on.
