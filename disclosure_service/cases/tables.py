@@ -60,6 +60,7 @@ class Application(Table, tablename="application"):
     # The deadline of the stage the case is at (triage, meeting or the whole case): queues sort on it.
     next_due_at = Timestamptz(null=True, default=None, index=True)
     closed_at = Timestamptz(null=True, default=None)
+    # When to review keeping the case, once closed: set at closing, moved by each retention review.
     retention_review_on = Date(null=True, default=None)
     # Optimistic concurrency: every change names the version it was made against.
     version = Integer(default=1)
@@ -111,6 +112,8 @@ EXTRA_INDEXES: tuple[str, ...] = (
     "CREATE INDEX case_person_name_trgm ON case_person USING gin (lower(full_name) gin_trgm_ops)",
     "CREATE INDEX case_person_name_lower ON case_person (lower(full_name), role)",
     "CREATE INDEX application_reference_trgm ON application USING gin (lower(reference) gin_trgm_ops)",
+    # The retention review queue: a force's closed cases by the date they fall due.
+    "CREATE INDEX application_retention_due ON application (\"force\", retention_review_on) WHERE stage = 'closed'",
 )
 
 

@@ -21,18 +21,17 @@ class DueRow(msgspec.Struct, frozen=True):
     last_reviewed_at: datetime | None
 
 
-# The date a case is due: the last "retain" decision's, else the closure's. Closed cases only.
+# The date a closed case is due is on its own row (set at closing, moved by each review), so the
+# queue reads one index (`application_retention_due`).
 _DUE = """
-SELECT a.id, a.reference, a.scheme, a.outcome, a.closed_at,
-       COALESCE(a.retention_review_on, c.retention_review_on) AS review_on,
+SELECT a.id, a.reference, a.scheme, a.outcome, a.closed_at, a.retention_review_on AS review_on,
        r.decision AS last_decision, r.reviewed_at AS last_reviewed_at
 FROM application a
-JOIN closure c ON c.application = a.id
 LEFT JOIN LATERAL (
     SELECT decision, reviewed_at FROM retention_review WHERE application = a.id ORDER BY reviewed_at DESC LIMIT 1
 ) r ON true
-WHERE a.stage = 'closed' AND COALESCE(a.retention_review_on, c.retention_review_on) <= $1
-ORDER BY review_on, a.reference
+WHERE a.stage = 'closed' AND a.retention_review_on <= $1
+ORDER BY a.retention_review_on, a.reference
 LIMIT $2
 """
 

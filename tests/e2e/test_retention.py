@@ -19,10 +19,10 @@ async def _make_one_due(owner_url: str) -> tuple[int, str]:
     conn = await asyncpg.connect(owner_url)
     try:
         row = await conn.fetchrow(
-            "UPDATE closure SET retention_review_on = current_date - 30 WHERE application = ("
+            "UPDATE application SET retention_review_on = current_date - 30 WHERE id = ("
             "  SELECT a.id FROM application a JOIN case_person p ON p.application = a.id"
             "  WHERE a.stage = 'closed' AND p.full_name = 'Peter Lindqvist' LIMIT 1) "
-            "RETURNING application, (SELECT reference FROM application WHERE id = closure.application)"
+            "RETURNING id, reference"
         )
     finally:
         await conn.close()

@@ -64,9 +64,10 @@ async def closed_case(api: Api, officer: TestUser, supervisor: TestUser) -> dict
 
 
 async def make_due(case_id: int, force_id: int, days_ago: int) -> None:
+    """The case's review date, as closing set it, put `days_ago` days in the past."""
     async with db.transaction(force_id=force_id) as conn:
         await conn.execute(
-            "UPDATE closure SET retention_review_on = $2 WHERE application = $1",
+            "UPDATE application SET retention_review_on = $2 WHERE id = $1",
             case_id,
             london_today() - timedelta(days=days_ago),
         )
@@ -393,3 +394,12 @@ async def test_the_pages_list_the_queue_and_find_a_person_with_mistakes_shown_by
     assert queue.status_code == 200
     assert case["reference"] in queue.text
     assert "Withdrawn" in queue.text
+
+
+async def test_an_escalated_case_gets_a_review_date_though_it_has_no_closure(api: Api, officer: TestUser) -> None:
+    await api.sign_in(officer)
+    case = await cases.create(api)
+    await cases.do(api, case, "escalate", agency="Children's social care", referral_reference="CSC-1", notes="")
+    async with db.transaction(force_id=officer.force_id) as conn:
+        review_on = await conn.fetchval("SELECT retention_review_on FROM application WHERE id = $1", case["id"])
+    assert review_on == london_today().replace(year=london_today().year + 6)
