@@ -16,6 +16,7 @@ from docx import Document
 
 from disclosure_service.app import create_app
 from disclosure_service.audit import verify
+from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from disclosure_service.dataprotection.disposal import CASCADED, DISPOSAL_ORDER
 from disclosure_service.dates import LONDON
@@ -23,7 +24,7 @@ from disclosure_service.reports import figures
 from disclosure_service.reports.periods import financial_year
 from disclosure_service.settings import ConfigurationError, Settings
 from tests import cases
-from tests.factories import TestUser
+from tests.factories import TestUser, make_user, next_time_step
 from tests.http import Api
 from tests.integration.test_disclosures import arrange, authorised_case, hold, moment, record_made
 
@@ -403,3 +404,33 @@ async def test_an_escalated_case_gets_a_review_date_though_it_has_no_closure(api
     async with db.transaction(force_id=officer.force_id) as conn:
         review_on = await conn.fetchval("SELECT retention_review_on FROM application WHERE id = $1", case["id"])
     assert review_on == london_today().replace(year=london_today().year + 6)
+
+
+async def test_another_forces_tombstones_and_people_are_not_found_and_stale_codes_are_refused(
+    api: Api, officer: TestUser, supervisor: TestUser, forces: dict[str, int], keys: Keys
+) -> None:
+    await api.sign_in(officer)
+    case = await cases.create(api)
+    await cases.do(api, case, "withdraw", reason="No longer needed")
+    await as_supervisor(api, supervisor)
+    await api.get(f"/api/v1/applications/{case['id']}?reason=supervisory_review&reason_detail=Retention review")
+    # Disposal needs a code entered in the last few minutes.
+    async with db.transaction(force_id=supervisor.force_id) as conn:
+        await conn.execute(
+            "UPDATE auth_session SET mfa_at = now() - interval '6 minutes' WHERE \"user\" = $1", supervisor.id
+        )
+    stale = await cases.do(api, case, "record_retention_review", expect=403, decision="dispose", reason="Old")
+    assert "code" in stale["detail"]
+    exported = await api.get("/api/v1/subject-access/export", params={"name": "Hannah Whitfield", "reason": "Request"})
+    assert exported.status_code == 403
+    await next_time_step(supervisor)
+    assert (await api.post("/api/v1/auth/step-up", {"code": supervisor.code()})).status_code == 204
+    await cases.do(api, case, "record_retention_review", decision="dispose", reason="Old")
+
+    outsider = await make_user(force_id=forces["BRAVO"], keys=keys)
+    await api.post("/api/v1/auth/logout")
+    await api.sign_in(outsider)
+    assert (await api.get(f"/api/v1/applications/{case['id']}")).status_code == 404
+    assert (await api.get(f"/cases/{case['id']}")).status_code == 404
+    found = await api.get("/api/v1/subject-access", params={"name": "Craig Dunmore", "reason": ACCESS_REASON})
+    assert found.json() == []
