@@ -57,6 +57,7 @@ def case_out(opened: reading.OpenedCase, caller: Caller, casework: Casework) -> 
         assigned_name=record.assigned_name,
         supervisor=record.supervisor,
         supervisor_name=record.supervisor_name,
+        retention_review_on=record.retention_review_on,
         people=[
             schemas.PersonOut(
                 **msgspec.structs.asdict(p),

@@ -19,7 +19,7 @@ DUE_SOON = timedelta(days=2)
 _APPLICATION_COLUMNS = (
     "a.id, a.reference, a.version, a.scheme, a.route, a.channel, a.received_at, a.stage, a.outcome, "
     "a.risk_level, a.concern, a.assigned_to, a.supervisor, a.created_by, a.triage_due_at, a.meeting_due_at, "
-    "a.due_at, a.next_due_at, a.closed_at, a.created_at, a.updated_at, "
+    "a.due_at, a.next_due_at, a.closed_at, a.retention_review_on, a.created_at, a.updated_at, "
     "assignee.display_name AS assigned_name, supervisor.display_name AS supervisor_name"
 )
 _FROM_APPLICATION = (

@@ -394,6 +394,8 @@ class CaseOut(msgspec.Struct):
     assigned_name: str | None
     supervisor: int | None
     supervisor_name: str | None
+    # Once closed: the date of the next retention review (moved by each review; `closure` keeps the first).
+    retention_review_on: date | None
     people: list[PersonOut]
     triage: casefile.Triage | None
     escalations: list[casefile.Escalation]

@@ -5,6 +5,7 @@ template: it is an internal working document, never what is released as it stand
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING
 
 from docx import Document
@@ -16,6 +17,12 @@ if TYPE_CHECKING:
     from disclosure_service.dataprotection.service import SubjectAccessExport
 
 WITHHOLD_MARK = "CONSIDER WITHHOLDING"
+# Characters XML 1.0 cannot hold (C0 controls but tab and line breaks): typed or stored text may carry them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 def render(found: SubjectAccessExport) -> bytes:
@@ -27,27 +34,27 @@ def render(found: SubjectAccessExport) -> bytes:
     style.font.size = Pt(11)
     document.add_heading("Subject access: for review before release", level=0)
     document.add_paragraph(
-        f"Produced {long_datetime(found.produced_at)} by {found.produced_by}. Reason: {found.reason}. "
+        f"Produced {long_datetime(found.produced_at)} by {_clean(found.produced_by)}. Reason: {_clean(found.reason)}. "
         f"Sections marked {WITHHOLD_MARK} must be reviewed by an officer under DPA 2018 s.45(4) before "
         "anything is released; this document is not to be given out as it stands."
     )
     if not found.cases:
         document.add_paragraph("No case of this force records this person.")
     for case in found.cases:
-        document.add_heading(f"Case {case.reference}", level=1)
+        document.add_heading(f"Case {_clean(case.reference)}", level=1)
         document.add_paragraph(
             f"Received {case.received_on}. Their part: {', '.join(case.parts)}. Stage: {case.stage}."
         )
         for part in case.sections:
-            document.add_heading(part.title, level=2)
+            document.add_heading(_clean(part.title), level=2)
             if part.withhold is not None:
                 mark = document.add_paragraph().add_run(f"{WITHHOLD_MARK}: {part.withhold_reason}")
                 mark.bold = True
                 mark.font.color.rgb = RGBColor(0xD4, 0x35, 0x1C)
             for item in part.items:
                 paragraph = document.add_paragraph()
-                paragraph.add_run(f"{item.label}: ").bold = True
-                paragraph.add_run(item.value)
+                paragraph.add_run(f"{_clean(item.label)}: ").bold = True
+                paragraph.add_run(_clean(item.value))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

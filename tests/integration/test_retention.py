@@ -171,6 +171,10 @@ async def test_retaining_needs_a_reason_and_a_future_date_and_moves_the_case_off
     )
     due = (await api.get("/api/v1/retention/due")).json()
     assert case["id"] not in [row["id"] for row in due]
+    reread = (await api.get(f"/api/v1/applications/{case['id']}")).json()
+    assert reread["retention_review_on"] == next_review.isoformat()
+    page = await api.get(f"/cases/{case['id']}")
+    assert f"{next_review.day} " in page.text
     async with db.transaction(force_id=supervisor.force_id) as conn:
         review = await conn.fetchrow("SELECT * FROM retention_review WHERE application = $1", case["id"])
         audit = await conn.fetchval(

@@ -3,14 +3,16 @@ marks for an officer to consider withholding."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 
 import pytest
+from docx import Document
 
 from disclosure_service.cases.casefile import CaseFile, CaseRecord, Person
 from disclosure_service.cases.clocks import unknown_outcomes
 from disclosure_service.cases.vocabulary import Outcome, PersonRole, Stage
-from disclosure_service.dataprotection import export
+from disclosure_service.dataprotection import document, export
 from disclosure_service.dataprotection.rules import (
     Withhold,
     first_review_on,
@@ -20,6 +22,7 @@ from disclosure_service.dataprotection.rules import (
     withhold_checks,
     withhold_person,
 )
+from disclosure_service.dataprotection.service import SubjectAccessExport
 from disclosure_service.settings import ConfigurationError, parse_review_years
 
 TODAY = date(2026, 12, 1)
@@ -159,3 +162,11 @@ def test_an_export_never_leaves_a_section_unmarked_that_holds_someone_else() -> 
             if section.withhold is None and section.title.startswith("Your details"):
                 names = {item.value for item in section.items if item.label == "Name"}
                 assert len(names) == 1
+
+
+def test_the_word_export_survives_control_characters_in_what_was_typed() -> None:
+    made = export.case_export(_case(), {1})
+    found = SubjectAccessExport(CLOSED, "DC Test", "Reason \x04 with \x1a controls\x0c", [made])
+    text = "\n".join(p.text for p in Document(io.BytesIO(document.render(found))).paragraphs)
+    assert "Reason  with  controls" in text
+    assert "CONSIDER WITHHOLDING: Information about another person" in text
