@@ -392,7 +392,8 @@ class CaseDisposal(Table, tablename="case_disposal"):
     id = Serial(primary_key=True)
     force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
     application_id = Integer(unique=True)
-    reference = Varchar(length=32)
+    # Auditors find a disposed case's trail by its reference.
+    reference = Varchar(length=32, index=True)
     scheme = Varchar(length=16, choices=Scheme)
     route = Varchar(length=16, choices=Route)
     channel = Varchar(length=20, choices=Channel)

@@ -20,6 +20,7 @@ from disclosure_service.auth.service import Keys
 from disclosure_service.database import engine as db
 from disclosure_service.dataprotection.disposal import CASCADED, DISPOSAL_ORDER
 from disclosure_service.dates import LONDON
+from disclosure_service.identity.roles import Role
 from disclosure_service.reports import figures
 from disclosure_service.reports.periods import financial_year
 from disclosure_service.settings import ConfigurationError, Settings
@@ -196,7 +197,7 @@ async def test_an_open_case_cannot_be_reviewed_for_disposal(api: Api, officer: T
 
 
 async def test_disposal_leaves_no_name_anywhere_a_tombstone_the_statistics_and_a_verifying_trail(
-    api: Api, officer: TestUser, supervisor: TestUser
+    api: Api, officer: TestUser, supervisor: TestUser, keys: Keys
 ) -> None:
     case = await closed_case(api, officer, supervisor)
     case_id = case["id"]
@@ -254,6 +255,19 @@ async def test_disposal_leaves_no_name_anywhere_a_tombstone_the_statistics_and_a
     for page in (tombstone.text, case_page.text, (await api.get("/audit")).text):
         for name in NAMES:
             assert name not in page
+    # An auditor still finds the case's trail by its reference, disposal included, and no name in it.
+    auditor = await make_user(force_id=officer.force_id, keys=keys, role=Role.auditor)
+    await api.post("/api/v1/auth/logout")
+    await api.sign_in(auditor)
+    trail = await api.get("/api/v1/audit/events", params={"reference": case["reference"]})
+    assert "erasure" in [e["operation"] for e in trail.json()]
+    audit_page = await api.get("/audit", params={"reference": case["reference"]})
+    assert case["reference"] in audit_page.text
+    for page in (trail.text, audit_page.text):
+        for name in NAMES:
+            assert name not in page
+    await api.post("/api/v1/auth/logout")
+    await api.sign_in(supervisor)
     # The disposed case is no longer on the queue, and cannot be acted on.
     assert case_id not in [row["id"] for row in (await api.get("/api/v1/retention/due")).json()]
     await cases.do(api, case, "add_note", expect=404, text="Too late")
