@@ -334,6 +334,7 @@ async def _action_page(
     principal: Principal,
     status: int = 200,
     conflict: bool = False,
+    diverted: str = "",
 ) -> Template:
     definition = casework.definition(opened.case.record.scheme)
     verdict = evaluate(definition.rules, spec.action, opened.case.facts(), actor_of(principal))
@@ -348,6 +349,7 @@ async def _action_page(
             "app": opened.case.record,
             "form": {"version": [str(opened.case.record.version)], **form},
             "conflict": conflict,
+            "diverted": diverted,
             "not_possible": () if verdict.allowed else verdict.reasons,
             "labels": _labels(definition),
             "needs_code": spec.step_up and step_up.needs_code(request),
@@ -368,12 +370,30 @@ async def action_page(
 ) -> Template:
     opened = await reading.open_case(caller, case_id)
     spec = _spec(casework, opened, action_name)
-    chosen = {key: [value] for key, value in request.query_params.items()}
+    chosen = {key: [value] for key, value in request.query_params.items() if key != "diverted_from"}
     start = spec.form.prefill(opened.case, chosen) if spec.form.prefill else {}
     form = {**chosen, **start, "submission_key": [secrets.token_urlsafe(16)]}
     return await _action_page(
-        request, casework, opened, spec, form=form, errors=FormErrors(), principal=caller.principal
+        request,
+        casework,
+        opened,
+        spec,
+        form=form,
+        errors=FormErrors(),
+        principal=caller.principal,
+        diverted=_diverted(casework, opened, spec, request.query_params.get("diverted_from")),
     )
+
+
+def _diverted(casework: Casework, opened: reading.OpenedCase, spec: ActionSpec, source: str | None) -> str:
+    """Why the officer was sent here from another action's page (empty if they were not)."""
+    try:
+        came_from = casework.spec(opened.case, Action(source or ""))
+    except ValueError:
+        return ""
+    if came_from is None:
+        return ""
+    return next((d.explain for d in came_from.form.diverts if d.to is spec.action), "")
 
 
 @post("/cases/{case_id:int}/{action_name:str}", opt=CASEWORK_FORM)
@@ -387,6 +407,9 @@ async def take_action(
     opened = await reading.open_case(caller, case_id)
     spec = _spec(casework, opened, action_name)
     form = await read_form_lists(request)
+    divert = spec.form.divert(form)
+    if divert is not None and casework.spec(opened.case, divert.to) is not None:
+        return _see_other(f"/cases/{case_id}/{divert.to.value}?diverted_from={spec.action.value}")
     fields = await _fields(spec, opened, caller.principal, form)
     version = whole_number((form.get("version") or [""])[0]) or 0
     key = (form.get("submission_key") or [""])[0] or None

@@ -259,20 +259,37 @@ HOLD = ActionSpec(
     ActionForm(
         fixed(
             Field("held_at", "When it was held", "datetime"),
-            Field("identity_confirmed", "Was the recipient's identity checked again?", "yesno"),
+            Field(
+                "identity_confirmed",
+                "Was the recipient's identity checked again?",
+                "yesno",
+                message="Select yes if the recipient's identity was checked again",
+            ),
             Field(
                 "purpose_explained",
                 "Was the recipient told the information may only be used to safeguard children?",
                 "yesno",
+                message="Select yes if the recipient was told the information may only be used to safeguard children",
             ),
             Field(
                 "confidentiality_explained",
                 "Were they told it is confidential, and that they will be asked to sign an undertaking?",
                 "yesno",
+                message="Select yes if they were told it is confidential and that they will be asked to sign",
             ),
-            Field("legal_warning_given", "Were they told legal proceedings could follow a breach?", "yesno"),
-            Field("safety_advice_given", "Was safety advice given?", "yesno"),
-            Field("support_given", "Was support offered?", "yesno"),
+            Field(
+                "legal_warning_given",
+                "Were they told legal proceedings could follow a breach?",
+                "yesno",
+                message="Select yes if they were told legal proceedings could follow a breach",
+            ),
+            Field(
+                "safety_advice_given",
+                "Was safety advice given?",
+                "yesno",
+                message="Select yes if safety advice was given",
+            ),
+            Field("support_given", "Was support offered?", "yesno", message="Select yes if support was offered"),
             Field("notes", "Notes", "textarea", required=False),
         ),
         "Save the meeting",

@@ -292,15 +292,20 @@ def _review_fields(case: CaseFile, staff: Staff) -> tuple[Field, ...]:
             "select",
             options=recipients(case),
             required=False,
-            hint="Only if disclosing to someone else: an adult, never the subject. Your rationale says why "
-            "they are best placed.",
+            when=("decision", ReviewDecision.other_recipient.value),
+            needed_if="Needed if disclosing to someone else",
+            message="Choose who should receive the disclosure instead",
+            hint="An adult, never the subject. Your rationale says why they are best placed",
         ),
         Field(
             "safeguarding_action",
             "The other safeguarding action taken instead",
             "textarea",
             required=False,
-            hint="Only if withholding: for example, a referral to children's social care",
+            when=("decision", ReviewDecision.withhold.value),
+            needed_if="Needed if withholding",
+            message="Say what other safeguarding action will be taken instead",
+            hint="For example, a referral to children's social care",
         ),
     )
 
