@@ -69,6 +69,7 @@ async def cases_page(
     rows = await reading.list_cases(
         caller, queue=None if search else queue, search=search, page=page_number, stages=stages
     )
+    now = datetime.now(UTC)
     counts = await reading.counts(principal)
     total = len(rows) if search else counts.get(queue, 0)
     pages = max(1, -(-total // queries.PAGE_SIZE))
@@ -85,7 +86,8 @@ async def cases_page(
             },
             "counts": counts,
             "search": search,
-            "now": datetime.now(UTC),
+            # Each row's next deadline, worded as the case page words it (London days).
+            "deadlines": {row.id: casework.queue_deadline(row, now) for row in rows},
             "staff": await reading.caseworkers(principal) if principal.role is Role.supervisor else [],
             "stage_labels": {s.value: s.label for s in v.Stage},
             # Each stage's clock, and the queues by clock (due soon and overdue, per stage).
@@ -202,6 +204,7 @@ async def case_page(
                 now=datetime.now(UTC),
             ),
             "length_words": clocks.length_words,
+            "next_deadline": casework.next_deadline(opened.case, datetime.now(UTC)),
             "actions": [spec for spec in possible if not spec.form.one_click and not spec.form.per_person],
             "per_person": [spec for spec in possible if spec.form.per_person],
             "buttons": [spec for spec in possible if spec.form.one_click],

@@ -272,6 +272,8 @@ class QueueRow(msgspec.Struct, frozen=True):
     next_due_at: datetime | None
     version: int
     assigned_name: str | None
+    # The clock `next_due_at` is the deadline of (None for a case with no clocks of its own).
+    next_clock: str | None = None
 
 
 def _queue_rows(rows: list[Record]) -> list[QueueRow]:
@@ -280,7 +282,10 @@ def _queue_rows(rows: list[Record]) -> list[QueueRow]:
 
 _QUEUE_COLUMNS = (
     "a.id, a.reference, a.stage, a.route, a.risk_level, a.received_at, a.next_due_at, a.version, "
-    "assignee.display_name AS assigned_name"
+    "assignee.display_name AS assigned_name, "
+    # The stage's own clock before the whole case's, should two fall due at the same moment.
+    "(SELECT c.clock FROM case_clock c WHERE c.application = a.id AND c.started_at IS NOT NULL "
+    "AND c.due_at = a.next_due_at ORDER BY c.clock LIKE 'whole_case%', c.id LIMIT 1) AS next_clock"
 )
 # Most urgent first: risk, then the least time left.
 _QUEUE_ORDER = (

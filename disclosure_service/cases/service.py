@@ -81,6 +81,26 @@ class Casework:
                 )
         return ""
 
+    def next_deadline(self, case: CaseFile, now: datetime) -> clocks.Clock | None:
+        """The deadline the case is working to now, as the case page and the case JSON show it: the
+        same rule (`clocks.next_deadline`) that set the `next_due_at` the queues show."""
+        specs = self.definition(case.record.scheme).clocks
+        found = clocks.next_deadline(specs, case.clocks, case.stage)
+        if found is None and not case.clocks and case.stage is not Stage.closed:
+            # A case with no clocks of its own (loaded straight into the tables): its whole case.
+            found = clocks.Deadline(ClockName.whole_case, case.record.due_at)
+        return clocks.deadline_shown(found, now)
+
+    def queue_deadline(self, row: queries.QueueRow, now: datetime) -> clocks.Clock | None:
+        """A queue's row's `next_due_at` as people read it, named by the clock it belongs to."""
+        if row.next_due_at is None:
+            return None
+        if row.next_clock is not None and row.next_clock in ClockName.__members__:
+            name, clock = clocks.shown_name(ClockName(row.next_clock)), row.next_clock
+        else:
+            name, clock = self.clock_at(row.stage), ""
+        return clocks.running(name, row.next_due_at, now, clock=clock, current=True)
+
     def spec(self, case: CaseFile, action: Action) -> ActionSpec | None:
         """The action as the case's scheme defines it (None if it has no such step)."""
         return self.definition(case.record.scheme).spec(action)
