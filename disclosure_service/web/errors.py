@@ -26,6 +26,7 @@ from litestar.types import ExceptionHandlersMap
 from disclosure_service.database.piccolo_engine import OUTAGE, describe
 from disclosure_service.identity.principal import Principal, SessionStage
 from disclosure_service.web.access import StepUpRequired
+from disclosure_service.web.forms import came_from
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,11 @@ def _redirect_for_browser(request: AnyRequest, exc: HTTPException) -> AnyRespons
         target = "/sign-in/code" if half_signed_in else "/sign-in"
         return Redirect(f"{target}?next={here}", status_code=HTTP_303_SEE_OTHER)
     if isinstance(exc, StepUpRequired):
-        return Redirect(f"/step-up?next={here}", status_code=HTTP_303_SEE_OTHER)
+        # Where the link was followed from: after the code the user goes back there (a download
+        # would otherwise leave them looking at the code page).
+        back = came_from(request)
+        returns_to = f"&returns_to={quote(back, safe='/')}" if back else ""
+        return Redirect(f"/step-up?next={here}{returns_to}", status_code=HTTP_303_SEE_OTHER)
     return None
 
 
