@@ -163,6 +163,12 @@ async def reference(conn: asyncpg.Connection[Any], case_id: int) -> str | None:
     return found
 
 
+async def force_crest(conn: asyncpg.Connection[Any], force_id: int) -> bytes | None:
+    """The force's crest for its documents' header (None if it has none)."""
+    crest: bytes | None = await conn.fetchval("SELECT crest FROM force WHERE id = $1", force_id)
+    return crest
+
+
 async def force_name(conn: asyncpg.Connection[Any], force_id: int) -> str:
     name: str = await conn.fetchval("SELECT name FROM force WHERE id = $1", force_id)
     return name

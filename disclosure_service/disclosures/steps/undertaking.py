@@ -43,7 +43,8 @@ async def _generate(ctx: Context, data: schemas.ActionIn) -> Result:
         "officers": meeting.officers,
         "template_version": str(template.version),
     }
-    content = await sandbox.render(template.content, context)
+    crest = await queries.force_crest(ctx.conn, ctx.principal.force_id)
+    content = await sandbox.render(template.content, context, crest=crest)
     document_id = await ctx.add(
         "generated_document",
         by="generated_by",
