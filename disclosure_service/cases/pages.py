@@ -26,7 +26,7 @@ from disclosure_service.auth import step_up
 from disclosure_service.cases import clocks, forms, queries, reading, schemas
 from disclosure_service.cases import vocabulary as v
 from disclosure_service.cases.errors import ActionRefusedError, CaseConflictError
-from disclosure_service.cases.service import Casework, actor_of
+from disclosure_service.cases.service import Casework, actor_of, date_problems
 from disclosure_service.cases.spec import ActionSpec, Answers, SchemeDefinition
 from disclosure_service.cases.workflow import Action, evaluate
 from disclosure_service.dates import to_london
@@ -35,7 +35,7 @@ from disclosure_service.identity.roles import Role
 from disclosure_service.numbers import whole_number
 from disclosure_service.web import access
 from disclosure_service.web.forms import FormErrors, local_path, read_form_lists
-from disclosure_service.web.formspec import Field, Section, all_fields, parse
+from disclosure_service.web.formspec import Field, Section, all_fields, parse, readable
 from disclosure_service.web.navigation import pagination
 
 AnyRequest = Request[Any, Any, Any]
@@ -164,6 +164,16 @@ async def create_application(
     key = (form.get("submission_key") or [""])[0] or None
     data, errors = parse(forms.NEW_APPLICATION, form, schemas.NewApplicationIn, extra={"submission_key": key})
     if data is None:
+        # The dates that cannot be right are reported now too, not after the rest is put right.
+        read = readable(forms.NEW_APPLICATION, form)
+        children = sorted({key.rsplit(".", 1)[0] for key in read if key.startswith("children.")})
+        births = [
+            (prefix, read.get(f"{prefix}.date_of_birth"), prefix in children)
+            for prefix in ("applicant", "subject", *children)
+        ]
+        fields = {f.name: f for f in all_fields(forms.NEW_APPLICATION)}
+        for field, message in date_problems(read.get("received_at"), births, datetime.now(UTC)).found:
+            errors.add(field, message, fields[field].anchor if field in fields else None)
         return _new_form(form, errors, HTTP_400_BAD_REQUEST)
     try:
         done = await casework.create(caller, data)

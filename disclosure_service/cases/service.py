@@ -5,8 +5,8 @@ the user saw, with the audit row written in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
@@ -37,17 +37,25 @@ def actor_of(principal: Principal) -> Actor:
 
 def application_problems(data: schemas.NewApplicationIn, now: datetime) -> Problems:
     """Every impossible date on a new application: received in the future, a child born after it, ..."""
-    problems = Problems()
-    problems.check("received_at", timing.received_problem(data.received_at, now=now))
-    received_on = timing.london_today(data.received_at)
     people = [("applicant", data.applicant, False), ("subject", data.subject, False)]
     people += [(f"children.{n}", child, True) for n, child in enumerate(data.children)]
-    for prefix, person, child in people:
-        if person.date_of_birth is not None:
-            problems.check(
-                f"{prefix}.date_of_birth",
-                timing.birth_problem(person.date_of_birth, received_on=received_on, child=child),
-            )
+    births = [(prefix, person.date_of_birth, child) for prefix, person, child in people]
+    return date_problems(data.received_at, births, now)
+
+
+def date_problems(
+    received_at: datetime | None, births: Sequence[tuple[str, date | None, bool]], now: datetime
+) -> Problems:
+    """The dates of a new application that cannot be right, from whichever were given (the form
+    asks with these too, so a page with other mistakes shows these with them)."""
+    problems = Problems()
+    if received_at is None:
+        return problems
+    problems.check("received_at", timing.received_problem(received_at, now=now))
+    received_on = timing.london_today(received_at)
+    for prefix, born, child in births:
+        if born is not None:
+            problems.check(f"{prefix}.date_of_birth", timing.birth_problem(born, received_on=received_on, child=child))
     return problems
 
 

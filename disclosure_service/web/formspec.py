@@ -121,6 +121,15 @@ def parse(
         return None, parsed.errors
 
 
+def readable(sections: Sequence[Section], form: dict[str, list[str]]) -> dict[str, Any]:
+    """The answers that could be read, by field name, whatever else is wrong with the form: for
+    rules that compare answers, so their problems are shown with the others, not after them."""
+    parsed = Parsed()
+    for spec in all_fields(sections):
+        _read(spec, form, parsed)
+    return parsed.values
+
+
 def _pattern(name: str) -> str:
     """children.0.full_name -> children.*.full_name: every item of a list has the same limits."""
     return ".".join("*" if part.isdecimal() else part for part in name.split("."))

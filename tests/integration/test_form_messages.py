@@ -165,3 +165,31 @@ async def test_the_recommendation_page_says_which_answers_a_disclosure_needs_and
         {"version": str(case["version"]), "decision": "do_not_disclose", "rationale": "r", "subject_told": "false"},
     )
     assert withhold.status_code == 303, summary(withhold)
+
+
+async def test_an_impossible_date_is_reported_with_the_other_mistakes_not_after_them(
+    api: Api, officer: TestUser
+) -> None:
+    await api.sign_in(officer)
+    form = {
+        "route": "right_to_ask",
+        "received_at-day": "1",
+        "received_at-month": "11",
+        "received_at-year": "2026",
+        "received_at-time": "10:00",
+        "concern": "Worried about a neighbour",
+        "applicant.full_name": "Hannah Whitfield",
+        "applicant.safe_contact": "Mobile",
+        "applicant.letters_ok": "false",
+        "subject.full_name": "Craig Dunmore",
+        "children.0.full_name": "Maisie Whitfield",
+        "children.0.date_of_birth-day": "1",
+        "children.0.date_of_birth-month": "1",
+        "children.0.date_of_birth-year": "1990",
+    }
+    page = await api.form("/cases/new", form)
+    assert page.status_code == 400
+    assert summary(page) == [
+        "Select how it came in",
+        "A child must be under 18 on the day the application was received: check the date of birth",
+    ]
