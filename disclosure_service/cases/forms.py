@@ -158,6 +158,7 @@ NEW_APPLICATION: tuple[Section, ...] = (
                 "The concern, in the applicant’s words",
                 "textarea",
                 message="Record the concern the applicant raised",
+                called="The concern",
             ),
         ),
     ),

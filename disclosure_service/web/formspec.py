@@ -39,6 +39,8 @@ class Field:
     # (`needed_if`) instead of "(optional)", and leaving it empty then is an error like any other.
     when: tuple[str, str] | None = None
     needed_if: str = ""
+    # What an error message calls it, where the label is a question or a long phrase ("The concern").
+    called: str = ""
 
     @property
     def id(self) -> str:
@@ -72,7 +74,7 @@ class Field:
 
     def too_long(self, limit: int) -> str:
         """GOV.UK's wording: "Notes must be 10,000 characters or fewer"."""
-        return f"{self.label.rstrip('?')} must be {limit:,} characters or fewer"
+        return f"{self.called or self.label.rstrip('?')} must be {limit:,} characters or fewer"
 
 
 def _lower_first(text: str) -> str:
@@ -135,9 +137,14 @@ def _pattern(name: str) -> str:
     return ".".join("*" if part.isdecimal() else part for part in name.split("."))
 
 
+_LIMITS: dict[type[Any], dict[str, int]] = {}
+
+
 def text_limits(struct: type[Any]) -> dict[str, int]:
     """The longest text each field of `struct` takes, by dotted name (`*` for any item of a list),
     read from the Struct's own `Meta(max_length=...)` so the form and the API cannot disagree."""
+    if struct in _LIMITS:
+        return _LIMITS[struct]
     found: dict[str, int] = {}
 
     def walk(info: Any, prefix: str) -> None:
@@ -157,6 +164,7 @@ def text_limits(struct: type[Any]) -> dict[str, int]:
     if isinstance(info, msgspec.inspect.StructType):
         for member in info.fields:
             walk(member.type, member.encode_name)
+    _LIMITS[struct] = found
     return found
 
 

@@ -73,7 +73,7 @@ async def test_four_mistakes_on_the_new_application_page_give_four_errors_at_onc
     assert summary(page) == [
         "Select how it came in",
         "When it was received must be a real date, like 28 11 2026",
-        "The concern, in the applicant’s words must be 10,000 characters or fewer",
+        "The concern must be 10,000 characters or fewer",
         "Full name must be 200 characters or fewer",
     ]
     assert field_error(page, "Full name must be 200 characters or fewer")
