@@ -71,7 +71,7 @@ async def test_four_mistakes_on_the_new_application_page_give_four_errors_at_onc
     page = await api.form("/cases/new", form)
     assert page.status_code == 400
     assert summary(page) == [
-        "Select how it came in",
+        "Select how the application came in",
         "When it was received must be a real date, like 28 11 2026",
         "The concern must be 10,000 characters or fewer",
         "Full name must be 200 characters or fewer",
@@ -190,6 +190,6 @@ async def test_an_impossible_date_is_reported_with_the_other_mistakes_not_after_
     page = await api.form("/cases/new", form)
     assert page.status_code == 400
     assert summary(page) == [
-        "Select how it came in",
+        "Select how the application came in",
         "A child must be under 18 on the day the application was received: check the date of birth",
     ]

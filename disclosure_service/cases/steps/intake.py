@@ -138,8 +138,18 @@ ESCALATE = ActionSpec(
     _escalate,
     ActionForm(
         fixed(
-            Field("agency", "Referred to", hint="For example, the MASH or children's social care out-of-hours team"),
-            Field("referral_reference", "Referral reference", width="govuk-input--width-20"),
+            Field(
+                "agency",
+                "Referred to",
+                hint="For example, the MASH or children's social care out-of-hours team",
+                message="Enter who the case was referred to",
+            ),
+            Field(
+                "referral_reference",
+                "Referral reference",
+                width="govuk-input--width-20",
+                message="Enter the referral reference",
+            ),
             Field("notes", "What was done", "textarea", required=False),
         ),
         "Escalate and close",
@@ -192,8 +202,14 @@ RECORD_APPLICANT_MEETING = ActionSpec(
     _record_applicant_meeting,
     ActionForm(
         fixed(
-            Field("held_on", "Date of the meeting", "date"),
-            Field("method", "How was it held?", "radios", options=choices(MeetingMethod)),
+            Field("held_on", "Date of the meeting", "date", message="Enter the date of the meeting"),
+            Field(
+                "method",
+                "How was it held?",
+                "radios",
+                options=choices(MeetingMethod),
+                message="Select how the meeting was held",
+            ),
             Field(
                 "identity_verified",
                 "Was the applicant's identity verified?",

@@ -176,8 +176,13 @@ SIGNED = ActionSpec(
     _signed,
     ActionForm(
         fixed(
-            Field("happened_at", "When it was signed", "datetime"),
-            Field("witness", "Witnessed by", hint="The officer who saw it signed"),
+            Field("happened_at", "When it was signed", "datetime", message="Enter the date and time it was signed"),
+            Field(
+                "witness",
+                "Witnessed by",
+                hint="The officer who saw it signed",
+                message="Enter the officer who witnessed the signature",
+            ),
             Field(
                 "scan",
                 "Scan of the signed copy",
@@ -225,7 +230,7 @@ REFUSED = ActionSpec(
     _refused,
     ActionForm(
         fixed(
-            Field("happened_at", "When", "datetime"),
+            Field("happened_at", "When", "datetime", message="Enter the date and time of the refusal"),
             Field("reason", "Why they refused", "textarea", message="Record why they refused"),
             Field("recipient_words", "What they said, in their own words", "textarea", required=False),
         ),
