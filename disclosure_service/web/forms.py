@@ -68,15 +68,6 @@ def local_path(candidate: str | None, default: str = "/") -> str:
     return candidate
 
 
-def came_from(request: Request[Any, Any, Any]) -> str:
-    """The page on this site the user was on when they followed a link (its Referer), or ""."""
-    referer = request.headers.get("referer", "")
-    parts = urlsplit(referer)
-    if not referer or parts.netloc != request.url.netloc:
-        return ""
-    return local_path(urlunsplit(("", "", parts.path, parts.query, "")), default="")
-
-
 def with_ready(page: str, ready: str) -> str:
     """`page` with `ready=` naming what is now ready to fetch (a download the user asked for)."""
     parts = urlsplit(page)
