@@ -3,7 +3,7 @@ already scoped to their force (row-level security hides every other force's rows
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import asyncpg
@@ -11,10 +11,18 @@ import msgspec
 
 from disclosure_service.cases.casefile import CaseFile, CaseRecord
 from disclosure_service.cases.vocabulary import PersonRole
+from disclosure_service.dates import LONDON, to_london
 
 Record = asyncpg.Record
 
-DUE_SOON = timedelta(days=2)
+# "Due soon": due today or tomorrow, in London days (as the queue's own words put it), not yet past.
+DUE_SOON_DAYS = 2
+
+
+def due_soon_until(now: datetime) -> datetime:
+    """The start of the London day after tomorrow: what falls due before it is due soon."""
+    day = to_london(now).date() + timedelta(days=DUE_SOON_DAYS)
+    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
 
 _APPLICATION_COLUMNS = (
     "a.id, a.reference, a.version, a.scheme, a.route, a.channel, a.received_at, a.stage, a.outcome, "
@@ -316,7 +324,7 @@ async def queue(
     conditions: dict[str, tuple[str, list[Any]]] = {
         "mine": ("a.assigned_to = $1", [user_id]),
         "unassigned": ("a.assigned_to IS NULL AND $1::int IS NOT NULL", [user_id]),
-        "due_soon": ("a.next_due_at >= $1 AND a.next_due_at < $2", [now, now + DUE_SOON]),
+        "due_soon": ("a.next_due_at >= $1 AND a.next_due_at < $2", [now, due_soon_until(now)]),
         "overdue": ("a.next_due_at < $1", [now]),
         "review": ("a.stage = 'undertaking_review' AND $1::int IS NOT NULL", [user_id]),
         "authorisation": (
@@ -348,7 +356,7 @@ async def queue_counts(conn: asyncpg.Connection[Any], *, user_id: int, now: date
         "FROM application WHERE stage <> 'closed'",
         user_id,
         now,
-        now + DUE_SOON,
+        due_soon_until(now),
     )
     return dict(row) if row else {}
 

@@ -113,3 +113,17 @@ async def test_a_deadline_gone_earlier_today_is_overdue_everywhere(api: Api, off
     assert entry["overdue"]
     overdue_queue = (await api.get("/api/v1/applications/?queue=overdue")).json()
     assert case["id"] in [item["id"] for item in overdue_queue]
+
+
+async def test_due_soon_means_today_or_tomorrow_in_london(api: Api, officer: TestUser) -> None:
+    await api.sign_in(officer)
+    tomorrow_night, day_after = await cases.create(api), await cases.create(api)
+    today = datetime.now(LONDON).date()
+    late_tomorrow = datetime.combine(today + timedelta(days=1), datetime.min.time(), LONDON) + timedelta(hours=23)
+    early_day_after = datetime.combine(today + timedelta(days=2), datetime.min.time(), LONDON) + timedelta(minutes=5)
+    await _set_next_deadline(officer, tomorrow_night, late_tomorrow.astimezone(UTC))
+    await _set_next_deadline(officer, day_after, early_day_after.astimezone(UTC))
+    due_soon = [item["id"] for item in (await api.get("/api/v1/applications/?queue=due_soon")).json()]
+    assert tomorrow_night["id"] in due_soon
+    assert day_after["id"] not in due_soon  # it may be under 48 hours away, but it is not tomorrow
+    assert "Due tomorrow" in (await _shown_everywhere(api, tomorrow_night))[0]
