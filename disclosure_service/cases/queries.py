@@ -24,6 +24,7 @@ def due_soon_until(now: datetime) -> datetime:
     day = to_london(now).date() + timedelta(days=DUE_SOON_DAYS)
     return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
 
+
 _APPLICATION_COLUMNS = (
     "a.id, a.reference, a.version, a.scheme, a.route, a.channel, a.received_at, a.stage, a.outcome, "
     "a.risk_level, a.concern, a.assigned_to, a.supervisor, a.created_by, a.triage_due_at, a.meeting_due_at, "
