@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import importlib
 
-BENCHMARKS = ("login", "cases", "statistics", "audit", "documents")
+BENCHMARKS = ("login", "cases", "statistics", "audit", "documents", "retention")
 
 
 def main() -> None:

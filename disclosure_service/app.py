@@ -26,18 +26,21 @@ from disclosure_service.auth.service import Keys
 from disclosure_service.cases import api as cases_api
 from disclosure_service.cases import http_errors as case_errors
 from disclosure_service.cases import pages as cases_pages
+from disclosure_service.cases.clocks import unknown_outcomes
 from disclosure_service.cases.service import Casework
 from disclosure_service.clocks import http_errors as clock_errors
 from disclosure_service.clocks import pages as clock_pages
 from disclosure_service.clocks.api import ClocksApi
 from disclosure_service.database import engine as db
 from disclosure_service.database.setup import resolve_urls
+from disclosure_service.dataprotection import api as dataprotection_api
+from disclosure_service.dataprotection import pages as dataprotection_pages
 from disclosure_service.disclosures import api as disclosure_api
 from disclosure_service.disclosures import documents
 from disclosure_service.disclosures import pages as disclosure_pages
 from disclosure_service.paths import STATIC_DIR
 from disclosure_service.reports import pages as report_pages
-from disclosure_service.settings import Settings, configure_logging, get_settings
+from disclosure_service.settings import ConfigurationError, Settings, configure_logging, get_settings
 from disclosure_service.transfers import http_errors as transfer_errors
 from disclosure_service.transfers import pages as transfer_pages
 from disclosure_service.transfers.api import CheckRequestsApi
@@ -81,10 +84,25 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             acquire_timeout=settings.db_acquire_timeout,
         )
 
+    # The engine with this configuration's retention periods (`RETENTION_REVIEW_YEARS`).
+    if unknown := unknown_outcomes(settings.retention_review_years):
+        raise ConfigurationError(f"RETENTION_REVIEW_YEARS: {', '.join(unknown)} is not an outcome")
+    casework = (
+        Casework(schemes.SCHEMES, settings.retention_review_years) if settings.retention_review_years else CASEWORK
+    )
     applications = cases_api.router(schemes.all_actions(), *disclosure_api.CASE_ROUTES)
     api = Router(
         path=API_PREFIX,
-        route_handlers=[AuthApi, UsersApi, applications, disclosure_api.TEMPLATES, ClocksApi, CheckRequestsApi],
+        route_handlers=[
+            AuthApi,
+            UsersApi,
+            applications,
+            disclosure_api.TEMPLATES,
+            ClocksApi,
+            CheckRequestsApi,
+            dataprotection_api.RETENTION,
+            dataprotection_api.SUBJECT_ACCESS,
+        ],
     )
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], opt=access.opt(access.PUBLIC), include_in_schema=False
@@ -100,6 +118,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             *report_pages.ROUTES,
             *clock_pages.ROUTES,
             *transfer_pages.ROUTES,
+            *dataprotection_pages.ROUTES,
             health.healthz,
             api,
             static,
@@ -125,7 +144,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             "principal": Provide(providers.principal, sync_to_thread=False),
             "meta": Provide(providers.meta, sync_to_thread=False),
             "caller": Provide(providers.caller, sync_to_thread=False),
-            "casework": Provide(lambda: CASEWORK, sync_to_thread=False),
+            "casework": Provide(lambda: casework, sync_to_thread=False),
         },
         before_send=[headers.add_security_headers],
         openapi_config=OpenAPIConfig(

@@ -73,6 +73,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR (default INFO)"),
     Setting(
+        "RETENTION_REVIEW_YEARS",
+        "years from closing a case to its first retention review: one number for every outcome, or "
+        "outcome=years pairs with an optional default=years (default: 10 where information was disclosed "
+        "or held, 6 otherwise)",
+    ),
+    Setting(
         "SMTP_URL",
         "mail server for the daily digest of deadlines (`disclosure-service digest send`): "
         "smtp://[user:password@]host[:port][?starttls=true] or smtps://...; unset, no email is sent",
@@ -111,6 +117,8 @@ class Settings:
     db_statement_timeout: float = _DEFAULT_STATEMENT_TIMEOUT
     log_level: str = "INFO"
     smtp_url: str | None = field(default=None, repr=False)
+    # Outcome (or "default") to years before a closed case's first retention review.
+    retention_review_years: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_production(self) -> bool:
@@ -186,6 +194,7 @@ class Settings:
             db_statement_timeout=_seconds(get, "DB_STATEMENT_TIMEOUT", _DEFAULT_STATEMENT_TIMEOUT),
             log_level=_log_level(get("LOG_LEVEL")),
             smtp_url=_smtp_url(get("SMTP_URL")),
+            retention_review_years=parse_review_years(get("RETENTION_REVIEW_YEARS")),
         )
 
 
@@ -219,6 +228,28 @@ _MAX_TIMEOUT_SECONDS = 3600
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+_LONGEST_REVIEW_YEARS = 100
+
+
+def parse_review_years(raw: str | None) -> dict[str, int]:
+    """`RETENTION_REVIEW_YEARS`: one number for every outcome (`6`), or `outcome=years` pairs with an
+    optional `default=years` (`default=6,disclosed_child_sex_convictions=12`). The outcome names are
+    checked against the scheme's outcomes when the app is built."""
+    if raw is None or not raw.strip():
+        return {}
+    found: dict[str, int] = {}
+    for part in raw.split(","):
+        name, sep, value = part.strip().rpartition("=")
+        name = name.strip() if sep else "default"
+        value = value.strip()
+        if not value.isdigit() or not 1 <= int(value) <= _LONGEST_REVIEW_YEARS:
+            raise ConfigurationError(
+                f"RETENTION_REVIEW_YEARS: {value!r} must be a whole number of years, 1 to {_LONGEST_REVIEW_YEARS}"
+            )
+        found[name] = int(value)
+    return found
 
 
 def _log_level(raw: str | None) -> str:

@@ -61,7 +61,12 @@ async def search(
     if query.username:
         where('e."user" = (SELECT id FROM app_user WHERE username = ?)', query.username)
     if query.reference:
-        where("e.application_id = (SELECT id FROM application WHERE reference = ?)", query.reference.upper())
+        # A case disposed of at its retention review is found through its tombstone (decision 25).
+        where(
+            "e.application_id = COALESCE((SELECT id FROM application WHERE reference = ?), "
+            "(SELECT application_id FROM case_disposal WHERE reference = ?))",
+            query.reference.upper(),
+        )
     if query.operation:
         where("e.operation = ?", query.operation)
     if query.event:

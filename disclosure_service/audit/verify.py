@@ -69,19 +69,24 @@ async def verify(conn: asyncpg.Connection[Any], exported: list[Head] | None = No
     One snapshot for everything: a writer updates a row and its chain's head in one transaction,
     so rows and heads always agree within a snapshot, even while the service is writing.
     """
-    report = Report()
     async with conn.transaction(readonly=True, isolation="repeatable_read"):
-        current_heads = await heads(conn)
-        report.breaks += await _check_the_chains_themselves(conn, current_heads)
-        for head in current_heads:
-            report.chains += 1
-            problem = await _verify_chain(conn, head, report)
-            if problem:
-                report.breaks.append(problem)
-        for saved in exported or []:
-            problem = await _check_exported(conn, saved)
-            if problem:
-                report.breaks.append(problem)
+        return await verify_in_snapshot(conn, exported)
+
+
+async def verify_in_snapshot(conn: asyncpg.Connection[Any], exported: list[Head] | None = None) -> Report:
+    """`verify` in the caller's own transaction (which must see one snapshot of rows and heads)."""
+    report = Report()
+    current_heads = await heads(conn)
+    report.breaks += await _check_the_chains_themselves(conn, current_heads)
+    for head in current_heads:
+        report.chains += 1
+        problem = await _verify_chain(conn, head, report)
+        if problem:
+            report.breaks.append(problem)
+    for saved in exported or []:
+        problem = await _check_exported(conn, saved)
+        if problem:
+            report.breaks.append(problem)
     return report
 
 

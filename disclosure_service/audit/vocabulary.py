@@ -16,3 +16,9 @@ class Operation(enum.StrEnum):
     erasure = "erasure"
     authentication = "authentication"
     administration = "administration"
+
+
+def person_reference(person_id: int, part: str) -> str:
+    """How the trail names a member of the public: by their record on the case, never by name, so
+    that disposing of the case leaves nothing readable about them here (decision 25)."""
+    return f"case_person {person_id} ({part})"

@@ -25,6 +25,7 @@ from disclosure_service.cases import clocks as case_clocks
 from disclosure_service.cases import queries, reading, schemas
 from disclosure_service.cases.casefile import RecommendationRecord, Transfer
 from disclosure_service.cases.clocks import clocks_of
+from disclosure_service.cases.errors import CaseNotFoundError
 from disclosure_service.cases.service import Casework
 from disclosure_service.cases.spec import ActionSpec
 from disclosure_service.cases.vocabulary import AccessReason, ClockName
@@ -69,6 +70,7 @@ def case_out(opened: reading.OpenedCase, caller: Caller, casework: Casework) -> 
         assigned_name=record.assigned_name,
         supervisor=record.supervisor,
         supervisor_name=record.supervisor_name,
+        retention_review_on=record.retention_review_on,
         people=[
             schemas.PersonOut(
                 **msgspec.structs.asdict(p),
@@ -247,14 +249,35 @@ async def read_application(
     casework: NamedDependency[Casework],
     reason: Annotated[AccessReason | None, QueryParameter()] = None,
     reason_detail: Annotated[str | None, QueryParameter(max_length=2000)] = None,
-) -> schemas.CaseOut:
-    """One case. Every read is logged; if you are not on the case, give a reason."""
+) -> schemas.CaseOut | schemas.DisposedCaseOut:
+    """One case. Every read is logged; if you are not on the case, give a reason. A case disposed of
+    at its retention review answers with its tombstone (`disposed: true`), without any person's data."""
     given = None
     if reason is not None:
         if not reason_detail or len(reason_detail.strip()) < 5:
             raise ValidationException("reason_detail must explain the reason (5 characters or more)")
         given = reading.Reason(reason, reason_detail.strip())
-    return case_out(await reading.open_case(caller, case_id, reason=given), caller, casework)
+    try:
+        return case_out(await reading.open_case(caller, case_id, reason=given), caller, casework)
+    except CaseNotFoundError:
+        # A case disposed of at its retention review answers with its tombstone.
+        found = await reading.open_tombstone(caller, case_id)
+        if found is None:
+            raise
+        return schemas.DisposedCaseOut(
+            id=found.application_id,
+            reference=found.reference,
+            scheme=found.scheme,
+            route=found.route,
+            channel=found.channel,
+            outcome=found.outcome,
+            received_at=found.received_at,
+            closed_at=found.closed_at,
+            disposed_at=found.disposed_at,
+            disposal_reason=found.reason,
+            disposed_by=found.decided_by,
+            disposed_by_name=found.decided_by_name,
+        )
 
 
 @post("/reassign", opt=access.opt(access.SUPERVISORS), status_code=200)

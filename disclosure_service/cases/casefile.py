@@ -48,6 +48,8 @@ class CaseRecord(Record, frozen=True):
     updated_at: datetime
     assigned_name: str | None = None
     supervisor_name: str | None = None
+    # Once closed: when to review keeping it (set at closing, moved by each retention review).
+    retention_review_on: date | None = None
 
 
 class Person(Record, frozen=True):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from disclosure_service.cases.vocabulary import ClockName, Stage
+from disclosure_service.cases.vocabulary import ClockName, Outcome, Stage
 from disclosure_service.dates import clock_time, to_london
 
 # Police records are usually kept at least six years, then reviewed (APP review, retention and disposal).
@@ -404,6 +404,36 @@ def shown(
 
 def _current(specs: Sequence[ClockSpec], clock: ClockName) -> frozenset[Stage]:
     return next((s.current_at for s in specs if s.clock is clock), frozenset())
+
+
+# Public protection: a disclosure of child sexual offences, or information held that was weighed
+# and not disclosed, is reviewed after ten years (the APP's public-protection review period); every
+# other ending after six, the usual minimum.
+DEFAULT_REVIEW_YEARS: Mapping[Outcome, int] = {
+    Outcome.disclosed_child_sex_convictions: 10,
+    Outcome.disclosed_other_information: 10,
+    Outcome.held_not_disclosed: 10,
+}
+USUAL_REVIEW_YEARS = 6
+
+
+# A review date further off than this is a typing mistake, not a decision.
+LONGEST_RETENTION_YEARS = 100
+
+
+def first_review_years(outcome: Outcome, overrides: Mapping[str, int] | None = None) -> int:
+    """Years from closing a case with `outcome` to its first retention review: the service's setting
+    (`RETENTION_REVIEW_YEARS`) for that outcome, else its `default`, else the defaults above."""
+    overrides = overrides or {}
+    if outcome.value in overrides:
+        return overrides[outcome.value]
+    return overrides.get("default", DEFAULT_REVIEW_YEARS.get(outcome, USUAL_REVIEW_YEARS))
+
+
+def unknown_outcomes(overrides: Mapping[str, int]) -> list[str]:
+    """Names in `RETENTION_REVIEW_YEARS` that are neither an outcome nor `default`."""
+    known = {outcome.value for outcome in Outcome} | {"default"}
+    return sorted(name for name in overrides if name not in known)
 
 
 def retention_review_date(closed_at: datetime, years: int = RETENTION_REVIEW_AFTER_YEARS) -> date:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
@@ -48,6 +49,8 @@ class Result(NamedTuple):
     operation: Operation | None = None
     recipients: str = ""
     record_id: int | None = None
+    # The case no longer exists: it was disposed of, and only its tombstone remains.
+    gone: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,8 @@ class Context:
     now: datetime
     # The clocks of the case's scheme (an extension moves one of them).
     clocks: tuple[ClockSpec, ...] = ()
+    # Years to the first retention review by outcome, from the settings (`cases.clocks.first_review_years`).
+    retention_years: Mapping[str, int] = field(default_factory=dict)
 
     async def add(self, table: str, *, by: str = "recorded_by", at: str = "recorded_at", **values: Any) -> int:
         """A new record on this case, in this force, by this user, now; its id."""

@@ -25,7 +25,7 @@ from disclosure_service.audit.writer import Caller
 from disclosure_service.auth import step_up
 from disclosure_service.cases import clocks, forms, queries, reading, schemas
 from disclosure_service.cases import vocabulary as v
-from disclosure_service.cases.errors import ActionRefusedError, CaseConflictError
+from disclosure_service.cases.errors import ActionRefusedError, CaseConflictError, CaseNotFoundError
 from disclosure_service.cases.service import Casework, actor_of, date_problems
 from disclosure_service.cases.spec import ActionSpec, Answers, SchemeDefinition
 from disclosure_service.cases.workflow import Action, evaluate
@@ -193,7 +193,22 @@ async def create_application(
 async def case_page(
     request: AnyRequest, case_id: FromPath[int], caller: NamedDependency[Caller], casework: NamedDependency[Casework]
 ) -> Template:
-    opened = await reading.open_case(caller, case_id)
+    try:
+        opened = await reading.open_case(caller, case_id)
+    except CaseNotFoundError:
+        # A case disposed of at its retention review: what is left of it, and nothing about anyone.
+        found = await reading.open_tombstone(caller, case_id)
+        if found is None:
+            raise
+        return Template(
+            "cases/disposed.html",
+            context={
+                "page_title": found.reference,
+                "found": found,
+                "outcome_label": v.Outcome(found.outcome).label if found.outcome else "Not recorded",
+                "back_link": "/cases",
+            },
+        )
     definition = casework.definition(opened.case.record.scheme)
     possible = casework.available(opened.case, caller.principal)
     done = request.query_params.get("done", "")

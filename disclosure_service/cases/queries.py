@@ -28,7 +28,7 @@ def due_soon_until(now: datetime) -> datetime:
 _APPLICATION_COLUMNS = (
     "a.id, a.reference, a.version, a.scheme, a.route, a.channel, a.received_at, a.stage, a.outcome, "
     "a.risk_level, a.concern, a.assigned_to, a.supervisor, a.created_by, a.triage_due_at, a.meeting_due_at, "
-    "a.due_at, a.next_due_at, a.closed_at, a.created_at, a.updated_at, "
+    "a.due_at, a.next_due_at, a.closed_at, a.retention_review_on, a.created_at, a.updated_at, "
     "assignee.display_name AS assigned_name, supervisor.display_name AS supervisor_name"
 )
 _FROM_APPLICATION = (
@@ -378,3 +378,29 @@ async def search(conn: asyncpg.Connection[Any], text: str) -> list[QueueRow]:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# A case disposed of at its retention review: what is left of it (dataprotection.disposal).
+class Tombstone(msgspec.Struct, frozen=True):
+    application_id: int
+    reference: str
+    scheme: str
+    route: str
+    channel: str
+    outcome: str | None
+    received_at: datetime
+    closed_at: datetime | None
+    disposed_at: datetime
+    reason: str
+    decided_by: int
+    decided_by_name: str
+
+
+async def tombstone(conn: asyncpg.Connection[Any], case_id: int) -> Tombstone | None:
+    row = await conn.fetchrow(
+        "SELECT d.application_id, d.reference, d.scheme, d.route, d.channel, d.outcome, d.received_at, d.closed_at, "
+        "d.disposed_at, d.reason, d.decided_by, u.display_name AS decided_by_name "
+        "FROM case_disposal d JOIN app_user u ON u.id = d.decided_by WHERE d.application_id = $1",
+        case_id,
+    )
+    return None if row is None else Tombstone(**dict(row))

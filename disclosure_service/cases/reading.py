@@ -93,6 +93,29 @@ async def open_case(
     return opened
 
 
+async def open_tombstone(caller: Caller, case_id: int, *, now: datetime | None = None) -> queries.Tombstone | None:
+    """What is left of a case disposed of at its retention review (no person's data), the read logged;
+    None if there is no such tombstone in the caller's force."""
+    now = now or datetime.now(UTC)
+    if not caller.principal.role.works_cases:
+        return None
+    async with db.transaction(force_id=caller.principal.force_id) as conn:
+        found = await queries.tombstone(conn, case_id)
+        if found is not None:
+            await caller.record(
+                conn,
+                operation=Operation.consultation,
+                event="case.tombstone_viewed",
+                application_id=case_id,
+                reference=found.reference,
+                record_type="case_disposal",
+                record_id=case_id,
+                justification="reading what is left of a disposed case",
+                now=now,
+            )
+    return found
+
+
 async def _read(
     conn: asyncpg.Connection[Any], caller: Caller, case_id: int, *, reason: Reason | None, now: datetime
 ) -> OpenedCase | None:

@@ -407,6 +407,8 @@ class CaseOut(msgspec.Struct):
     assigned_name: str | None
     supervisor: int | None
     supervisor_name: str | None
+    # Once closed: the date of the next retention review (moved by each review; `closure` keeps the first).
+    retention_review_on: date | None
     people: list[PersonOut]
     triage: casefile.Triage | None
     escalations: list[casefile.Escalation]
@@ -544,3 +546,21 @@ class CloseIn(ActionIn, kw_only=True):
     onward_referrals: Text = ""
     notes: Text = ""
     retention_review_on: date | None = None
+
+
+class DisposedCaseOut(msgspec.Struct, kw_only=True):
+    """What is left of a case disposed of at its retention review: no person's data."""
+
+    id: int
+    disposed: bool = True
+    reference: str
+    scheme: str
+    route: str
+    channel: str
+    outcome: str | None
+    received_at: datetime
+    closed_at: datetime | None
+    disposed_at: datetime
+    disposal_reason: str
+    disposed_by: int
+    disposed_by_name: str

@@ -66,8 +66,12 @@ class _SavedMeanwhileError(Exception):
 class Casework:
     """The engine, for the schemes it runs (`schemes.SCHEMES` in the service)."""
 
-    def __init__(self, schemes: Mapping[Scheme, SchemeDefinition]) -> None:
+    def __init__(
+        self, schemes: Mapping[Scheme, SchemeDefinition], retention_years: Mapping[str, int] | None = None
+    ) -> None:
         self.schemes = schemes
+        # Years to a closed case's first retention review, by outcome (`RETENTION_REVIEW_YEARS`).
+        self.retention_years = dict(retention_years or {})
 
     def definition(self, scheme: str | Scheme) -> SchemeDefinition:
         return self.schemes[Scheme(scheme)]
@@ -251,7 +255,9 @@ class Casework:
             bumped = await store.bump_version(conn, case_id, data.version, now)
             if bumped is None:
                 raise CaseConflictError()
-            result = await spec.handler(Context(conn, case, principal, caller.meta, now, definition.clocks), data)
+            result = await spec.handler(
+                Context(conn, case, principal, caller.meta, now, definition.clocks, self.retention_years), data
+            )
             details = result.details
             to_stage = result.to_stage or verdict.to_stage or case.stage
             outcome = result.outcome or verdict.outcome
@@ -268,7 +274,14 @@ class Casework:
                     now=now,
                 )
                 details = {"from": case.stage.value, "to": to_stage.value, **details}
-            await _remember(conn, principal, key=data.submission_key, case_id=case_id, action=action.value, now=now)
+            await _remember(
+                conn,
+                principal,
+                key=data.submission_key,
+                case_id=None if result.gone else case_id,
+                action=action.value,
+                now=now,
+            )
             await caller.record(
                 conn,
                 operation=result.operation or Operation.alteration,
@@ -390,7 +403,13 @@ async def _replay(principal: Principal, key: str | None, *, case_id: int | None,
 
 
 async def _remember(
-    conn: asyncpg.Connection[Any], principal: Principal, *, key: str | None, case_id: int, action: str, now: datetime
+    conn: asyncpg.Connection[Any],
+    principal: Principal,
+    *,
+    key: str | None,
+    case_id: int | None,
+    action: str,
+    now: datetime,
 ) -> None:
     if key is None:
         return

@@ -222,7 +222,14 @@ async def submitted(conn: asyncpg.Connection[Any], user_id: int, key: str) -> tu
 
 
 async def remember_submission(
-    conn: asyncpg.Connection[Any], *, force_id: int, user_id: int, key: str, case_id: int, action: str, now: datetime
+    conn: asyncpg.Connection[Any],
+    *,
+    force_id: int,
+    user_id: int,
+    key: str,
+    case_id: int | None,
+    action: str,
+    now: datetime,
 ) -> bool:
     """False if the key was taken meanwhile: a second request with the same key, running at the same
     moment, waits here for the first to commit, then finds it taken."""

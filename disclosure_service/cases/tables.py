@@ -60,6 +60,7 @@ class Application(Table, tablename="application"):
     # The deadline of the stage the case is at (triage, meeting or the whole case): queues sort on it.
     next_due_at = Timestamptz(null=True, default=None, index=True)
     closed_at = Timestamptz(null=True, default=None)
+    # When to review keeping the case, once closed: set at closing, moved by each retention review.
     retention_review_on = Date(null=True, default=None)
     # Optimistic concurrency: every change names the version it was made against.
     version = Integer(default=1)
@@ -111,6 +112,8 @@ EXTRA_INDEXES: tuple[str, ...] = (
     "CREATE INDEX case_person_name_trgm ON case_person USING gin (lower(full_name) gin_trgm_ops)",
     "CREATE INDEX case_person_name_lower ON case_person (lower(full_name), role)",
     "CREATE INDEX application_reference_trgm ON application USING gin (lower(reference) gin_trgm_ops)",
+    # The retention review queue: a force's closed cases by the date they fall due.
+    "CREATE INDEX application_retention_due ON application (\"force\", retention_review_on) WHERE stage = 'closed'",
 )
 
 
@@ -379,3 +382,35 @@ EXTRA_INDEXES = (
     'CREATE INDEX case_clock_running_due ON case_clock ("force", due_at) '
     "WHERE started_at IS NOT NULL AND stopped_at IS NULL",
 )
+
+
+class CaseDisposal(Table, tablename="case_disposal"):
+    """What is left of a case disposed of at its retention review: no person's data, only the facts
+    the statistics count and who decided, when and why. `application_id` is a plain number: the case
+    row itself is gone."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application_id = Integer(unique=True)
+    # Auditors find a disposed case's trail by its reference.
+    reference = Varchar(length=32, index=True)
+    scheme = Varchar(length=16, choices=Scheme)
+    route = Varchar(length=16, choices=Route)
+    channel = Varchar(length=20, choices=Channel)
+    outcome = Varchar(length=40, choices=Outcome, null=True, default=None)
+    risk_level = Varchar(length=16, choices=RiskLevel)
+    received_at = Timestamptz()
+    closed_at = Timestamptz(null=True, default=None)
+    # The case's deadlines and when each point was reached, kept for the timeliness figures.
+    triage_due_at = Timestamptz(null=True, default=None)
+    meeting_due_at = Timestamptz(null=True, default=None)
+    due_at = Timestamptz(null=True, default=None)
+    triaged_at = Timestamptz(null=True, default=None)
+    met_at = Timestamptz(null=True, default=None)
+    assigned_to = Integer(null=True, default=None)
+    related_to_rso = Boolean(default=False)
+    disclosed = Boolean(default=False)
+    extended = Boolean(default=False)
+    reason = Text()
+    decided_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    disposed_at = Timestamptz()

@@ -65,6 +65,8 @@ class Action(enum.StrEnum):
     # On a closed case, without reopening it.
     record_breach = "record_breach"
     record_post_closure_event = "record_post_closure_event"
+    # Keeping a closed record or disposing of it (DPA 2018 s.39; the APP on review and retention).
+    record_retention_review = "record_retention_review"
     # Keeping the file itself: at any stage, closed included.
     correct_person = "correct_person"
     add_note = "add_note"

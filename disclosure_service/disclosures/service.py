@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from disclosure_service.audit.vocabulary import Operation
+from disclosure_service.audit.vocabulary import Operation, person_reference
 from disclosure_service.audit.writer import Caller
 from disclosure_service.cases import queries, reading
 from disclosure_service.cases.errors import CaseNotFoundError
@@ -50,7 +50,7 @@ async def document(caller: Caller, case_id: int, document_id: int) -> Download:
             record_type=found.kind,
             record_id=document_id,
             justification=justification,
-            recipients=found.recipient_name,
+            recipients=person_reference(found.recipient_id, found.recipient_part) if found.recipient_id else "",
             now=datetime.now(UTC),
         )
     return Download(safe_filename(found.filename), documents.DOCX_TYPE, found.content)

@@ -142,18 +142,31 @@ class StoredDocument:
     filename: str
     content: bytes
     recipient_name: str
+    # The person it was made for, by record: the meeting's recipient, or the applicant for a letter.
+    recipient_id: int | None = None
+    recipient_part: str = "recipient"
 
 
 async def document(conn: asyncpg.Connection[Any], case_id: int, document_id: int) -> StoredDocument | None:
     row = await conn.fetchrow(
-        "SELECT kind, filename, content, recipient_name FROM generated_document WHERE id = $1 AND application = $2",
+        "SELECT d.kind, d.filename, d.content, d.recipient_name, m.recipient AS meeting_recipient, "
+        "(SELECT p.id FROM case_person p WHERE p.application = d.application AND p.role = 'applicant' "
+        "ORDER BY p.id LIMIT 1) AS applicant "
+        "FROM generated_document d LEFT JOIN disclosure_meeting m ON m.id = d.meeting "
+        "WHERE d.id = $1 AND d.application = $2",
         document_id,
         case_id,
     )
-    return (
-        None
-        if row is None
-        else StoredDocument(row["kind"], row["filename"], bytes(row["content"]), row["recipient_name"])
+    if row is None:
+        return None
+    by_meeting = row["meeting_recipient"] is not None
+    return StoredDocument(
+        row["kind"],
+        row["filename"],
+        bytes(row["content"]),
+        row["recipient_name"],
+        row["meeting_recipient"] if by_meeting else row["applicant"],
+        "recipient" if by_meeting else "applicant",
     )
 
 

@@ -11,6 +11,7 @@ Definitions, which the tests pin down and docs/statistics.md explains:
   on a clock if it reached that point after the deadline, or is still open, short of it, with the
   deadline passed. The whole-case clock leaves out withdrawn and transferred cases: they ended
   by the applicant's choice or in another force, not by this force's work.
+- A case disposed of at its retention review still counts: its tombstone keeps what is counted.
 - Open cases by age are a snapshot of every open case now, whenever it was received.
 """
 
@@ -45,6 +46,14 @@ WITH cohort AS (
     LEFT JOIN (SELECT DISTINCT application FROM disclosure) d ON d.application = a.id
     LEFT JOIN (SELECT DISTINCT application FROM extension) x ON x.application = a.id
     WHERE a."force" = $1 AND a.received_at >= $2 AND a.received_at < $3
+    UNION ALL
+    -- Cases disposed of at their retention review: their tombstones keep these facts.
+    SELECT d.application_id, d.reference, d.route, d.channel, 'closed', d.outcome, d.risk_level, d.received_at,
+           d.closed_at, d.triage_due_at, d.meeting_due_at, d.due_at, d.assigned_to, d.triaged_at, d.met_at,
+           CASE WHEN d.outcome NOT IN ('withdrawn', 'transferred') THEN d.closed_at END,
+           d.related_to_rso, d.disclosed, d.extended
+    FROM case_disposal d
+    WHERE d."force" = $1 AND d.received_at >= $2 AND d.received_at < $3
 )
 """
 

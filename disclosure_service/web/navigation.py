@@ -15,8 +15,10 @@ def nav_items(principal: Any, path: str) -> list[dict[str, Any]]:
     if principal.role.works_cases:
         items.append(("/cases", "Cases"))
         items.append(("/check-requests", "Checks asked of us"))
+        items.append(("/subject-access", "Subject access"))
     if principal.role is Role.supervisor:
         items.append(("/cases/digest", "Deadlines"))
+        items.append(("/retention", "Retention"))
     if principal.role in (Role.supervisor, Role.auditor):
         items.append(("/statistics", "Statistics"))
     if principal.role is Role.auditor:

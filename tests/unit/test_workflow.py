@@ -66,6 +66,7 @@ ALLOWED_AT: dict[Action, set[Stage]] = {
     Action.close: {Stage.disclosure, Stage.non_disclosure},
     Action.record_breach: {Stage.disclosure, Stage.closed},
     Action.record_post_closure_event: {Stage.closed},
+    Action.record_retention_review: {Stage.closed},
     # Keeping the file right, and its running record, at every stage.
     Action.correct_person: set(Stage),
     Action.add_note: set(Stage),
@@ -88,6 +89,7 @@ SUPERVISORS_ONLY = {
     Action.extend,
     Action.review_refusal,
     Action.transfer,
+    Action.record_retention_review,
 }
 # Once a decision is authorised, only a supervisor (with a rationale) takes a case out of the scheme.
 OFFICER_ALLOWED_AT: dict[Action, set[Stage]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from disclosure_service.cases import schemas, timing
-from disclosure_service.cases.clocks import retention_review_date
+from disclosure_service.cases.clocks import first_review_years, retention_review_date
 from disclosure_service.cases.context import Context, Result
 from disclosure_service.cases.spec import Handler
 from disclosure_service.cases.vocabulary import Outcome, ReviewDecision
@@ -20,6 +20,7 @@ async def close_record(
     ctx: Context, outcome: Outcome, *, notes: str, referrals: str = "", review_on: date | None = None
 ) -> None:
     """How the case ended: its outcome, why, onward referrals, and when to review keeping it."""
+    review_on = review_on or retention_review_date(ctx.now, first_review_years(outcome, ctx.retention_years))
     await ctx.add(
         "closure",
         by="closed_by",
@@ -27,8 +28,10 @@ async def close_record(
         outcome=outcome.value,
         notes=notes,
         onward_referrals=referrals,
-        retention_review_on=review_on or retention_review_date(ctx.now),
+        retention_review_on=review_on,
     )
+    # The case's own row carries the date the review queue sorts on (each review moves it).
+    await ctx.set_case(retention_review_on=review_on)
 
 
 def close_with(outcome: Outcome) -> Handler:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from disclosure_service.cases import schemas, timing
+from disclosure_service.cases.clocks import first_review_years, retention_review_date
 from disclosure_service.cases.context import Context, Result
 from disclosure_service.cases.errors import Problems, invalid, refuse
 from disclosure_service.cases.forms import REASON, choices
@@ -123,7 +124,11 @@ async def _escalate(ctx: Context, data: schemas.EscalateIn) -> Result:
         # The escalation is the review's decision: the refusal does not stay undecided on the record.
         await insert_review(ctx, refusal.id, ReviewDecision.escalated, data.notes)
     await ctx.add("escalation", agency=data.agency, referral_reference=data.referral_reference, notes=data.notes)
-    await ctx.set_case(risk_level=RiskLevel.immediate.value)
+    # It leaves the scheme closed, without a closure record: its retention review date is set here.
+    review_years = first_review_years(Outcome.escalated_child_protection, ctx.retention_years)
+    await ctx.set_case(
+        risk_level=RiskLevel.immediate.value, retention_review_on=retention_review_date(ctx.now, review_years)
+    )
     return Result(
         "Escalated to child protection; the scheme's clock has stopped",
         {"agency": data.agency, "referral_reference": data.referral_reference},

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 
-from disclosure_service.audit.vocabulary import Operation
+from disclosure_service.audit.vocabulary import Operation, person_reference
 from disclosure_service.cases import queries, schemas, timing
 from disclosure_service.cases.casefile import CaseFile, DisclosureMeeting, Person
 from disclosure_service.cases.context import Context, Result
@@ -63,7 +63,7 @@ async def _made(ctx: Context, data: schemas.DisclosureMadeIn) -> Result:
         message,
         {"meeting_id": meeting.id, "subject_told": data.subject_told},
         operation=Operation.disclosure,
-        recipients=meeting.recipient_name,
+        recipients=person_reference(meeting.recipient, "recipient"),
     )
 
 
@@ -174,7 +174,7 @@ async def _told(ctx: Context, data: schemas.ApplicantToldIn) -> Result:
         "Applicant told; the letter is ready to download" if letter_id else "Applicant told",
         {"method": data.method, "letter_id": letter_id, "case_complete": complete},
         operation=Operation.disclosure if letter_id else None,
-        recipients=applicant.full_name if letter_id else "",
+        recipients=person_reference(applicant.id, "applicant") if letter_id else "",
     )
 
 
@@ -260,7 +260,7 @@ def close(outcomes: Mapping[Stage, tuple[Outcome, ...]]) -> ActionSpec:
                 "Review whether to keep the record by",
                 "date",
                 required=False,
-                hint="Leave empty for six years from today",
+                hint="Leave empty for six years from today (ten where information was held or disclosed)",
             ),
         )
 

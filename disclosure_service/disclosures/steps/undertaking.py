@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from disclosure_service import files
-from disclosure_service.audit.vocabulary import Operation
+from disclosure_service.audit.vocabulary import Operation, person_reference
 from disclosure_service.cases import queries, schemas, timing
 from disclosure_service.cases.casefile import CaseFile
 from disclosure_service.cases.context import Context, Result
@@ -62,7 +62,7 @@ async def _generate(ctx: Context, data: schemas.ActionIn) -> Result:
         "Undertaking generated",
         {"document_id": document_id, "template_version": template.version, "language": meeting.language},
         operation=Operation.disclosure,
-        recipients=meeting.recipient_name,
+        recipients=person_reference(meeting.recipient, "recipient"),
     )
 
 

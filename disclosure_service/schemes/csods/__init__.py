@@ -12,6 +12,7 @@ from __future__ import annotations
 from disclosure_service.cases.spec import SchemeDefinition
 from disclosure_service.cases.steps import checks, decision, intake, management, people, records
 from disclosure_service.cases.vocabulary import Outcome, PersonRole, Scheme, Stage
+from disclosure_service.dataprotection import review as retention
 from disclosure_service.disclosures.steps import attachments, ending, meeting, undertaking
 from disclosure_service.schemes.csods.clocks import CLOCKS
 from disclosure_service.transfers import steps as across_forces
@@ -96,6 +97,7 @@ CSODS = SchemeDefinition(
         ending.close(CLOSING_OUTCOMES),
         ending.BREACH,
         ending.AFTER_CLOSURE,
+        retention.RECORD_RETENTION_REVIEW,
     ),
     person_roles=PERSON_ROLES,
     closing_outcomes=CLOSING_OUTCOMES,
