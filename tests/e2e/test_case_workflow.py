@@ -137,6 +137,7 @@ def test_an_application_from_receipt_to_an_authorised_decision(
     supervisor.get_by_role("link", name=reference).click()
     assert_accessible(supervisor)
     act(supervisor, "Authorise the recommendation")
+    answer(supervisor, "Your rank", "Inspector")
     supervisor.get_by_label("Rationale").fill("Presumption to disclose applies; necessary and proportionate.")
     supervisor.get_by_role("button", name="Authorise").click()
     saved(supervisor)
