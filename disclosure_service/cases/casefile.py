@@ -25,7 +25,7 @@ from disclosure_service.cases.vocabulary import (
     RiskLevel,
     Stage,
 )
-from disclosure_service.cases.workflow import CaseFacts, UndertakingStatus
+from disclosure_service.cases.workflow import CaseFacts, UndertakingStatus, needs_safeguarding_plan
 
 
 class Record(msgspec.Struct, frozen=True, kw_only=True):
@@ -532,6 +532,11 @@ class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
     def child_at_risk(self) -> bool:
         """The latest reassessment found a child at risk."""
         return bool(self.risk_reassessments) and self.risk_reassessments[-1].child_at_risk
+
+    @property
+    def plan_missing(self) -> bool:
+        """The case needs an interim safeguarding plan and has none yet."""
+        return needs_safeguarding_plan(self.facts()) and not self.safeguarding_plans
 
     def forums_for(self, recommendation_id: int | None) -> list[Forum]:
         return [f for f in self.decision_forums if f.recommendation == recommendation_id]
