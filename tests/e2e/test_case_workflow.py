@@ -110,7 +110,7 @@ def test_an_application_from_receipt_to_an_authorised_decision(
     page.get_by_label("Risk factors").fill(
         "A 2014 conviction for an offence against a child; he looks after her alone."
     )
-    answer(page, "Assessed level of risk", "High")
+    answer(page, "Assessed level of risk", "Medium")
     page.get_by_label("Rationale").fill("The history and the unsupervised care together.")
     page.get_by_role("button", name="Record assessment").click()
     saved(page)
