@@ -236,8 +236,10 @@ class ConsultationIn(ActionIn, kw_only=True):
 
 
 class AttendeeIn(Strict, kw_only=True):
-    agency: Agency
-    name: Name
+    """Both are needed; a missing one is refused by the action, by its row (so a page can say which)."""
+
+    agency: Agency | None = None
+    name: Short = ""
 
 
 class DecisionForumIn(ActionIn, kw_only=True):
@@ -256,9 +258,11 @@ class ReassessRiskIn(ActionIn, kw_only=True):
 
 
 class PlanActionIn(Strict, kw_only=True):
-    action: Required
-    agency: Agency
-    due_on: date
+    """All but `done` are needed; a missing one is refused by the action, by its row."""
+
+    action: Text = ""
+    agency: Agency | None = None
+    due_on: date | None = None
     done: bool = False
 
 

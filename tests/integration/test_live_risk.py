@@ -161,3 +161,49 @@ async def test_the_plan_page_starts_from_the_plan_that_stands(api: Api, officer:
     page = (await api.get(f"/cases/{case['id']}/record_safeguarding_plan")).text
     assert "Strategy discussion with social care" in page
     assert f'value="{due.year}"' in page
+
+
+async def test_a_high_triage_starts_the_plan_clock_and_the_meeting_waits(api: Api, officer: TestUser) -> None:
+    await api.sign_in(officer)
+    case = await cases.create(api)
+    await cases.do(api, case, "complete_triage", immediate_risk=False, in_scope=True, risk_level="high")
+    clock = _plan_clock(await read(api, case))
+    assert clock is not None
+    assert clock["started"]
+    assert not clock["done"]
+    refused = await cases.do(
+        api,
+        case,
+        "record_applicant_meeting",
+        expect=422,
+        held_on=cases.today(),
+        method="in_person",
+        identity_verified=True,
+        documents_seen="Passport",
+        relationship_verified=True,
+    )
+    assert "Record an interim safeguarding plan first" in str(refused)
+
+
+async def test_a_plan_row_missing_its_agency_is_said_by_that_field_and_what_was_typed_stays(
+    api: Api, officer: TestUser
+) -> None:
+    await api.sign_in(officer)
+    case = await cases.create(api)
+    due = datetime.now(LONDON).date() + timedelta(days=2)
+    form = {
+        "version": str(case["version"]),
+        "actions.0.action": "Strategy discussion with social care",
+        "actions.0.due_on-day": str(due.day),
+        "actions.0.due_on-month": str(due.month),
+        "actions.0.due_on-year": str(due.year),
+        "notes": "Typed before the mistake",
+    }
+    page = await api.form(f"/cases/{case['id']}/record_safeguarding_plan", form)
+    assert page.status_code == 400
+    text = unescape(page.text)
+    assert "Select the agency that owns action 1" in text
+    assert 'href="#actions-0-agency"' in text
+    assert "Strategy discussion with social care" in text
+    assert "Typed before the mistake" in text
+    assert (await read(api, case))["safeguarding_plan"] is None

@@ -181,3 +181,27 @@ def test_an_escalation_plan_starts_with_the_referral_done() -> None:
     assert first.due_on == date(2026, 11, 3)
     assert "Leeds MASH" in first.action
     assert "MASH-991" in first.action
+
+
+def test_each_attendee_and_each_action_is_whole_and_said_by_its_row() -> None:
+    forum = schemas.DecisionForumIn(
+        version=1,
+        held_on=date(2026, 11, 20),
+        chair="DI A",
+        minutes_reference="M-1",
+        decision="Disclose",
+        rationale="Risk",
+        attendees=[schemas.AttendeeIn(agency=Agency.health, name="Dr Ames"), schemas.AttendeeIn(name="Sam")],
+    )
+    assert forum_problems(forum) == [("attendees.1.agency", "Select the agency of attendee 2")]
+    plan = schemas.SafeguardingPlanIn(
+        version=1,
+        actions=[
+            schemas.PlanActionIn(action="Visit", agency=Agency.health, due_on=date(2026, 11, 2)),
+            schemas.PlanActionIn(action="  ", due_on=date(2026, 11, 2)),
+        ],
+    )
+    assert [name for name, _ in plan_problems(plan, received=date(2026, 11, 1))] == [
+        "actions.1.action",
+        "actions.1.agency",
+    ]

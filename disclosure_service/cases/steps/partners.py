@@ -171,10 +171,21 @@ def _forum_fields(case: CaseFile, staff: Staff) -> tuple[Field, ...]:
 
 
 def forum_problems(data: schemas.DecisionForumIn) -> list[tuple[str, str]]:
-    """What a forum's record cannot lack beyond its required fields: someone who attended."""
+    """What a forum's record cannot lack beyond its required fields: someone who attended, each with
+    their agency and name."""
     if not data.attendees:
         return [("attendees.0.agency", "Enter at least one attendee and their agency")]
-    return []
+    found = []
+    for n, attendee in enumerate(data.attendees):
+        if attendee.agency is None:
+            found.append((f"attendees.{n}.agency", f"Select the agency of attendee {n + 1}"))
+        if not attendee.name.strip():
+            found.append((f"attendees.{n}.name", f"Enter the name of attendee {n + 1}"))
+    return found
+
+
+def _attendees(data: schemas.DecisionForumIn) -> list[dict[str, str]]:
+    return [{"agency": a.agency.value, "name": a.name} for a in data.attendees if a.agency is not None]
 
 
 def decision_forum(*, label: str, intro: str, stages: frozenset[Stage]) -> ActionSpec:
@@ -202,14 +213,14 @@ def decision_forum(*, label: str, intro: str, stages: frozenset[Stage]) -> Actio
             recommendation=recommendation.id if recommendation else None,
             held_on=data.held_on,
             chair=data.chair,
-            attendees=json.dumps([{"agency": a.agency.value, "name": a.name} for a in data.attendees]),
+            attendees=json.dumps(_attendees(data)),
             minutes_reference=data.minutes_reference,
             decision=data.decision,
             rationale=data.rationale,
         )
         return Result(
             f"Meeting recorded: minutes {data.minutes_reference}",
-            {"minutes_reference": data.minutes_reference, "agencies": sorted({a.agency.value for a in data.attendees})},
+            {"minutes_reference": data.minutes_reference, "agencies": sorted({a["agency"] for a in _attendees(data)})},
         )
 
     return ActionSpec(

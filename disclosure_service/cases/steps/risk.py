@@ -95,13 +95,29 @@ REASSESS_RISK = ActionSpec(
 
 
 def plan_problems(data: schemas.SafeguardingPlanIn, *, received: date) -> list[tuple[str, str]]:
-    """A plan has at least one action, none due before the application came in."""
+    """A plan has at least one action, each with its words, owning agency and due date, none due
+    before the application came in."""
     if not data.actions:
         return [("actions.0.action", "Enter at least one action, the agency that owns it and when it is due")]
+    found = []
+    for n, item in enumerate(data.actions):
+        if not item.action.strip():
+            found.append((f"actions.{n}.action", f"Enter what action {n + 1} is"))
+        if item.agency is None:
+            found.append((f"actions.{n}.agency", f"Select the agency that owns action {n + 1}"))
+        if item.due_on is None:
+            found.append((f"actions.{n}.due_on", f"Enter when action {n + 1} is due"))
+        elif item.due_on < received:
+            found.append((f"actions.{n}.due_on", f"Action {n + 1} cannot be due before the application was received"))
+    return found
+
+
+def _plan_actions(data: schemas.SafeguardingPlanIn) -> list[PlanAction]:
+    """The plan's actions, once `plan_problems` has found every one whole."""
     return [
-        (f"actions.{n}.due_on", f"Action {n + 1} cannot be due before the application was received")
-        for n, item in enumerate(data.actions)
-        if item.due_on < received
+        PlanAction(a.action, a.agency.value, a.due_on, a.done)
+        for a in data.actions
+        if a.agency is not None and a.due_on is not None
     ]
 
 
@@ -110,7 +126,7 @@ async def _record_plan(ctx: Context, data: schemas.SafeguardingPlanIn) -> Result
     for name, message in plan_problems(data, received=received_on(ctx)):
         problems.check(name, message)
     problems.raise_any()
-    await add_plan(ctx, [PlanAction(a.action, a.agency.value, a.due_on, a.done) for a in data.actions], data.notes)
+    await add_plan(ctx, _plan_actions(data), data.notes)
     done = sum(a.done for a in data.actions)
     return Result(
         f"Safeguarding plan recorded: {len(data.actions)} action{'s' if len(data.actions) != 1 else ''}, {done} done",
