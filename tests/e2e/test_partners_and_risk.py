@@ -4,6 +4,7 @@ the risk and the interim safeguarding plan, and finds each on the case page."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from playwright.sync_api import Page, expect
@@ -65,3 +66,38 @@ def test_an_officer_records_mappa_a_consultation_a_reassessment_and_a_plan(page:
     expect(page.get_by_role("heading", name="Interim safeguarding plan")).to_be_visible()
     expect(page.get_by_text("Mother agrees he is not left alone with the children")).to_be_visible()
     expect(page.get_by_text("The risk is high or a child is at risk")).to_have_count(0)
+
+
+def test_an_officer_records_a_decision_forum_and_sees_it_above_the_recommendation(
+    page: Page, live_server: LiveServer
+) -> None:
+    sign_in(page, live_server, "demo.officer")
+    page.goto("/cases?queue=mine")
+    row = page.locator("tr", has=page.locator("td", has_text=re.compile(r"^\s*Recommendation\s*$"))).first
+    row.locator("a.app-case-ref").click()
+    assert_accessible(page)
+
+    act(page, "Record the decision forum")
+    fill_today(page, "held-on")
+    page.get_by_label("Chair").fill("DI Ruth Okafor, public protection")
+    page.locator("#attendees-0-agency").select_option(label="Probation Service")
+    page.locator("#attendees-0-name").fill("Sam Lyle")
+    page.locator("#attendees-1-name").fill("Priya Nand")
+    page.get_by_label("Minutes reference").fill("MAPPA-L2-118")
+    page.get_by_label("Decision", exact=True).fill("Disclose to the mother.")
+    page.get_by_label("Rationale").fill("He has unsupervised care of the children.")
+    page.get_by_role("button", name="Record the meeting").click()
+    # The second attendee has no agency: said by that row, and the rest kept.
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select the agency of attendee 2")
+    expect(page.locator("#attendees-1-name")).to_have_value("Priya Nand")
+    expect(page.get_by_label("Minutes reference")).to_have_value("MAPPA-L2-118")
+    assert_accessible(page)
+    page.locator("#attendees-1-agency").select_option(label="Children's social care")
+    page.get_by_role("button", name="Record the meeting").click()
+    saved(page)
+    expect(page.get_by_text("Priya Nand (Children's social care)")).to_be_visible()
+
+    act(page, "Make a recommendation")
+    expect(page.get_by_role("heading", name="MAPPA and partners")).to_be_visible()
+    expect(page.get_by_text("MAPPA-L2-118")).to_be_visible()
