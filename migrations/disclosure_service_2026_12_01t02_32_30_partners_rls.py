@@ -10,13 +10,20 @@ DESCRIPTION = "MAPPA status, consultations, decision forums, risk reassessments 
 FORCE_SETTING = "NULLIF(current_setting('app.force_id', true), '')::integer"
 TABLES = ("mappa_status", "partner_consultation", "decision_forum", "risk_reassessment", "safeguarding_plan")
 RAW_SQL = [
-    statement
-    for table in TABLES
-    for statement in (
-        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
-        f'CREATE POLICY force_isolation ON {table} USING ("force" = {FORCE_SETTING}) '
-        f'WITH CHECK ("force" = {FORCE_SETTING})',
-    )
+    *(
+        statement
+        for table in TABLES
+        for statement in (
+            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+            f'CREATE POLICY force_isolation ON {table} USING ("force" = {FORCE_SETTING}) '
+            f'WITH CHECK ("force" = {FORCE_SETTING})',
+        )
+    ),
+    # The cases already recorded get the new clock (the default length; no force has set it yet),
+    # not started: it starts the next time their risk is found high or a child at risk.
+    """INSERT INTO case_clock ("force", application, clock, hours, extended_hours, started_at, due_at, stopped_at)
+       SELECT a."force", a.id, 'safeguarding_plan', 24, 0, NULL, NULL, NULL FROM application a
+       WHERE NOT EXISTS (SELECT 1 FROM case_clock c WHERE c.application = a.id AND c.clock = 'safeguarding_plan')""",
 ]
 
 
