@@ -24,15 +24,15 @@ def test_an_officer_records_mappa_a_consultation_a_reassessment_and_a_plan(page:
 
     act(page, "Record MAPPA status")
     answer(page, "Is the subject managed under MAPPA?", "Category 1: registered sexual offender")
-    page.get_by_label("Offender manager (optional)").fill("Sam Lyle, Leeds North probation")
+    page.get_by_label("Offender manager").fill("Sam Lyle, Leeds North probation")
     page.get_by_role("button", name="Record MAPPA status").click()
     # Managed under MAPPA without a level: said by the field, and what was typed is kept.
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select the MAPPA level")
-    expect(page.get_by_label("Offender manager (optional)")).to_have_value("Sam Lyle, Leeds North probation")
+    expect(page.get_by_label("Offender manager")).to_have_value("Sam Lyle, Leeds North probation")
     assert_accessible(page)
     page.get_by_label("Level 2: multi-agency management", exact=True).check()
-    page.get_by_label("Lead agency (optional)").select_option(label="Probation Service")
+    page.get_by_label("Lead agency").select_option(label="Probation Service")
     page.get_by_role("button", name="Record MAPPA status").click()
     saved(page)
     partners = page.get_by_role("heading", name="MAPPA and partners")

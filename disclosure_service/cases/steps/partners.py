@@ -19,6 +19,7 @@ from disclosure_service.cases.vocabulary import Agency, MappaCategory, MappaLeve
 from disclosure_service.cases.workflow import OPEN_STAGES, Action, Rule
 from disclosure_service.web.formspec import Field
 
+MANAGED = "Needed if the subject is managed under a MAPPA category"
 # Rows offered for attendees on the forum's page (the API takes up to 30).
 FORUM_ROWS = 6
 
@@ -85,9 +86,33 @@ RECORD_MAPPA = ActionSpec(
                 options=choices(MappaCategory),
                 message="Select the subject’s MAPPA category, or that they are not managed or it is not known",
             ),
-            Field("level", "MAPPA level", "radios", options=choices(MappaLevel), required=False),
-            Field("lead_agency", "Lead agency", "select", options=choices(Agency), required=False),
-            Field("offender_manager", "Offender manager", "text", hint="Their name and team", required=False),
+            Field(
+                "level",
+                "MAPPA level",
+                "radios",
+                options=choices(MappaLevel),
+                required=False,
+                needed_if=MANAGED,
+                message="Select the MAPPA level",
+            ),
+            Field(
+                "lead_agency",
+                "Lead agency",
+                "select",
+                options=choices(Agency),
+                required=False,
+                needed_if=MANAGED,
+                message="Select the lead agency",
+            ),
+            Field(
+                "offender_manager",
+                "Offender manager",
+                "text",
+                hint="Their name and team",
+                required=False,
+                needed_if=MANAGED,
+                message="Enter the offender manager’s name",
+            ),
             Field("notes", "Notes", "textarea", required=False),
         ),
         "Record MAPPA status",
@@ -155,7 +180,7 @@ def _forum_fields(case: CaseFile, staff: Staff) -> tuple[Field, ...]:
         )
     )
     return (
-        Field("held_on", "Date of the meeting", "date"),
+        Field("held_on", "Date of the meeting", "date", message="Enter the date of the meeting"),
         Field("chair", "Chair", "text", hint="Their name and role", message="Enter who chaired the meeting"),
         *attendees,
         Field(

@@ -78,6 +78,7 @@ REASSESS_RISK = ActionSpec(
                 "Is a child at risk now?",
                 "yesno",
                 hint="A child at risk, whatever the level, needs an interim safeguarding plan",
+                message="Select yes if a child is at risk now, or no if not",
             ),
             Field(
                 "reasons",
@@ -162,7 +163,13 @@ def _plan_fields(case: CaseFile, staff: Staff) -> tuple[Field, ...]:
                 required=False,
             ),
             Field(f"actions.{n}.due_on", f"Action {n + 1}: due", "date", required=False),
-            Field(f"actions.{n}.done", f"Action {n + 1}: done?", "yesno", required=False),
+            Field(
+                f"actions.{n}.done",
+                f"Action {n + 1}: done?",
+                "yesno",
+                required=False,
+                message=f"Select yes if action {n + 1} is done, or no if not",
+            ),
         )
     )
     return (*rows, Field("notes", "Notes", "textarea", required=False))
