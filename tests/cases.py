@@ -81,6 +81,8 @@ async def to_recommendation(
     )
     await do(api, case, "complete_checks")
     await do(api, case, "record_risk_assessment", **RISK_ASSESSMENT)
+    # A high risk needs its interim safeguarding plan before the case moves on.
+    await do(api, case, "record_safeguarding_plan", **SAFEGUARDING_PLAN)
 
 
 RISK_ASSESSMENT: dict[str, Any] = {
@@ -91,7 +93,24 @@ RISK_ASSESSMENT: dict[str, Any] = {
 }
 
 
-AUTHORISATION: dict[str, Any] = {"rationale": "Necessary and proportionate."}
+SAFEGUARDING_PLAN: dict[str, Any] = {
+    "actions": [
+        {
+            "action": "Mother agrees he is not left alone with the children",
+            "agency": "police",
+            "due_on": (datetime.now(LONDON).date() + timedelta(days=1)).isoformat(),
+        },
+        {
+            "action": "Social care visit the family",
+            "agency": "childrens_social_care",
+            "due_on": (datetime.now(LONDON).date() + timedelta(days=3)).isoformat(),
+        },
+    ],
+    "notes": "Agreed with the duty social worker.",
+}
+
+
+AUTHORISATION: dict[str, Any] = {"rationale": "Necessary and proportionate.", "rank": "inspector"}
 
 
 async def authorise(api: Api, case: dict[str, Any], expect: int = 200, **overrides: Any) -> dict[str, Any]:

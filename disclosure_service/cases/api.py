@@ -115,6 +115,11 @@ def case_out(opened: reading.OpenedCase, caller: Caller, casework: Casework) -> 
         transferred_to=_transfer_out(case.transferred_to),
         transferred_from=_transfer_out(case.transferred_from),
         force_checks=case.force_checks,
+        mappa=case.mappa_status,
+        consultations=case.consultations,
+        decision_forums=case.decision_forums,
+        risk_reassessments=case.risk_reassessments,
+        safeguarding_plan=case.safeguarding_plan,
         clocks=[
             schemas.ClockOut(
                 name=c.name, due_at=c.due_at, days_left=c.days_left, overdue=c.overdue, done=c.done, status=c.words

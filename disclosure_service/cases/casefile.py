@@ -16,8 +16,16 @@ from typing import Any
 
 import msgspec
 
-from disclosure_service.cases.vocabulary import CheckResult, ClockName, PersonRole, Recommendation, Stage
-from disclosure_service.cases.workflow import CaseFacts, UndertakingStatus
+from disclosure_service.cases.vocabulary import (
+    CheckResult,
+    ClockName,
+    MappaCategory,
+    PersonRole,
+    Recommendation,
+    RiskLevel,
+    Stage,
+)
+from disclosure_service.cases.workflow import CaseFacts, UndertakingStatus, needs_safeguarding_plan
 
 
 class Record(msgspec.Struct, frozen=True, kw_only=True):
@@ -152,6 +160,8 @@ class Decision(Record, frozen=True):
     decided_by: int
     decided_at: datetime
     by_name: str
+    # The authoriser's rank (`Rank`): recorded when a recommendation is authorised, empty otherwise.
+    rank: str = ""
 
 
 class Extension(Record, frozen=True):
@@ -375,6 +385,79 @@ class ForceCheck(Record, frozen=True):
     answered_at: datetime | None
 
 
+class Mappa(Record, frozen=True):
+    """The subject's MAPPA status as recorded (the latest stands)."""
+
+    id: int
+    category: MappaCategory
+    level: str
+    lead_agency: str
+    offender_manager: str
+    notes: str
+    recorded_at: datetime
+    by_name: str
+
+
+class Attendee(msgspec.Struct, frozen=True):
+    agency: str
+    name: str
+
+
+class Consultation(Record, frozen=True):
+    """A partner agency consulted: who, when, what they said."""
+
+    id: int
+    agency: str
+    person: str
+    consulted_at: datetime
+    said: str
+    recorded_at: datetime
+    by_name: str
+
+
+class Forum(Record, frozen=True):
+    """A decision forum: who sat, what it decided and why; the recommendation it was recorded against."""
+
+    id: int
+    recommendation: int | None
+    held_on: date
+    chair: str
+    attendees: list[Attendee]
+    minutes_reference: str
+    decision: str
+    rationale: str
+    recorded_at: datetime
+    by_name: str
+
+
+class RiskReassessment(Record, frozen=True):
+    id: int
+    stage: str
+    previous_level: str
+    level: str
+    child_at_risk: bool
+    reasons: str
+    assessed_at: datetime
+    by_name: str
+
+
+class PlanAction(msgspec.Struct, frozen=True):
+    action: str
+    agency: str
+    due_on: date
+    done: bool = False
+
+
+class SafeguardingPlan(Record, frozen=True):
+    """One version of the interim safeguarding plan (the latest stands)."""
+
+    id: int
+    actions: list[PlanAction]
+    notes: str
+    recorded_at: datetime
+    by_name: str
+
+
 class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
     """Everything recorded on one case, as read in one statement."""
 
@@ -404,6 +487,12 @@ class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
     transferred_to: Transfer | None = None
     transferred_from: Transfer | None = None
     force_checks: list[ForceCheck] = []
+    # Partners and live risk: every version kept, oldest first (the latest MAPPA status and plan stand).
+    mappa: list[Mappa] = []
+    consultations: list[Consultation] = []
+    decision_forums: list[Forum] = []
+    risk_reassessments: list[RiskReassessment] = []
+    safeguarding_plans: list[SafeguardingPlan] = []
 
     @property
     def id(self) -> int:
@@ -430,6 +519,29 @@ class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
     def risk_assessment(self) -> RiskAssessment | None:
         """The assessment that stands: the latest."""
         return self.risk_assessments[-1] if self.risk_assessments else None
+
+    @property
+    def mappa_status(self) -> Mappa | None:
+        """The MAPPA status that stands: the latest recorded."""
+        return self.mappa[-1] if self.mappa else None
+
+    @property
+    def safeguarding_plan(self) -> SafeguardingPlan | None:
+        """The plan that stands: its latest version."""
+        return self.safeguarding_plans[-1] if self.safeguarding_plans else None
+
+    @property
+    def child_at_risk(self) -> bool:
+        """The latest reassessment found a child at risk."""
+        return bool(self.risk_reassessments) and self.risk_reassessments[-1].child_at_risk
+
+    @property
+    def plan_missing(self) -> bool:
+        """The case needs an interim safeguarding plan and has none yet."""
+        return needs_safeguarding_plan(self.facts()) and not self.safeguarding_plans
+
+    def forums_for(self, recommendation_id: int | None) -> list[Forum]:
+        return [f for f in self.decision_forums if f.recommendation == recommendation_id]
 
     @property
     def applicant(self) -> Person | None:
@@ -506,4 +618,7 @@ class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
             applicant_told=bool(self.notifications),
             found_child_sexual_convictions=CheckResult.child_sexual_offence_convictions.value in results,
             found_anything=any(result != CheckResult.no_trace.value for result in results),
+            risk_level=RiskLevel(self.record.risk_level),
+            child_at_risk=self.child_at_risk,
+            has_safeguarding_plan=bool(self.safeguarding_plans),
         )

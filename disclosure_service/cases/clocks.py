@@ -151,6 +151,24 @@ def move(
     return changed
 
 
+def start_now(
+    specs: Sequence[ClockSpec], rows: Iterable[ClockRow], clock: ClockName, *, received_at: datetime, now: datetime
+) -> list[ClockState]:
+    """Start a clock that runs from an event rather than a stage (a safeguarding plan needed), unless
+    it is running already or the case has no such clock."""
+    spec = next((s for s in specs if s.clock is clock), None)
+    state = next((_state(row) for row in rows if row.clock is clock), None)
+    if spec is None or state is None or state.hours is None or state.running:
+        return []
+    return [_start(spec, state, received_at=received_at, now=now)]
+
+
+def stop_now(rows: Iterable[ClockRow], clock: ClockName, *, now: datetime) -> list[ClockState]:
+    """Stop a running clock: its point reached."""
+    state = next((_state(row) for row in rows if row.clock is clock), None)
+    return [replace(state, stopped_at=now)] if state is not None and state.running else []
+
+
 @dataclass(frozen=True, slots=True)
 class Deadline:
     """The next deadline of a case: which clock, and when."""
@@ -355,6 +373,7 @@ STARTS_WORDS = {
     ClockName.risk_assessment: "when the applicant meeting is recorded",
     ClockName.decision: "when the checks are finished",
     ClockName.undertaking_review: "when an undertaking is refused",
+    ClockName.safeguarding_plan: "when the risk is high or a child is at risk",
 }
 
 

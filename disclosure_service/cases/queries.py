@@ -121,6 +121,11 @@ _PARTS: tuple[tuple[str, str, bool], ...] = (
         True,
     ),
     ("clocks", "SELECT * FROM case_clock WHERE application = $1", True),
+    ("mappa", _by("mappa_status", "recorded_by"), True),
+    ("consultations", _by("partner_consultation", "recorded_by"), True),
+    ("decision_forums", _by("decision_forum", "recorded_by"), True),
+    ("risk_reassessments", _by("risk_reassessment", "assessed_by"), True),
+    ("safeguarding_plans", _by("safeguarding_plan", "recorded_by"), True),
     # Across forces: each side reads its own end of the link (a case id means nothing in another force).
     (
         "transferred_to",

@@ -14,6 +14,7 @@ import msgspec
 from disclosure_service.cases import casefile
 from disclosure_service.cases.vocabulary import (
     AccessReason,
+    Agency,
     Channel,
     CheckResult,
     CheckSource,
@@ -21,10 +22,13 @@ from disclosure_service.cases.vocabulary import (
     ContactMethod,
     Criterion,
     Knows,
+    MappaCategory,
+    MappaLevel,
     MeetingMethod,
     Outcome,
     PersonRole,
     PostClosureKind,
+    Rank,
     Recommendation,
     RiskLevel,
     Route,
@@ -206,6 +210,67 @@ CorrectPersonIn = cast(
 
 class DecisionIn(ActionIn, kw_only=True):
     rationale: Required
+
+
+class AuthoriseIn(DecisionIn, kw_only=True):
+    """Authorising needs the authoriser's rank, kept with the decision."""
+
+    rank: Rank
+
+
+class MappaIn(ActionIn, kw_only=True):
+    """The subject's MAPPA status; a level, lead agency and offender manager only if managed under MAPPA."""
+
+    category: MappaCategory
+    level: MappaLevel | None = None
+    lead_agency: Agency | None = None
+    offender_manager: Short = ""
+    notes: Text = ""
+
+
+class ConsultationIn(ActionIn, kw_only=True):
+    agency: Agency
+    person: Name
+    consulted_at: Moment
+    said: Required
+
+
+class AttendeeIn(Strict, kw_only=True):
+    """Both are needed; a missing one is refused by the action, by its row (so a page can say which)."""
+
+    agency: Agency | None = None
+    name: Short = ""
+
+
+class DecisionForumIn(ActionIn, kw_only=True):
+    held_on: date
+    chair: Name
+    attendees: Annotated[list[AttendeeIn], msgspec.Meta(max_length=30)] = []
+    minutes_reference: Reference
+    decision: Required
+    rationale: Required
+
+
+class ReassessRiskIn(ActionIn, kw_only=True):
+    level: Literal["standard", "medium", "high", "immediate"]
+    child_at_risk: bool
+    reasons: Required
+
+
+class PlanActionIn(Strict, kw_only=True):
+    """All but `done` are needed; a missing one is refused by the action, by its row."""
+
+    action: Text = ""
+    agency: Agency | None = None
+    due_on: date | None = None
+    done: bool = False
+
+
+class SafeguardingPlanIn(ActionIn, kw_only=True):
+    """The whole plan as it now stands (each version replaces the last; every version is kept)."""
+
+    actions: Annotated[list[PlanActionIn], msgspec.Meta(max_length=30)] = []
+    notes: Text = ""
 
 
 class ExtendIn(ActionIn, kw_only=True):
@@ -433,6 +498,12 @@ class CaseOut(msgspec.Struct):
     transferred_to: TransferOut | None
     transferred_from: TransferOut | None
     force_checks: list[casefile.ForceCheck]
+    # Partners and live risk: the MAPPA status and the safeguarding plan that stand (the latest).
+    mappa: casefile.Mappa | None
+    consultations: list[casefile.Consultation]
+    decision_forums: list[casefile.Forum]
+    risk_reassessments: list[casefile.RiskReassessment]
+    safeguarding_plan: casefile.SafeguardingPlan | None
     # The three first clocks, as before; `stage_clocks` has every clock of the case.
     clocks: list[ClockOut]
     stage_clocks: list[StageClockOut]

@@ -14,12 +14,15 @@ from piccolo.table import Table
 from disclosure_service.auth.tables import AuthSession
 from disclosure_service.cases.vocabulary import (
     AccessReason,
+    Agency,
     AuthorisationOutcome,
     Channel,
     CheckResult,
     CheckSource,
     ClockName,
     ContactMethod,
+    MappaCategory,
+    MappaLevel,
     MeetingMethod,
     Outcome,
     PersonRole,
@@ -236,6 +239,8 @@ class AuthorisationDecision(Table, tablename="authorisation_decision"):
     recommendation = ForeignKey(RecommendationRecord, on_delete=OnDelete.restrict, null=False)
     outcome = Varchar(length=16, choices=AuthorisationOutcome)
     rationale = Text()
+    # The authoriser's rank (required to authorise; empty for a refusal or a return).
+    rank = Varchar(length=32, default="")
     decided_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
     decided_at = Timestamptz()
 
@@ -374,6 +379,84 @@ class CaseClock(Table, tablename="case_clock"):
     stopped_at = Timestamptz(null=True, default=None)
 
     unique_application_clock = Unique(["application", "clock"])
+
+
+class MappaStatus(Table, tablename="mappa_status"):
+    """The subject's MAPPA status as found out (the latest stands; earlier ones stay on the file)."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    category = Varchar(length=16, choices=MappaCategory)
+    # Only for a subject managed under MAPPA; empty otherwise.
+    level = Varchar(length=16, choices=MappaLevel, default="")
+    lead_agency = Varchar(length=32, choices=Agency, default="")
+    offender_manager = Text()
+    notes = Text()
+    recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    recorded_at = Timestamptz()
+
+
+class PartnerConsultation(Table, tablename="partner_consultation"):
+    """A partner agency consulted on the case: who, when, and what they said."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    agency = Varchar(length=32, choices=Agency)
+    person = Text()
+    consulted_at = Timestamptz()
+    said = Text()
+    recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    recorded_at = Timestamptz()
+
+
+class DecisionForum(Table, tablename="decision_forum"):
+    """A multi-agency meeting that decided on the case, linked to the recommendation it informed."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    # The recommendation standing when the forum was recorded (none yet if it came first).
+    recommendation = ForeignKey(RecommendationRecord, on_delete=OnDelete.restrict, null=True, default=None)
+    held_on = Date()
+    chair = Text()
+    # A list of who attended: each their agency and name.
+    attendees = JSONB(default="[]")
+    minutes_reference = Varchar(length=64)
+    decision = Text()
+    rationale = Text()
+    recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    recorded_at = Timestamptz()
+
+
+class RiskReassessment(Table, tablename="risk_reassessment"):
+    """The risk looked at again at any open stage: the level it moved from and to, and why."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    stage = Varchar(length=24, choices=Stage)
+    previous_level = Varchar(length=16, choices=RiskLevel)
+    level = Varchar(length=16, choices=RiskLevel)
+    child_at_risk = Boolean(default=False)
+    reasons = Text()
+    assessed_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    assessed_at = Timestamptz()
+
+
+class SafeguardingPlan(Table, tablename="safeguarding_plan"):
+    """The interim safeguarding plan, each version whole (the latest stands): its actions, each with
+    the agency that owns it, when it is due and whether it is done."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    # A list of the plan's actions: each its words, owning agency, due date (ISO) and whether done.
+    actions = JSONB(default="[]")
+    notes = Text()
+    recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    recorded_at = Timestamptz()
 
 
 EXTRA_INDEXES = (

@@ -433,6 +433,9 @@ class ClockName(enum.StrEnum):
     whole_case = "whole_case"
     # The whole case once the decision is not to disclose: a shorter clock in some forces (WYP: 35 days).
     whole_case_no_disclosure = "whole_case_no_disclosure"
+    # Started when a case needs an interim safeguarding plan (high risk, a child at risk), stopped when
+    # one is recorded: not a stage's deadline.
+    safeguarding_plan = "safeguarding_plan"
 
     @property
     def label(self) -> str:
@@ -449,5 +452,123 @@ CLOCK_LABELS = _labels(
         "undertaking_review": "Review of a refused undertaking",
         "whole_case": "Whole case",
         "whole_case_no_disclosure": "Whole case, nothing disclosed",
+        "safeguarding_plan": "Interim safeguarding plan",
+    },
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Partners: MAPPA, the agencies consulted, and who authorises
+
+
+class MappaCategory(enum.StrEnum):
+    """The subject's place in MAPPA (Multi-Agency Public Protection Arrangements), as far as is known."""
+
+    none = "none"
+    unknown = "unknown"
+    category_1 = "category_1"
+    category_2 = "category_2"
+    category_3 = "category_3"
+
+    @property
+    def label(self) -> str:
+        return MAPPA_CATEGORY_LABELS[self.value]
+
+    @property
+    def managed(self) -> bool:
+        """Managed under MAPPA (a category), so a level, a lead agency and an offender manager apply."""
+        return self not in (MappaCategory.none, MappaCategory.unknown)
+
+
+MAPPA_CATEGORY_LABELS = _labels(
+    MappaCategory,
+    {
+        "none": "Not managed under MAPPA",
+        "unknown": "Not known yet",
+        "category_1": "Category 1: registered sexual offender",
+        "category_2": "Category 2: violent offender",
+        "category_3": "Category 3: other dangerous offender",
+    },
+)
+
+
+class MappaLevel(enum.StrEnum):
+    level_1 = "level_1"
+    level_2 = "level_2"
+    level_3 = "level_3"
+
+    @property
+    def label(self) -> str:
+        return MAPPA_LEVEL_LABELS[self.value]
+
+
+MAPPA_LEVEL_LABELS = _labels(
+    MappaLevel,
+    {
+        "level_1": "Level 1: ordinary agency management",
+        "level_2": "Level 2: multi-agency management",
+        "level_3": "Level 3: senior multi-agency management",
+    },
+)
+
+
+class Agency(enum.StrEnum):
+    """A partner agency: who leads, who is consulted, who sits at a forum, who owns a plan's action."""
+
+    police = "police"
+    probation = "probation"
+    childrens_social_care = "childrens_social_care"
+    health = "health"
+    education = "education"
+    youth_justice = "youth_justice"
+    prison_service = "prison_service"
+    housing = "housing"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return AGENCY_LABELS[self.value]
+
+
+AGENCY_LABELS = _labels(
+    Agency,
+    {
+        "police": "Police",
+        "probation": "Probation Service",
+        "childrens_social_care": "Children's social care",
+        "health": "Health",
+        "education": "Education",
+        "youth_justice": "Youth justice",
+        "prison_service": "Prison service",
+        "housing": "Housing",
+        "other": "Another agency",
+    },
+)
+
+
+class Rank(enum.StrEnum):
+    """The rank of the officer who authorises a decision (or its police staff equivalent)."""
+
+    sergeant = "sergeant"
+    inspector = "inspector"
+    chief_inspector = "chief_inspector"
+    superintendent = "superintendent"
+    chief_superintendent = "chief_superintendent"
+    police_staff = "police_staff"
+
+    @property
+    def label(self) -> str:
+        return RANK_LABELS[self.value]
+
+
+RANK_LABELS = _labels(
+    Rank,
+    {
+        "sergeant": "Sergeant",
+        "inspector": "Inspector",
+        "chief_inspector": "Chief Inspector",
+        "superintendent": "Superintendent",
+        "chief_superintendent": "Chief Superintendent",
+        "police_staff": "Police staff of equivalent grade",
     },
 )

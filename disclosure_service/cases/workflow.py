@@ -12,7 +12,7 @@ import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from disclosure_service.cases.vocabulary import Outcome, PersonRole, Recommendation, Stage
+from disclosure_service.cases.vocabulary import Outcome, PersonRole, Recommendation, RiskLevel, Stage
 from disclosure_service.identity.roles import Role
 
 OPEN_STAGES = frozenset(stage for stage in Stage if stage.is_open)
@@ -72,6 +72,12 @@ class Action(enum.StrEnum):
     add_note = "add_note"
     record_contact = "record_contact"
     add_attachment = "add_attachment"
+    # Partners and live risk.
+    record_mappa = "record_mappa"
+    record_consultation = "record_consultation"
+    record_decision_forum = "record_decision_forum"
+    reassess_risk = "reassess_risk"
+    record_safeguarding_plan = "record_safeguarding_plan"
     # Across forces on the same service.
     transfer = "transfer"
     request_force_check = "request_force_check"
@@ -115,6 +121,11 @@ class CaseFacts:
     # What the checks found: closing outcomes must agree with them.
     found_child_sexual_convictions: bool = False
     found_anything: bool = False
+    # Live risk: the level now, whether the latest reassessment found a child at risk, and whether an
+    # interim safeguarding plan is on the file.
+    risk_level: RiskLevel = RiskLevel.not_assessed
+    child_at_risk: bool = False
+    has_safeguarding_plan: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +194,21 @@ def after_authorisation(facts: CaseFacts) -> Stage:
 
 
 SUPERVISORS = frozenset({Role.supervisor})
+
+PLAN_NEEDED = "Record an interim safeguarding plan first: the risk is high or a child is at risk"
+
+
+def needs_safeguarding_plan(facts: CaseFacts) -> bool:
+    """High (or immediate) risk, or a child at risk: the case needs an interim safeguarding plan."""
+    return facts.risk_level in (RiskLevel.high, RiskLevel.immediate) or facts.child_at_risk
+
+
+def plan_if_needed(facts: CaseFacts, actor: Actor) -> str | None:
+    """A case that needs an interim safeguarding plan moves on only once it has one."""
+    if needs_safeguarding_plan(facts) and not facts.has_safeguarding_plan:
+        return PLAN_NEEDED
+    return None
+
 
 Rules = Mapping[Action, Rule]
 

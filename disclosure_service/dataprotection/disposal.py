@@ -18,6 +18,11 @@ import asyncpg
 # reads the catalogue and fails on any table referring to a case that is not here or in CASCADED.
 DISPOSAL_ORDER: tuple[tuple[str, str], ...] = (
     ("applicant_notification", "application"),
+    ("decision_forum", "application"),
+    ("mappa_status", "application"),
+    ("partner_consultation", "application"),
+    ("risk_reassessment", "application"),
+    ("safeguarding_plan", "application"),
     ("disclosure", "application"),
     ("refusal_review", "application"),
     ("undertaking_outcome", "application"),

@@ -19,7 +19,16 @@ from disclosure_service.auth.service import Keys
 from disclosure_service.cases import schemas, store
 from disclosure_service.cases.service import Casework
 from disclosure_service.cases.tables import Application
-from disclosure_service.cases.vocabulary import ContactMethod, Criterion, MeetingMethod, Outcome, PersonRole, RiskLevel
+from disclosure_service.cases.vocabulary import (
+    Agency,
+    ContactMethod,
+    Criterion,
+    MeetingMethod,
+    Outcome,
+    PersonRole,
+    Rank,
+    RiskLevel,
+)
 from disclosure_service.cases.workflow import Action
 from disclosure_service.database import engine as db
 from disclosure_service.demo.scenarios import DEMO_FORCES, DemoCase, DemoForce
@@ -148,6 +157,29 @@ STEPS: dict[str, Step] = {
             else "The access and the history together: a real risk unless the parent can act.",
         ),
     ),
+    # Only for a high-risk case: its interim safeguarding plan, before it moves on.
+    "plan": (
+        0.6,
+        "officer",
+        Action.record_safeguarding_plan,
+        lambda r: schemas.SafeguardingPlanIn(
+            version=r.version,
+            actions=[
+                schemas.PlanActionIn(
+                    action="The applicant agrees the subject is not left alone with the children",
+                    agency=Agency.police,
+                    due_on=r.now.date(),
+                    done=True,
+                ),
+                schemas.PlanActionIn(
+                    action="Children's social care visit the family",
+                    agency=Agency.childrens_social_care,
+                    due_on=(r.now + timedelta(days=3)).date(),
+                ),
+            ],
+            notes="Agreed with the duty social worker.",
+        ),
+    ),
     "contact": (
         1,
         "officer",
@@ -200,7 +232,9 @@ STEPS: dict[str, Step] = {
         19,
         "supervisor",
         Action.authorise,
-        lambda r: schemas.DecisionIn(version=r.version, rationale="Agreed: necessary and proportionate."),
+        lambda r: schemas.AuthoriseIn(
+            version=r.version, rationale="Agreed: necessary and proportionate.", rank=Rank.inspector
+        ),
     ),
     "schedule": (
         20,
@@ -312,6 +346,7 @@ STEPS: dict[str, Step] = {
 _TO_RECOMMENDATION = [
     "start_triage",
     "complete_triage",
+    "plan",
     "contact",
     "applicant_meeting",
     "note",
@@ -326,7 +361,7 @@ PATHS: dict[str, list[str]] = {
     "applicant_meeting": ["start_triage", "complete_triage"],
     "identity_not_verified": ["start_triage", "complete_triage", "identity_not_verified"],
     "escalated": ["escalate"],
-    "risk_assessment": ["start_triage", "complete_triage", "applicant_meeting", "request_checks"],
+    "risk_assessment": ["start_triage", "complete_triage", "plan", "applicant_meeting", "request_checks"],
     "recommendation": _TO_RECOMMENDATION,
     "authorisation": [*_TO_RECOMMENDATION, "recommend"],
     "disclosure_arranged": [*_TO_RECOMMENDATION, "recommend", "authorise", "schedule", "generate"],
@@ -451,6 +486,8 @@ async def drive_case(
         if case.assigned_to is None:
             await conn.execute("UPDATE application SET assigned_to = NULL WHERE id = $1", run.case_id)
     for name in run.path:
+        if name == "plan" and case.risk is not RiskLevel.high:
+            continue
         if name in ("request_checks", "checks"):
             await _checks(run, officer, results=name == "checks")
             continue

@@ -110,7 +110,7 @@ def test_an_application_from_receipt_to_an_authorised_decision(
     page.get_by_label("Risk factors").fill(
         "A 2014 conviction for an offence against a child; he looks after her alone."
     )
-    answer(page, "Assessed level of risk", "High")
+    answer(page, "Assessed level of risk", "Medium")
     page.get_by_label("Rationale").fill("The history and the unsupervised care together.")
     page.get_by_role("button", name="Record assessment").click()
     saved(page)
@@ -135,6 +135,7 @@ def test_an_application_from_receipt_to_an_authorised_decision(
     supervisor.get_by_role("link", name=reference).click()
     assert_accessible(supervisor)
     act(supervisor, "Authorise the recommendation")
+    answer(supervisor, "Your rank", "Inspector")
     supervisor.get_by_label("Rationale").fill("Presumption to disclose applies; necessary and proportionate.")
     supervisor.get_by_role("button", name="Authorise").click()
     saved(supervisor)

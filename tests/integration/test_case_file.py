@@ -368,6 +368,26 @@ async def _full_case(api: Api, officer: TestUser, supervisor: TestUser) -> dict[
         },
         subject={"full_name": "Craig Dunmore", "occupation": "Delivery driver", "relationship_to_applicant": "Partner"},
     )
+    await cases.do(
+        api,
+        case,
+        "record_mappa",
+        category="category_1",
+        level="level_1",
+        lead_agency="probation",
+        offender_manager="Jo Brand, probation",
+        notes="From ViSOR",
+    )
+    await cases.do(
+        api,
+        case,
+        "record_consultation",
+        agency="health",
+        person="Health visitor Amy Shaw",
+        consulted_at=moment(0.5),
+        said="Sees the children weekly",
+    )
+    await cases.do(api, case, "reassess_risk", level="medium", child_at_risk=False, reasons="He has moved out")
     await arrange(api, case)
     await cases.do(api, case, "generate_undertaking")
     await hold(api, case, notes="Calm; asked about support groups")
@@ -453,6 +473,9 @@ async def test_every_value_the_case_page_shows_is_in_the_case_json(
     assert len(shown_moments) > 10
     assert shown_days
     assert {"Given the NSPCC leaflet", "Closed file reviewed by the DS.", "Hannah Lowe-Smith"} <= shown_texts
+    assert {"Jo Brand, probation", "Sees the children weekly", "He has moved out"} <= shown_texts
+    assert cases.SAFEGUARDING_PLAN["notes"] in shown_texts
+    assert body["safeguarding_plan"]["actions"][0]["action"] in page
     assert shown_texts - in_json == set()
     assert {m for m in shown_moments if m not in json_moments} == set()
     assert shown_days - json_days == set()

@@ -38,6 +38,7 @@ def test_the_defaults_are_the_guidance_and_the_force_procedures() -> None:
         ClockName.decision: 240,
         ClockName.undertaking_review: 24,
         ClockName.whole_case: 45 * 24,
+        ClockName.safeguarding_plan: 24,
         ClockName.whole_case_no_disclosure: 35 * 24,
     } == DEFAULTS
     assert all(spec.source for spec in SPECS)

@@ -81,6 +81,13 @@ ALLOWED_AT: dict[Action, set[Stage]] = {
         Stage.recommendation,
     },
     Action.request_force_check: {Stage.risk_assessment},
+    # Partners: MAPPA and consultations while the case is open; the forum before the decision.
+    Action.record_mappa: set(OPEN),
+    Action.record_consultation: set(OPEN),
+    Action.record_decision_forum: {Stage.risk_assessment, Stage.recommendation, Stage.authorisation},
+    # Live risk, at any open stage.
+    Action.reassess_risk: set(OPEN),
+    Action.record_safeguarding_plan: set(OPEN),
 }
 SUPERVISORS_ONLY = {
     Action.authorise,

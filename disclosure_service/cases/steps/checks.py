@@ -8,9 +8,10 @@ from disclosure_service.cases.context import Context, Result
 from disclosure_service.cases.errors import Problems, refuse
 from disclosure_service.cases.forms import choices
 from disclosure_service.cases.spec import ActionForm, ActionSpec, Staff, fixed
+from disclosure_service.cases.steps import risk
 from disclosure_service.cases.steps.common import received_on
 from disclosure_service.cases.vocabulary import CheckResult, CheckSource, RiskLevel, Stage
-from disclosure_service.cases.workflow import Action, Rule, needs
+from disclosure_service.cases.workflow import Action, Rule, needs, plan_if_needed
 from disclosure_service.web.formspec import Field
 
 CHECKING = frozenset({Stage.risk_assessment})
@@ -139,6 +140,7 @@ COMPLETE_CHECKS = ActionSpec(
         requires=(
             needs(lambda f: f.checks_requested > 0, "Request and record at least one check first"),
             needs(lambda f: f.checks_open == 0, "Record the result of every check first"),
+            plan_if_needed,
         ),
         not_at="The checks are finished during the risk assessment",
     ),
@@ -159,6 +161,7 @@ async def _record_risk_assessment(ctx: Context, data: schemas.RiskAssessmentIn) 
         rationale=data.rationale,
     )
     await ctx.set_case(risk_level=data.assessed_level)
+    await risk.plan_needed_now(ctx, level=RiskLevel(data.assessed_level), child_at_risk=ctx.case.child_at_risk)
     return Result("Risk assessment recorded", {"assessed_level": data.assessed_level})
 
 

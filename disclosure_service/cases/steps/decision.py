@@ -11,11 +11,27 @@ from disclosure_service.cases.errors import Problems, refuse
 from disclosure_service.cases.forms import RATIONALE, choices, recipients
 from disclosure_service.cases.recipients import recipient_problem
 from disclosure_service.cases.spec import ActionForm, ActionSpec, Handler, Staff, fixed
-from disclosure_service.cases.vocabulary import AuthorisationOutcome, Criterion, Recommendation, Stage
-from disclosure_service.cases.workflow import SUPERVISORS, Action, Rule, after_authorisation, needs, not_the_recommender
+from disclosure_service.cases.vocabulary import AuthorisationOutcome, Criterion, Rank, Recommendation, Stage
+from disclosure_service.cases.workflow import (
+    SUPERVISORS,
+    Action,
+    Rule,
+    after_authorisation,
+    needs,
+    not_the_recommender,
+    plan_if_needed,
+)
 from disclosure_service.web.formspec import Field
 
 AWAITING = frozenset({Stage.authorisation})
+RANK = Field(
+    "rank",
+    "Your rank",
+    "radios",
+    hint="Recorded with your decision and shown on the case file",
+    options=choices(Rank),
+    message="Select your rank",
+)
 NOT_AWAITING = "There is no recommendation waiting for authorisation"
 # The answers a recommendation to disclose needs (and one not to disclose does not).
 DISCLOSING = ("decision", Recommendation.disclose.value)
@@ -37,7 +53,7 @@ def _recommend_handler(protects: str) -> Handler:
                     "disclosure_wording", "Record exactly what will be disclosed (kept internally, never given out)"
                 )
             problems.raise_any()
-        await ctx.add(
+        recommendation_id = await ctx.add(
             "recommendation",
             by="recommended_by",
             at="recommended_at",
@@ -50,6 +66,9 @@ def _recommend_handler(protects: str) -> Handler:
             subject_told_reason=data.subject_told_reason,
             disclosure_wording=data.disclosure_wording,
         )
+        # A forum that met before there was a recommendation informed this one.
+        for forum in ctx.case.forums_for(None):
+            await ctx.change("decision_forum", forum.id, recommendation=recommendation_id)
         return Result(
             "Recommendation made: it now needs a supervisor’s authorisation", {"decision": data.decision.value}
         )
@@ -120,12 +139,12 @@ def recommend(*, protects: str) -> ActionSpec:
         Rule(
             frozenset({Stage.recommendation}),
             Stage.authorisation,
-            requires=(needs(lambda f: f.risk_assessed, "Record the risk assessment first"),),
+            requires=(needs(lambda f: f.risk_assessed, "Record the risk assessment first"), plan_if_needed),
             not_at="A recommendation is made once the checks are finished",
         ),
         schemas.RecommendIn,
         _recommend_handler(protects),
-        ActionForm(fields, "Send for authorisation", shows=("assessment", "checks")),
+        ActionForm(fields, "Send for authorisation", shows=("assessment", "checks", "partners")),
     )
 
 
@@ -134,6 +153,7 @@ def _decide(result: AuthorisationOutcome, message: str) -> Handler:
         recommendation = ctx.case.recommendation
         if recommendation is None:  # the stage is only reached with one
             raise refuse("There is no recommendation to decide on", "rationale")
+        rank = data.rank.value if isinstance(data, schemas.AuthoriseIn) else ""
         await ctx.add(
             "authorisation_decision",
             by="decided_by",
@@ -141,8 +161,10 @@ def _decide(result: AuthorisationOutcome, message: str) -> Handler:
             recommendation=recommendation.id,
             outcome=result.value,
             rationale=data.rationale,
+            rank=rank,
         )
-        return Result(message, {"outcome": result.value, "recommendation": recommendation.decision.value})
+        details = {"outcome": result.value, "recommendation": recommendation.decision.value}
+        return Result(message, details | ({"rank": rank} if rank else {}))
 
     return handler
 
@@ -150,6 +172,7 @@ def _decide(result: AuthorisationOutcome, message: str) -> Handler:
 def _decision(
     action: Action, *, label: str, to: Stage | None, result: AuthorisationOutcome, message: str, button: str
 ) -> ActionSpec:
+    authorising = action is Action.authorise
     return ActionSpec(
         action,
         label,
@@ -158,12 +181,18 @@ def _decision(
             to if to is not None else after_authorisation,
             roles=SUPERVISORS,
             who=(not_the_recommender,),
+            # Returning it for more work is how a case without its plan goes back to the officer.
+            requires=() if action is Action.return_for_work else (plan_if_needed,),
             not_at=NOT_AWAITING,
         ),
-        schemas.DecisionIn,
+        schemas.AuthoriseIn if authorising else schemas.DecisionIn,
         _decide(result, message),
-        ActionForm(fixed(RATIONALE), button, shows=("recommendation", "assessment", "checks")),
-        step_up=action is Action.authorise,
+        ActionForm(
+            fixed(RANK, RATIONALE) if authorising else fixed(RATIONALE),
+            button,
+            shows=("recommendation", "partners", "assessment", "checks"),
+        ),
+        step_up=authorising,
         supervisor_decision=True,
     )
 

@@ -10,9 +10,18 @@ from disclosure_service.cases.context import Context, Result
 from disclosure_service.cases.errors import Problems, invalid, refuse
 from disclosure_service.cases.forms import REASON, choices
 from disclosure_service.cases.spec import ActionForm, ActionSpec, Divert, fixed
+from disclosure_service.cases.steps import risk
 from disclosure_service.cases.steps.common import close_with, insert_review, received_on
 from disclosure_service.cases.vocabulary import MeetingMethod, Outcome, PersonRole, ReviewDecision, RiskLevel, Stage
-from disclosure_service.cases.workflow import FROM_AUTHORISATION, OPEN_STAGES, Action, Requirement, Rule, needs
+from disclosure_service.cases.workflow import (
+    FROM_AUTHORISATION,
+    OPEN_STAGES,
+    Action,
+    Requirement,
+    Rule,
+    needs,
+    plan_if_needed,
+)
 from disclosure_service.web.formspec import Field
 
 TRIAGE_STAGES = frozenset({Stage.received, Stage.initial_triage})
@@ -50,6 +59,7 @@ async def _complete_triage(ctx: Context, data: schemas.TriageIn) -> Result:
         notes=data.notes,
     )
     await ctx.set_case(risk_level=data.risk_level.value)
+    await risk.plan_needed_now(ctx, level=data.risk_level, child_at_risk=ctx.case.child_at_risk)
     return Result("Triage recorded", {"risk_level": data.risk_level.value})
 
 
@@ -129,6 +139,8 @@ async def _escalate(ctx: Context, data: schemas.EscalateIn) -> Result:
     await ctx.set_case(
         risk_level=RiskLevel.immediate.value, retention_review_on=retention_review_date(ctx.now, review_years)
     )
+    plan = risk.escalation_plan(data.agency, data.referral_reference, timing.london_today(ctx.now))
+    await risk.add_plan(ctx, plan, notes="Started by the escalation")
     return Result(
         "Escalated to child protection; the scheme's clock has stopped",
         {"agency": data.agency, "referral_reference": data.referral_reference},
@@ -201,6 +213,7 @@ RECORD_APPLICANT_MEETING = ActionSpec(
     Rule(
         frozenset({Stage.applicant_meeting}),
         Stage.risk_assessment,
+        requires=(plan_if_needed,),
         not_at="The applicant meeting comes after triage and before the checks",
     ),
     schemas.ApplicantMeetingIn,

@@ -10,7 +10,7 @@ nothing is disclosed (the clocks are in `clocks.py`, and a force sets its own).
 from __future__ import annotations
 
 from disclosure_service.cases.spec import SchemeDefinition
-from disclosure_service.cases.steps import checks, decision, intake, management, people, records
+from disclosure_service.cases.steps import checks, decision, intake, management, partners, people, records, risk
 from disclosure_service.cases.vocabulary import Outcome, PersonRole, Scheme, Stage
 from disclosure_service.dataprotection import review as retention
 from disclosure_service.disclosures.steps import attachments, ending, meeting, undertaking
@@ -70,6 +70,17 @@ CSODS = SchemeDefinition(
         checks.COMPLETE_CHECKS,
         across_forces.REQUEST_FORCE_CHECK,
         checks.RECORD_RISK_ASSESSMENT,
+        partners.RECORD_MAPPA,
+        partners.RECORD_CONSULTATION,
+        partners.decision_forum(
+            label="Record the decision forum",
+            intro="The multi-agency meeting (a MAPPA meeting, or the force's disclosure panel) that considered "
+            "the case: who attended for which agency, what it decided and why. The supervisor sees it when "
+            "deciding on the recommendation.",
+            stages=frozenset({Stage.risk_assessment, Stage.recommendation, Stage.authorisation}),
+        ),
+        risk.REASSESS_RISK,
+        risk.RECORD_SAFEGUARDING_PLAN,
         decision.recommend(protects="the child"),
         decision.AUTHORISE,
         decision.REFUSE,

@@ -81,4 +81,15 @@ CLOCKS = (
         from_receipt=True,
         source="WYP: 35 calendar days where nothing is disclosed",
     ),
+    ClockSpec(
+        ClockName.safeguarding_plan,
+        24,
+        # Started by the actions that find the case needs a plan, not by a stage; shown once started.
+        starts_at=frozenset(),
+        runs_at=OPEN,
+        current_at=frozenset(),
+        from_receipt=False,
+        restarts=True,
+        source="not in the guidance: the service's own (an interim plan within the day the need is found)",
+    ),
 )
