@@ -100,6 +100,7 @@ def case_out(opened: reading.OpenedCase, caller: Caller, casework: Casework) -> 
         transferred_to=_transfer_out(case.transferred_to),
         transferred_from=_transfer_out(case.transferred_from),
         force_checks=case.force_checks,
+        safety_plans=case.safety_plans,
         clocks=[
             schemas.ClockOut(
                 name=c.name, due_at=c.due_at, days_left=c.days_left, overdue=c.overdue, done=c.done, status=c.words
@@ -191,7 +192,8 @@ async def list_applications(
             next_due_at=r.next_due_at,
             assigned_to=r.assigned_name,
             overdue=r.next_due_at is not None and r.next_due_at < now,
-            clock=casework.clock_at(r.stage) or None,
+            clock=casework.clock_at(r.stage, r.scheme) or None,
+            scheme=r.scheme,
         )
         for r in rows
     ]

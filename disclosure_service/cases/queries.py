@@ -99,6 +99,7 @@ _PARTS: tuple[tuple[str, str, bool], ...] = (
     ("corrections", _by("person_correction", "corrected_by"), True),
     ("risk_assessments", _by("risk_assessment", "assessed_by"), True),
     ("notes", _by("case_note", "written_by"), True),
+    ("safety_plans", _by("safety_plan", "recorded_by"), True),
     (
         "contacts",
         "SELECT t.*, p.full_name AS person_name, u.display_name AS by_name FROM contact_record t "
@@ -265,6 +266,7 @@ class QueueRow(msgspec.Struct, frozen=True):
 
     id: int
     reference: str
+    scheme: str
     stage: str
     route: str
     risk_level: str
@@ -279,7 +281,7 @@ def _queue_rows(rows: list[Record]) -> list[QueueRow]:
 
 
 _QUEUE_COLUMNS = (
-    "a.id, a.reference, a.stage, a.route, a.risk_level, a.received_at, a.next_due_at, a.version, "
+    "a.id, a.reference, a.scheme, a.stage, a.route, a.risk_level, a.received_at, a.next_due_at, a.version, "
     "assignee.display_name AS assigned_name"
 )
 # Most urgent first: risk, then the least time left.

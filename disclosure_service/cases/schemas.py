@@ -26,6 +26,7 @@ from disclosure_service.cases.vocabulary import (
     PersonRole,
     PostClosureKind,
     Recommendation,
+    Referral,
     RiskLevel,
     Route,
     Scheme,
@@ -88,6 +89,9 @@ class NewApplicationIn(Strict, kw_only=True):
     subject: PersonIn
     children: list[PersonIn] = []
     scheme: Scheme = Scheme.csods
+    # The DVDS: the person who may be at risk from the subject (required under it; the applicant
+    # when they ask for themselves is given again here).
+    person_at_risk: PersonIn | None = None
     submission_key: Key | None = None
 
 
@@ -154,6 +158,14 @@ class RiskAssessmentIn(ActionIn, kw_only=True):
 
 class NoteIn(ActionIn, kw_only=True):
     text: Required
+
+
+class SafetyPlanIn(ActionIn, kw_only=True):
+    """The DVDS's safety plan: what was agreed with the person at risk, and the referrals made."""
+
+    plan: Required
+    referrals: list[Referral] = []
+    referral_notes: Text = ""
 
 
 class ContactIn(ActionIn, kw_only=True):
@@ -374,6 +386,8 @@ class QueueItemOut(msgspec.Struct):
     overdue: bool
     # The clock that `next_due_at` belongs to: the deadline of the stage the case is at.
     clock: str | None = None
+    # The scheme the case is under (csods, dvds).
+    scheme: str = "csods"
 
 
 class CaseOut(msgspec.Struct):
@@ -418,6 +432,8 @@ class CaseOut(msgspec.Struct):
     transferred_to: TransferOut | None
     transferred_from: TransferOut | None
     force_checks: list[casefile.ForceCheck]
+    # The DVDS: the safety plans made with the person at risk (empty for other schemes).
+    safety_plans: list[casefile.SafetyPlan]
     # The three first clocks, as before; `stage_clocks` has every clock of the case.
     clocks: list[ClockOut]
     stage_clocks: list[StageClockOut]

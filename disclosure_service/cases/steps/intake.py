@@ -10,8 +10,24 @@ from disclosure_service.cases.errors import Problems, invalid, refuse
 from disclosure_service.cases.forms import REASON, choices
 from disclosure_service.cases.spec import ActionForm, ActionSpec, fixed
 from disclosure_service.cases.steps.common import close_with, insert_review, received_on
-from disclosure_service.cases.vocabulary import MeetingMethod, Outcome, PersonRole, ReviewDecision, RiskLevel, Stage
-from disclosure_service.cases.workflow import FROM_AUTHORISATION, OPEN_STAGES, Action, Requirement, Rule, needs
+from disclosure_service.cases.vocabulary import (
+    MeetingMethod,
+    Outcome,
+    PersonRole,
+    ReviewDecision,
+    RiskLevel,
+    Route,
+    Stage,
+)
+from disclosure_service.cases.workflow import (
+    FROM_AUTHORISATION,
+    OPEN_STAGES,
+    Action,
+    CaseFacts,
+    Requirement,
+    Rule,
+    needs,
+)
 from disclosure_service.web.formspec import Field
 
 TRIAGE_STAGES = frozenset({Stage.received, Stage.initial_triage})
@@ -56,14 +72,26 @@ def _present(role: PersonRole, message: str) -> Requirement:
     return needs(lambda facts: role in facts.roles_present, message)
 
 
-def complete_triage(needed: Mapping[PersonRole, str], *, intro: str) -> ActionSpec:
-    """The triage, once the people `needed` (each with the words saying so) are on the case."""
+def complete_triage(
+    needed: Mapping[PersonRole, str],
+    *,
+    intro: str,
+    at_risk: str = "the child",
+    no_meeting_for: frozenset[Route] = frozenset(),
+) -> ActionSpec:
+    """The triage, once the people `needed` (each with the words saying so) are on the case.
+    Cases that came by a route in `no_meeting_for` go straight to the checks: nobody asked, so
+    there is no applicant to meet (the DVDS's Right to Know)."""
+
+    def next_stage(facts: CaseFacts) -> Stage:
+        return Stage.risk_assessment if facts.route in no_meeting_for else Stage.applicant_meeting
+
     return ActionSpec(
         Action.complete_triage,
         "Record the triage",
         Rule(
             TRIAGE_STAGES,
-            Stage.applicant_meeting,
+            next_stage,
             requires=tuple(_present(role, message) for role, message in needed.items()),
             not_at="The triage has already been recorded",
         ),
@@ -71,7 +99,7 @@ def complete_triage(needed: Mapping[PersonRole, str], *, intro: str) -> ActionSp
         _complete_triage,
         ActionForm(
             fixed(
-                Field("immediate_risk", "Is the child at immediate risk?", "yesno"),
+                Field("immediate_risk", f"Is {at_risk} at immediate risk?", "yesno"),
                 Field("in_scope", "Is the application in scope of the scheme?", "yesno"),
                 Field("risk_level", "Risk level", "radios", options=choices(RiskLevel)[1:]),
                 Field("notes", "Notes", "textarea", required=False),

@@ -1,0 +1,153 @@
+"""The Domestic Violence Disclosure Scheme ("Clare's Law"), as a definition.
+
+Statutory guidance under s.77 of the Domestic Abuse Act 2021 (April 2023): a Right to Ask case (the
+person at risk, or someone on their behalf, asks) has initial contact, a face-to-face meeting and a
+full risk assessment; a Right to Know case (the police act on information of their own) goes from
+the triage straight to the checks, as nobody asked and there is no applicant to meet. The decision
+is the local multi-agency forum's (a pressing need; lawful, necessary and proportionate), the
+disclosure goes to the person at risk or whoever is best placed to protect them, with a safety plan
+(referrals to an IDVA or MARAC). The whole case has 28 days (`clocks.py`, docs/clocks.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from disclosure_service.cases.forms import choices
+from disclosure_service.cases.spec import ActionSpec, SchemeDefinition, fixed
+from disclosure_service.cases.steps import checks, decision, intake, management, people, records
+from disclosure_service.cases.vocabulary import Criterion, MeetingMethod, Outcome, PersonRole, Route, Scheme, Stage
+from disclosure_service.disclosures.steps import attachments, ending, meeting, safety_plan, undertaking
+from disclosure_service.schemes.dvds.clocks import CLOCKS
+from disclosure_service.transfers import steps as across_forces
+from disclosure_service.web.formspec import Field
+
+PERSON_ROLES = (
+    PersonRole.applicant,
+    PersonRole.person_at_risk,
+    PersonRole.subject,
+    PersonRole.child,
+    PersonRole.third_party,
+)
+
+CRITERIA = (
+    Criterion.risk_of_domestic_abuse,
+    Criterion.pressing_need,
+    Criterion.lawful,
+    Criterion.necessary_to_protect_person_at_risk,
+    Criterion.proportionate,
+)
+
+CLOSING_OUTCOMES = {
+    Stage.disclosure: (Outcome.disclosed_previous_abuse,),
+    Stage.non_disclosure: (
+        Outcome.no_trace,
+        Outcome.held_not_disclosed,
+        Outcome.other_safeguarding_action,
+    ),
+}
+
+
+def _face_to_face() -> ActionSpec:
+    """The CSODS's applicant meeting, asking about the person at risk instead of a child."""
+    spec = intake.RECORD_APPLICANT_MEETING
+    return replace(
+        spec,
+        label="Record the face-to-face meeting",
+        form=replace(
+            spec.form,
+            fields=fixed(
+                Field("held_on", "Date of the meeting", "date"),
+                Field("method", "How was it held?", "radios", options=choices(MeetingMethod)),
+                Field("identity_verified", "Was the applicant's identity verified?", "yesno"),
+                Field(
+                    "documents_seen",
+                    "Documents seen",
+                    "textarea",
+                    hint="For example: passport, driving licence, a utility bill",
+                    required=False,
+                ),
+                Field(
+                    "relationship_verified",
+                    "Was their relationship to the person at risk (or their own relationship with the subject) "
+                    "verified?",
+                    "yesno",
+                ),
+                Field("notes", "Further detail given", "textarea", required=False),
+            ),
+            intro="Within 10 working days of the application: confirm who is asking and why, and give safety "
+            "advice. Nothing about the subject is disclosed at this meeting.",
+        ),
+    )
+
+
+DVDS = SchemeDefinition(
+    scheme=Scheme.dvds,
+    title="Domestic Violence Disclosure Scheme",
+    stages=(
+        Stage.received,
+        Stage.initial_triage,
+        Stage.applicant_meeting,
+        Stage.risk_assessment,
+        Stage.recommendation,
+        Stage.authorisation,
+        Stage.disclosure,
+        Stage.undertaking_review,
+        Stage.non_disclosure,
+        Stage.closed,
+    ),
+    actions=(
+        intake.START_TRIAGE,
+        intake.complete_triage(
+            {
+                PersonRole.subject: "Add the subject (the person of concern) before recording the triage",
+                PersonRole.person_at_risk: "Add the person at risk before recording the triage",
+            },
+            intro="Within 24 hours of receipt. An immediate risk leaves the scheme at once for an emergency "
+            "response: escalate it instead.",
+            at_risk="the person at risk",
+            no_meeting_for=frozenset({Route.right_to_know}),
+        ),
+        intake.ESCALATE,
+        _face_to_face(),
+        intake.IDENTITY_NOT_VERIFIED,
+        checks.ADD_CHECK,
+        checks.RECORD_CHECK_RESULT,
+        checks.COMPLETE_CHECKS,
+        across_forces.REQUEST_FORCE_CHECK,
+        checks.RECORD_RISK_ASSESSMENT,
+        decision.recommend(protects="the person at risk", criteria=CRITERIA),
+        decision.AUTHORISE,
+        decision.REFUSE,
+        decision.RETURN_FOR_WORK,
+        management.EXTEND,
+        management.ASSIGN,
+        management.add_person(PERSON_ROLES),
+        people.CORRECT_PERSON,
+        records.ADD_NOTE,
+        records.RECORD_CONTACT,
+        attachments.ADD_ATTACHMENT,
+        management.WITHDRAW,
+        management.OUT_OF_SCOPE,
+        across_forces.TRANSFER,
+        meeting.SCHEDULE,
+        meeting.REARRANGE,
+        meeting.CANCEL,
+        meeting.HOLD,
+        undertaking.GENERATE,
+        undertaking.SIGNED,
+        undertaking.REFUSED,
+        undertaking.REVIEW,
+        ending.MADE,
+        safety_plan.RECORD_SAFETY_PLAN,
+        ending.TOLD,
+        ending.close(CLOSING_OUTCOMES),
+        ending.BREACH,
+        ending.AFTER_CLOSURE,
+    ),
+    person_roles=PERSON_ROLES,
+    closing_outcomes=CLOSING_OUTCOMES,
+    clocks=CLOCKS,
+    criteria=CRITERIA,
+    documents=("undertaking", "non_disclosure_letter"),
+)
