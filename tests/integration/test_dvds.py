@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from disclosure_service.disclosures import documents
 from tests import cases, dvds
 from tests.factories import TestUser
 from tests.http import Api
@@ -49,6 +50,13 @@ async def test_a_right_to_ask_case_goes_from_application_to_a_signed_undertaking
         language="en",
     )
     await cases.do(api, case, "generate_undertaking")
+    file = await dvds.case_json(api, case)
+    form = await api.get(f"/api/v1/applications/{case['id']}/documents/{file['documents'][-1]['id']}")
+    text = documents.text_of(form.content)
+    assert "Domestic Violence Disclosure Scheme (Clare's Law)" in text
+    assert "Person at risk" in text
+    assert "protect Leah Brennan from domestic abuse" in text
+    assert "safeguard children" not in text
     await cases.do(
         api,
         case,
@@ -199,3 +207,35 @@ async def test_the_new_application_page_offers_the_dvds_only_where_the_force_run
     assert "Which scheme" not in only.text
     refused = await api.get("/cases/new?scheme=dvds")
     assert "The person at risk" not in refused.text
+
+
+async def test_nothing_to_disclose_the_applicant_gets_the_dvds_letter_in_welsh(
+    api: Api, dvds_officer: TestUser, dvds_supervisor: TestUser
+) -> None:
+    await api.sign_in(dvds_officer)
+    applicant = {
+        "full_name": "Amira Khan",
+        "safe_contact": "Any time",
+        "letters_ok": True,
+        "address": "3 Heol y Bont",
+        "preferred_language": "Cymraeg",
+    }
+    case = await dvds.create(api, applicant=applicant)
+    await dvds.to_recommendation(api, case, result="no_trace")
+    await cases.do(api, case, "recommend", decision="do_not_disclose", rationale="No trace.", subject_told=False)
+    await api.post("/api/v1/auth/logout")
+    await api.sign_in(dvds_supervisor)
+    await cases.authorise(api, case, rationale="Agreed.")
+    await cases.do(
+        api, case, "record_applicant_told", told_at=moment(0), method="letter", safeguarding_advice="Cadwch yn ddiogel."
+    )
+    file = await dvds.case_json(api, case)
+    [letter] = [d for d in file["documents"] if d["kind"] == "non_disclosure_letter"]
+    assert letter["language"] == "cy"
+    content = await api.get(f"/api/v1/applications/{case['id']}/documents/{letter['id']}")
+    text = documents.text_of(content.content)
+    assert "Eich cais o dan y Cynllun Datgelu Trais Domestig" in text
+    assert "Annwyl Amira Khan" in text
+    assert "Byw Heb Ofn" in text
+    await cases.do(api, case, "close", outcome="no_trace")
+    assert case["stage"] == "closed"

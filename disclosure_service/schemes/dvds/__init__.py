@@ -149,5 +149,5 @@ DVDS = SchemeDefinition(
     closing_outcomes=CLOSING_OUTCOMES,
     clocks=CLOCKS,
     criteria=CRITERIA,
-    documents=("undertaking", "non_disclosure_letter"),
+    documents=("dvds_undertaking", "dvds_non_disclosure_letter"),
 )
