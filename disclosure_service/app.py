@@ -36,6 +36,9 @@ from disclosure_service.disclosures import api as disclosure_api
 from disclosure_service.disclosures import documents
 from disclosure_service.disclosures import pages as disclosure_pages
 from disclosure_service.paths import STATIC_DIR
+from disclosure_service.quality import http_errors as quality_errors
+from disclosure_service.quality import pages as quality_pages
+from disclosure_service.quality.api import QualityReviewsApi
 from disclosure_service.reports import pages as report_pages
 from disclosure_service.settings import Settings, configure_logging, get_settings
 from disclosure_service.transfers import http_errors as transfer_errors
@@ -54,6 +57,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     **account_errors.EXCEPTION_HANDLERS,
     **clock_errors.EXCEPTION_HANDLERS,
     **transfer_errors.EXCEPTION_HANDLERS,
+    **quality_errors.EXCEPTION_HANDLERS,
 }
 
 # The case engine for the schemes the service runs: one per process, it holds no state of its own.
@@ -84,7 +88,15 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
     applications = cases_api.router(schemes.all_actions(), *disclosure_api.CASE_ROUTES)
     api = Router(
         path=API_PREFIX,
-        route_handlers=[AuthApi, UsersApi, applications, disclosure_api.TEMPLATES, ClocksApi, CheckRequestsApi],
+        route_handlers=[
+            AuthApi,
+            UsersApi,
+            applications,
+            disclosure_api.TEMPLATES,
+            ClocksApi,
+            CheckRequestsApi,
+            QualityReviewsApi,
+        ],
     )
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], opt=access.opt(access.PUBLIC), include_in_schema=False
@@ -100,6 +112,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             *report_pages.ROUTES,
             *clock_pages.ROUTES,
             *transfer_pages.ROUTES,
+            *quality_pages.ROUTES,
             health.healthz,
             api,
             static,
@@ -126,6 +139,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             "meta": Provide(providers.meta, sync_to_thread=False),
             "caller": Provide(providers.caller, sync_to_thread=False),
             "casework": Provide(lambda: CASEWORK, sync_to_thread=False),
+            "quality_share": Provide(lambda: settings.quality_review_share, sync_to_thread=False),
         },
         before_send=[headers.add_security_headers],
         openapi_config=OpenAPIConfig(

@@ -14,6 +14,7 @@ TABLE_MODULES = [
     "disclosure_service.audit.tables",
     "disclosure_service.clocks.tables",
     "disclosure_service.transfers.tables",
+    "disclosure_service.quality.tables",
 ]
 
 APP_CONFIG = AppConfig(

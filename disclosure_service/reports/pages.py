@@ -19,6 +19,7 @@ from disclosure_service.audit.writer import Caller
 from disclosure_service.cases.vocabulary import CHANNEL_LABELS, OUTCOME_LABELS, Channel, Outcome, Route, Scheme
 from disclosure_service.dates import LONDON
 from disclosure_service.identity.roles import Role
+from disclosure_service.quality import service as quality_service
 from disclosure_service.reports import figures, service
 from disclosure_service.reports.charts import bar_chart
 from disclosure_service.reports.periods import Period, financial_year, financial_year_of, parse
@@ -104,10 +105,12 @@ async def statistics_page(request: Request[Any, Any, Any], caller: NamedDependen
 async def oversight_page(request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> Template:
     period, problems = _period(request)
     scheme, scheme_problems = _scheme(request)
+    quality = await quality_service.figures_for(caller, period.first.strftime("%Y-%m"), period.last.strftime("%Y-%m"))
     return Template(
         "reports/oversight.html",
         context={
             "page_title": "Oversight",
+            "quality": quality,
             "loads": await service.consulted(caller, period, "statistics.oversight_viewed", figures.oversight, scheme),
             "period": period,
             "scheme": scheme or "",
