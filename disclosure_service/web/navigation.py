@@ -17,6 +17,7 @@ def nav_items(principal: Any, path: str) -> list[dict[str, Any]]:
         items.append(("/check-requests", "Checks asked of us"))
     if principal.role is Role.supervisor:
         items.append(("/cases/digest", "Deadlines"))
+        items.append(("/quality", "Quality review"))
     if principal.role in (Role.supervisor, Role.auditor):
         items.append(("/statistics", "Statistics"))
     if principal.role is Role.auditor:
