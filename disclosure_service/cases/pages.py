@@ -152,7 +152,8 @@ def _chosen_scheme(form: Mapping[str, Sequence[str]]) -> v.Scheme | None:
 async def new_application_page(request: AnyRequest, caller: NamedDependency[Caller]) -> Template:
     """The application's questions; first, which scheme, when the force runs more than one."""
     runs = await reading.force_schemes(caller.principal)
-    asked = request.query_params.get("scheme")
+    # The choice page sends `chosen` too, so an unanswered question is told apart from a first visit.
+    asked = request.query_params.get("scheme", "" if "chosen" in request.query_params else None)
     chosen = _chosen_scheme({"scheme": [asked or ""]})
     if chosen is None and len(runs) == 1:
         chosen = v.Scheme(runs[0])

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from disclosure_service.cases.casefile import CaseFile
 from disclosure_service.cases.forms import choices
-from disclosure_service.cases.spec import ActionSpec, SchemeDefinition, fixed
+from disclosure_service.cases.spec import ActionSpec, SchemeDefinition, Staff, fixed
 from disclosure_service.cases.steps import checks, decision, intake, management, people, records
 from disclosure_service.cases.vocabulary import Criterion, MeetingMethod, Outcome, PersonRole, Route, Scheme, Stage
 from disclosure_service.disclosures.steps import attachments, ending, meeting, safety_plan, undertaking
@@ -81,6 +82,22 @@ def _face_to_face() -> ActionSpec:
     )
 
 
+def _disclosure_meeting() -> ActionSpec:
+    """The CSODS's meeting record, its purpose warning about the person at risk, not children."""
+    spec = meeting.HOLD
+    asked = spec.form.fields
+
+    def fields(case: CaseFile, staff: Staff) -> tuple[Field, ...]:
+        return tuple(
+            replace(f, label="Was the recipient told the information may only be used to keep the person at risk safe?")
+            if f.name == "purpose_explained"
+            else f
+            for f in asked(case, staff)
+        )
+
+    return replace(spec, form=replace(spec.form, fields=fields))
+
+
 DVDS = SchemeDefinition(
     scheme=Scheme.dvds,
     title="Domestic Violence Disclosure Scheme",
@@ -133,7 +150,7 @@ DVDS = SchemeDefinition(
         meeting.SCHEDULE,
         meeting.REARRANGE,
         meeting.CANCEL,
-        meeting.HOLD,
+        _disclosure_meeting(),
         undertaking.GENERATE,
         undertaking.SIGNED,
         undertaking.REFUSED,
