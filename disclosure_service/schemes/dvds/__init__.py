@@ -82,6 +82,23 @@ def _face_to_face() -> ActionSpec:
     )
 
 
+def _escalate() -> ActionSpec:
+    """An immediate risk leaves the DVDS for an emergency response (the same record and outcome)."""
+    spec = intake.ESCALATE
+    return replace(
+        spec,
+        label="Escalate an immediate risk",
+        form=replace(
+            spec.form,
+            fields=fixed(
+                Field("agency", "Referred to", hint="For example, the response team, or a MARAC coordinator"),
+                Field("referral_reference", "Reference", width="govuk-input--width-20"),
+                Field("notes", "What was done", "textarea", required=False),
+            ),
+        ),
+    )
+
+
 def _disclosure_meeting() -> ActionSpec:
     """The CSODS's meeting record, its purpose warning about the person at risk, not children."""
     spec = meeting.HOLD
@@ -125,7 +142,7 @@ DVDS = SchemeDefinition(
             at_risk="the person at risk",
             no_meeting_for=frozenset({Route.right_to_know}),
         ),
-        intake.ESCALATE,
+        _escalate(),
         _face_to_face(),
         intake.IDENTITY_NOT_VERIFIED,
         checks.ADD_CHECK,
