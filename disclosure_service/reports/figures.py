@@ -47,7 +47,7 @@ WITH cohort AS (
     LEFT JOIN (SELECT DISTINCT application FROM disclosure) d ON d.application = a.id
     LEFT JOIN (SELECT DISTINCT application FROM extension) x ON x.application = a.id
     WHERE a."force" = $1 AND a.received_at >= $2 AND a.received_at < $3
-      AND (SCHEME_PARAM::text IS NULL OR a.scheme = SCHEME_PARAM::text)
+      SCHEME_FILTER
 )
 """
 
@@ -111,7 +111,8 @@ async def statistics(
 ) -> Statistics:
     """Every figure of the period, in one statement over one pass of the cohort."""
     stats = Statistics(period)
-    for row in await conn.fetch(_FIGURES, force_id, period.start, period.end, now, scheme):
+    arguments = (force_id, period.start, period.end, now, *((scheme,) if scheme else ()))
+    for row in await conn.fetch(_FIGURES_OF_SCHEME if scheme else _FIGURES, *arguments):
         kind, value, n = row["kind"], row["value"], row["n"]
         if kind == "route":
             stats.routes.append(RouteFigures(value, n, row["rso"], row["disclosed"]))
@@ -157,12 +158,9 @@ def _clock(label: str, done: str, due: str) -> str:
 
 # One row per figure: (kind, value, n, rso, disclosed, median, p90, within, late), unused columns
 # NULL. MATERIALIZED: the cohort is worked out once, however many figures read it.
-_FIGURES = (
-    _COHORT.replace("WITH cohort AS (", "WITH cohort AS MATERIALIZED (").replace(  # noqa: S608  # fixed fragments
-        "SCHEME_PARAM", "$5"
-    )
-    + """
-SELECT 'route' AS kind, route AS value, count(*) AS n, count(*) FILTER (WHERE rso) AS rso,
+_FIGURES_BODY = (
+    "\n"  # noqa: S608  # fixed SQL fragments, no input
+    + """SELECT 'route' AS kind, route AS value, count(*) AS n, count(*) FILTER (WHERE rso) AS rso,
        count(*) FILTER (WHERE disclosed) AS disclosed, NULL::float8 AS median, NULL::float8 AS p90,
        NULL::bigint AS within, NULL::bigint AS late FROM cohort GROUP BY route
 UNION ALL SELECT 'channel', channel, count(*), NULL, NULL, NULL, NULL, NULL, NULL FROM cohort GROUP BY channel
@@ -179,6 +177,18 @@ UNION ALL SELECT 'review', r.decision, count(*), NULL, NULL, NULL, NULL, NULL, N
 """
     + "".join(f"UNION ALL {_clock(*clock)}\n" for clock in CLOCKS)
 )
+
+
+def _cohort(scheme_parameter: str | None, *, materialized: bool = False) -> str:
+    """The cohort's SQL, of every scheme (None) or of the scheme in `scheme_parameter` ($5, a
+    literal). Two fixed statements rather than `$n IS NULL OR ...`, so that the every-scheme one
+    keeps the plan it had before schemes were told apart."""
+    sql = _COHORT.replace("SCHEME_FILTER", f"AND a.scheme = {scheme_parameter}" if scheme_parameter else "")
+    return sql.replace("WITH cohort AS (", "WITH cohort AS MATERIALIZED (") if materialized else sql
+
+
+_FIGURES = _cohort(None, materialized=True) + _FIGURES_BODY
+_FIGURES_OF_SCHEME = _cohort("$5", materialized=True) + _FIGURES_BODY
 
 
 async def open_by_age(
@@ -205,7 +215,7 @@ async def open_by_age(
 # Exports and oversight
 
 
-_CASE_ROWS = _COHORT.replace("SCHEME_PARAM", "$4") + (  # noqa: S608  # fixed SQL fragments, no input
+_CASE_ROWS_BODY = (
     "SELECT reference, scheme, route, channel, received_at, stage, COALESCE(outcome, '') AS outcome, risk_level, "
     "rso, disclosed, extended, "
     "round((extract(epoch FROM triaged_at - received_at) / 86400)::numeric, 1) AS triage_days, "
@@ -213,19 +223,18 @@ _CASE_ROWS = _COHORT.replace("SCHEME_PARAM", "$4") + (  # noqa: S608  # fixed SQ
     "round((extract(epoch FROM closed_at - received_at) / 86400)::numeric, 1) AS total_days "
     "FROM cohort ORDER BY received_at, reference"
 )
+_CASE_ROWS = _cohort(None) + _CASE_ROWS_BODY
+_CASE_ROWS_OF_SCHEME = _cohort("$4") + _CASE_ROWS_BODY
 
 
 async def case_rows(
     conn: asyncpg.Connection[Any], force_id: int, period: Period, scheme: str | None = None
 ) -> list[asyncpg.Record]:
     """One row per application, references only: no names, no addresses, nothing disclosed."""
-    rows = await conn.fetch(
-        _CASE_ROWS,
-        force_id,
-        period.start,
-        period.end,
-        scheme,
-    )
+    if scheme:
+        rows = await conn.fetch(_CASE_ROWS_OF_SCHEME, force_id, period.start, period.end, scheme)
+    else:
+        rows = await conn.fetch(_CASE_ROWS, force_id, period.start, period.end)
     return list(rows)
 
 
@@ -341,7 +350,7 @@ class DvdsRoute:
 # The decision is the first authorisation or refusal of a recommendation (a return for more work
 # is not one); days from receipt, as every clock counts.
 _DVDS_RETURN = (
-    _COHORT.replace("SCHEME_PARAM", "'dvds'")  # noqa: S608  # fixed fragments, no input
+    _cohort("'dvds'")  # noqa: S608  # fixed SQL fragments, no input
     + """
 , decided AS (
     SELECT c.id, c.route, c.disclosed,
