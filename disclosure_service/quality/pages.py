@@ -25,7 +25,13 @@ SUPERVISORS = access.opt(access.SUPERVISORS)
 KIND_LABELS = {k.value: k.label for k in sampling.Kind}
 VERDICT_LABELS = {v.value: v.label for v in sampling.Verdict}
 REVIEW_FIELDS = (
-    Field("verdict", "Do you agree with the decision?", "radios", options=list(VERDICT_LABELS.items())),
+    Field(
+        "verdict",
+        "Do you agree with the decision?",
+        "radios",
+        options=list(VERDICT_LABELS.items()),
+        message="Select whether you agree with the decision",
+    ),
     Field("findings", "What you found", "textarea", required=False, hint="Needed if you disagree"),
     Field("action", "What should be done", "textarea", required=False, hint="Needed if you disagree"),
 )

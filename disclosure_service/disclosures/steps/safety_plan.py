@@ -41,7 +41,12 @@ RECORD_SAFETY_PLAN = ActionSpec(
     _record,
     ActionForm(
         fixed(
-            Field("plan", "The safety plan agreed with the person at risk", "textarea"),
+            Field(
+                "plan",
+                "The safety plan agreed with the person at risk",
+                "textarea",
+                message="Record the safety plan agreed with the person at risk",
+            ),
             Field(
                 "referrals",
                 "Referrals made",

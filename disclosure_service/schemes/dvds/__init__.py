@@ -12,12 +12,12 @@ disclosure goes to the person at risk or whoever is best placed to protect them,
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from disclosure_service.cases.casefile import CaseFile
-from disclosure_service.cases.forms import choices
-from disclosure_service.cases.spec import ActionSpec, SchemeDefinition, Staff, fixed
+from disclosure_service.cases.spec import ActionSpec, SchemeDefinition, Staff
 from disclosure_service.cases.steps import checks, decision, intake, management, people, records
-from disclosure_service.cases.vocabulary import Criterion, MeetingMethod, Outcome, PersonRole, Route, Scheme, Stage
+from disclosure_service.cases.vocabulary import Criterion, Outcome, PersonRole, Route, Scheme, Stage
 from disclosure_service.disclosures.steps import attachments, ending, meeting, safety_plan, undertaking
 from disclosure_service.schemes.dvds.clocks import CLOCKS
 from disclosure_service.transfers import steps as across_forces
@@ -49,70 +49,59 @@ CLOSING_OUTCOMES = {
 }
 
 
+def _relabelled(spec: ActionSpec, changes: dict[str, dict[str, Any]], intro: str | None = None) -> ActionSpec:
+    """`spec` with some of its questions worded for the DVDS (`changes` by field name), every other
+    part of each question (its message, its conditions) kept."""
+    asked = spec.form.fields
+
+    def fields(case: CaseFile, staff: Staff) -> tuple[Field, ...]:
+        return tuple(replace(f, **changes[f.name]) if f.name in changes else f for f in asked(case, staff))
+
+    return replace(spec, form=replace(spec.form, fields=fields, intro=spec.form.intro if intro is None else intro))
+
+
 def _face_to_face() -> ActionSpec:
     """The CSODS's applicant meeting, asking about the person at risk instead of a child."""
-    spec = intake.RECORD_APPLICANT_MEETING
-    return replace(
-        spec,
-        label="Record the face-to-face meeting",
-        form=replace(
-            spec.form,
-            fields=fixed(
-                Field("held_on", "Date of the meeting", "date"),
-                Field("method", "How was it held?", "radios", options=choices(MeetingMethod)),
-                Field("identity_verified", "Was the applicant's identity verified?", "yesno"),
-                Field(
-                    "documents_seen",
-                    "Documents seen",
-                    "textarea",
-                    hint="For example: passport, driving licence, a utility bill",
-                    required=False,
-                ),
-                Field(
-                    "relationship_verified",
-                    "Was their relationship to the person at risk (or their own relationship with the subject) "
-                    "verified?",
-                    "yesno",
-                ),
-                Field("notes", "Further detail given", "textarea", required=False),
-            ),
-            intro="Within 10 working days of the application: confirm who is asking and why, and give safety "
-            "advice. Nothing about the subject is disclosed at this meeting.",
-        ),
+    spec = _relabelled(
+        intake.RECORD_APPLICANT_MEETING,
+        {
+            "documents_seen": {"hint": "For example: passport, driving licence, a utility bill"},
+            "relationship_verified": {
+                "label": "Was their relationship to the person at risk (or their own relationship with the subject) "
+                "verified?",
+                "message": "Select yes if their relationship to the person at risk was verified",
+            },
+        },
+        intro="Within 10 working days of the application: confirm who is asking and why, and give safety "
+        "advice. Nothing about the subject is disclosed at this meeting.",
     )
+    return replace(spec, label="Record the face-to-face meeting")
 
 
 def _escalate() -> ActionSpec:
     """An immediate risk leaves the DVDS for an emergency response (the same record and outcome)."""
-    spec = intake.ESCALATE
-    return replace(
-        spec,
-        label="Escalate an immediate risk",
-        form=replace(
-            spec.form,
-            fields=fixed(
-                Field("agency", "Referred to", hint="For example, the response team, or a MARAC coordinator"),
-                Field("referral_reference", "Reference", width="govuk-input--width-20"),
-                Field("notes", "What was done", "textarea", required=False),
-            ),
-        ),
+    spec = _relabelled(
+        intake.ESCALATE,
+        {
+            "agency": {"hint": "For example, the response team, or a MARAC coordinator"},
+            "referral_reference": {"label": "Reference"},
+        },
     )
+    return replace(spec, label="Escalate an immediate risk")
 
 
 def _disclosure_meeting() -> ActionSpec:
     """The CSODS's meeting record, its purpose warning about the person at risk, not children."""
-    spec = meeting.HOLD
-    asked = spec.form.fields
-
-    def fields(case: CaseFile, staff: Staff) -> tuple[Field, ...]:
-        return tuple(
-            replace(f, label="Was the recipient told the information may only be used to keep the person at risk safe?")
-            if f.name == "purpose_explained"
-            else f
-            for f in asked(case, staff)
-        )
-
-    return replace(spec, form=replace(spec.form, fields=fields))
+    return _relabelled(
+        meeting.HOLD,
+        {
+            "purpose_explained": {
+                "label": "Was the recipient told the information may only be used to keep the person at risk safe?",
+                "message": "Select yes if the recipient was told the information may only be used to keep the "
+                "person at risk safe",
+            }
+        },
+    )
 
 
 DVDS = SchemeDefinition(
@@ -140,6 +129,7 @@ DVDS = SchemeDefinition(
             intro="Within 24 hours of receipt. An immediate risk leaves the scheme at once for an emergency "
             "response: escalate it instead.",
             at_risk="the person at risk",
+            escalate_to="an emergency response",
             no_meeting_for=frozenset({Route.right_to_know}),
         ),
         _escalate(),
