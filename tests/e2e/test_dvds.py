@@ -65,7 +65,7 @@ def test_a_right_to_ask_case_from_application_to_a_signed_undertaking_and_closur
     fill_today(page, "held-on")
     answer(page, "How was it held?", "In person")
     answer(page, "Was the applicant's identity verified?", "Yes")
-    page.get_by_label("Documents seen (optional)").fill("Driving licence")
+    page.get_by_label("Documents seen").fill("Driving licence")
     answer(
         page,
         "Was their relationship to the person at risk (or their own relationship with the subject) verified?",
@@ -100,10 +100,10 @@ def test_a_right_to_ask_case_from_application_to_a_signed_undertaking_and_closur
     for criterion in ("There is a pressing need for the disclosure", "Disclosure is lawful"):
         page.get_by_label(criterion).check()
     page.get_by_label("Rationale").fill("Pressing need: the same pattern as with his former partner.")
-    page.get_by_label("Who should receive the disclosure? (optional)").select_option(label="Megan Lloyd (applicant)")
-    page.get_by_label("Why they are best placed (optional)").fill("She is the person at risk and asked herself.")
+    page.get_by_label("Who should receive the disclosure?").select_option(label="Megan Lloyd (applicant)")
+    page.get_by_label("Why they are best placed").fill("She is the person at risk and asked herself.")
     answer(page, "Will the subject be told of the disclosure?", "No")
-    page.get_by_label("What exactly will be disclosed (optional)").fill("A 2020 conviction for assaulting a partner.")
+    page.get_by_label("What exactly will be disclosed").fill("A 2020 conviction for assaulting a partner.")
     page.get_by_role("button", name="Send for authorisation").click()
     saved(page)
     reference = page.locator("h1").inner_text()
