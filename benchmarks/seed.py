@@ -143,9 +143,10 @@ _STAGE_RECORDS = [
         a.closed_at - interval '6 days', a.assigned_to
     FROM application a JOIN case_person p ON p.application = a.id AND p.role = 'applicant'
     WHERE a."force" = $1 AND a.outcome LIKE 'disclosed%'""",
-    """INSERT INTO disclosure ("force", application, meeting, recipient, made_at, subject_told, notes, recorded_by,
-        recorded_at)
-    SELECT "force", application, id, recipient, held_at, true, '', recorded_by, held_at FROM disclosure_meeting
+    """INSERT INTO disclosure ("force", application, meeting, recipient, made_at, what_was_disclosed, subject_told,
+        notes, recorded_by, recorded_at)
+    SELECT "force", application, id, recipient, held_at, 'Conviction details', true, '', recorded_by, held_at
+    FROM disclosure_meeting
     WHERE "force" = $1""",
     """INSERT INTO closure ("force", application, outcome, notes, onward_referrals, retention_review_on, closed_by,
         closed_at)

@@ -51,6 +51,11 @@ async def run() -> None:
                     (f"/statistics?{span}", "statistics page for the year (target < 500 ms)"),
                     (f"/api/v1/statistics?{span}", "the same figures as JSON"),
                     (f"/statistics/oversight?{span}", "oversight page"),
+                    (f"/statistics?{span}&scheme=csods", "statistics page for one scheme (csods)"),
+                    (
+                        f"/statistics/home-office-return.csv?year={year.first.year}&scheme=dvds",
+                        "the DVDS return for the year",
+                    ),
                 ):
                     await session.timed(path)  # each worker's first request loads templates
                     await session.timed(path)

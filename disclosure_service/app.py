@@ -39,6 +39,9 @@ from disclosure_service.disclosures import api as disclosure_api
 from disclosure_service.disclosures import documents
 from disclosure_service.disclosures import pages as disclosure_pages
 from disclosure_service.paths import STATIC_DIR
+from disclosure_service.quality import http_errors as quality_errors
+from disclosure_service.quality import pages as quality_pages
+from disclosure_service.quality.api import QualityReviewsApi
 from disclosure_service.reports import pages as report_pages
 from disclosure_service.settings import ConfigurationError, Settings, configure_logging, get_settings
 from disclosure_service.transfers import http_errors as transfer_errors
@@ -57,6 +60,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     **account_errors.EXCEPTION_HANDLERS,
     **clock_errors.EXCEPTION_HANDLERS,
     **transfer_errors.EXCEPTION_HANDLERS,
+    **quality_errors.EXCEPTION_HANDLERS,
 }
 
 # The case engine for the schemes the service runs: one per process, it holds no state of its own.
@@ -102,6 +106,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             CheckRequestsApi,
             dataprotection_api.RETENTION,
             dataprotection_api.SUBJECT_ACCESS,
+            QualityReviewsApi,
         ],
     )
     static = create_static_files_router(
@@ -119,6 +124,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             *clock_pages.ROUTES,
             *transfer_pages.ROUTES,
             *dataprotection_pages.ROUTES,
+            *quality_pages.ROUTES,
             health.healthz,
             api,
             static,
@@ -145,6 +151,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             "meta": Provide(providers.meta, sync_to_thread=False),
             "caller": Provide(providers.caller, sync_to_thread=False),
             "casework": Provide(lambda: casework, sync_to_thread=False),
+            "quality_share": Provide(lambda: settings.quality_review_share, sync_to_thread=False),
         },
         before_send=[headers.add_security_headers],
         openapi_config=OpenAPIConfig(

@@ -246,6 +246,7 @@ def sign_in_help(settings: Settings, base_url: str) -> str:
             f"Sign in at {base_url} as demo.officer, demo.supervisor, demo.admin or demo.auditor",
             f"  password: {DEMO_PASSWORD}",
             "  code:     .venv/bin/disclosure-service demo-code demo.officer  (the current 6-digit code)",
+            "  Clare's Law (DVDS) too: valley.officer or valley.supervisor (Demo Valley Police)",
         )
     )
 

@@ -85,6 +85,11 @@ SETTINGS: tuple[Setting, ...] = (
         secret=True,
     ),
     Setting(
+        "QUALITY_REVIEW_SHARE",
+        "per cent of each month's no-disclosure outcomes, withheld-after-refusal reviews and authorisations "
+        "drawn for a second supervisor's quality review (1 to 100; default 10)",
+    ),
+    Setting(
         "FORWARDED_ALLOW_IPS",
         "addresses of the TLS proxies whose X-Forwarded-For is trusted for client addresses in the audit "
         "trail (read by uvicorn; default 127.0.0.1,::1)",
@@ -119,6 +124,7 @@ class Settings:
     smtp_url: str | None = field(default=None, repr=False)
     # Outcome (or "default") to years before a closed case's first retention review.
     retention_review_years: dict[str, int] = field(default_factory=dict)
+    quality_review_share: int = 10
 
     @property
     def is_production(self) -> bool:
@@ -195,7 +201,20 @@ class Settings:
             log_level=_log_level(get("LOG_LEVEL")),
             smtp_url=_smtp_url(get("SMTP_URL")),
             retention_review_years=parse_review_years(get("RETENTION_REVIEW_YEARS")),
+            quality_review_share=_share(get("QUALITY_REVIEW_SHARE")),
         )
+
+
+def _share(raw: str | None) -> int:
+    if raw is None:
+        return 10
+    try:
+        value = int(raw.rstrip("%").strip())
+    except ValueError:
+        raise ConfigurationError(f"QUALITY_REVIEW_SHARE must be a whole number of per cent, not {raw!r}") from None
+    if not 1 <= value <= 100:
+        raise ConfigurationError("QUALITY_REVIEW_SHARE must be from 1 to 100 (per cent)")
+    return value
 
 
 def _int(get: Callable[[str], str | None], name: str, default: int) -> int:

@@ -143,6 +143,93 @@ LETTER = {
 }
 
 
+# The DVDS (Clare's Law): the same shape, about the person at risk and domestic abuse. The Welsh
+# follows the CSODS forms' wording; a force's Welsh-language officer should check it before use.
+DVDS_UNDERTAKING = {
+    "en": {
+        **UNDERTAKING["en"],
+        "scheme": "Domestic Violence Disclosure Scheme (Clare's Law)",
+        "details": [
+            ("Person receiving the information", "{{ recipient_name }}"),
+            ("Person at risk", "{{ person_at_risk_name }}"),
+            ("Date and time", "{{ meeting_date }} at {{ meeting_time }}"),
+            ("Place", "{{ meeting_place }}"),
+            ("Officers present", "{{ officers }}"),
+        ],
+        "warnings": [
+            "the information must only be used for the purpose for which it has been shared, which is to "
+            "protect {{ person_at_risk_name }} from domestic abuse;",
+            "you are asked to sign this undertaking, agreeing that the information is confidential and that you "
+            "will not disclose it further without first asking the police;",
+            "legal proceedings could result if this confidentiality is breached.",
+        ],
+        "statement": "I, {{ recipient_name }}, understand that the information the police are about to share with "
+        "me is confidential. I will use it only to keep {{ person_at_risk_name }} safe from domestic abuse and I "
+        "will not pass it on to anyone else without asking the police first.",
+        "footer": "Template: DVDS undertaking, English, version {{ template_version }}. OFFICIAL-SENSITIVE when "
+        "completed. The information disclosed is not written on this form.",
+    },
+    "cy": {
+        **UNDERTAKING["cy"],
+        "scheme": "Cynllun Datgelu Trais Domestig (Cyfraith Clare)",
+        "details": [
+            ("Y person sy'n cael yr wybodaeth", "{{ recipient_name }}"),
+            ("Y person sydd mewn perygl", "{{ person_at_risk_name }}"),
+            ("Dyddiad ac amser", "{{ meeting_date }} am {{ meeting_time }}"),
+            ("Lle", "{{ meeting_place }}"),
+            ("Swyddogion yn bresennol", "{{ officers }}"),
+        ],
+        "warnings": [
+            "rhaid defnyddio'r wybodaeth at y diben y'i rhannwyd yn unig, sef diogelu {{ person_at_risk_name }} "
+            "rhag cam-drin domestig;",
+            "gofynnir i chi lofnodi'r ymgymeriad hwn, gan gytuno bod yr wybodaeth yn gyfrinachol ac na fyddwch "
+            "yn ei datgelu i neb arall heb ofyn i'r heddlu yn gyntaf;",
+            "gallai achos cyfreithiol ddilyn os torrir y gyfrinachedd hon.",
+        ],
+        "statement": "Rydw i, {{ recipient_name }}, yn deall bod yr wybodaeth y mae'r heddlu ar fin ei rhannu gyda mi "
+        "yn gyfrinachol. Byddaf yn ei defnyddio i gadw {{ person_at_risk_name }} yn ddiogel rhag cam-drin domestig "
+        "yn unig ac ni fyddaf yn ei throsglwyddo i neb arall heb ofyn i'r heddlu yn gyntaf.",
+        "footer": "Templed: ymgymeriad DVDS, Cymraeg, fersiwn {{ template_version }}. SWYDDOGOL-SENSITIF pan gaiff "
+        "ei gwblhau. Nid yw'r wybodaeth a ddatgelwyd wedi'i hysgrifennu ar y ffurflen hon.",
+    },
+}
+
+DVDS_LETTER = {
+    "en": {
+        "title": "Your application under the Domestic Violence Disclosure Scheme",
+        "greeting": "Dear {{ applicant_name }},",
+        "body": [
+            "Thank you for contacting {{ force_name }} under the Domestic Violence Disclosure Scheme "
+            "(our reference {{ reference }}).",
+            "We have carefully considered your application and completed our enquiries. We have decided that "
+            "there is no information we can share with you under the scheme.",
+            "This does not mean there is nothing to be concerned about. If you are worried about your safety or "
+            "someone else's, please contact us again, or call the free 24-hour National Domestic Abuse Helpline "
+            "on 0808 2000 247. In an emergency always call 999.",
+            "{{ safeguarding_advice }}",
+        ],
+        "closing": "Yours sincerely,",
+        "footer": "Template: DVDS non-disclosure letter, English, version {{ template_version }}.",
+    },
+    "cy": {
+        "title": "Eich cais o dan y Cynllun Datgelu Trais Domestig",
+        "greeting": "Annwyl {{ applicant_name }},",
+        "body": [
+            "Diolch am gysylltu â {{ force_name }} o dan y Cynllun Datgelu Trais Domestig "
+            "(ein cyfeirnod {{ reference }}).",
+            "Rydym wedi ystyried eich cais yn ofalus ac wedi cwblhau ein hymholiadau. Rydym wedi penderfynu nad "
+            "oes gwybodaeth y gallwn ei rhannu gyda chi o dan y cynllun.",
+            "Nid yw hyn yn golygu nad oes dim i boeni amdano. Os ydych chi'n poeni am eich diogelwch chi neu "
+            "rywun arall, cysylltwch â ni eto, neu ffoniwch linell gymorth Byw Heb Ofn am ddim ar 0808 80 10 800. "
+            "Mewn argyfwng ffoniwch 999 bob amser.",
+            "{{ safeguarding_advice }}",
+        ],
+        "closing": "Yn gywir,",
+        "footer": "Templed: llythyr dim datgelu DVDS, Cymraeg, fersiwn {{ template_version }}.",
+    },
+}
+
+
 FONT = "Arial"  # metric-compatible Liberation Sans where Word is not installed
 
 
@@ -250,8 +337,8 @@ def _header(document: Document, text: dict[str, Any]) -> None:
     reference.font.size = Pt(11)
 
 
-def undertaking(language: str) -> Document:
-    text = UNDERTAKING[language]
+def undertaking(language: str, wording: dict[str, dict[str, Any]] = UNDERTAKING) -> Document:
+    text = wording[language]
     document = new_document(top_margin=38)
     _header(document, text)
     _tight(document.add_heading(text["title"], level=0), 2)
@@ -298,8 +385,8 @@ def _refusal_box(document: Document, text: dict[str, Any]) -> None:
     _widths(box, 62, 112)
 
 
-def letter(language: str) -> Document:
-    text = LETTER[language]
+def letter(language: str, wording: dict[str, dict[str, Any]] = LETTER) -> Document:
+    text = wording[language]
     document = new_document()
     document.add_paragraph("{{ force_name }}").runs[0].bold = True
     document.add_paragraph("{{ letter_date }}")
@@ -319,6 +406,8 @@ def main() -> None:
     for language in ("en", "cy"):
         undertaking(language).save(OUT / f"undertaking.{language}.v1.docx")
         letter(language).save(OUT / f"non_disclosure_letter.{language}.v1.docx")
+        undertaking(language, DVDS_UNDERTAKING).save(OUT / f"dvds_undertaking.{language}.v1.docx")
+        letter(language, DVDS_LETTER).save(OUT / f"dvds_non_disclosure_letter.{language}.v1.docx")
     print(f"wrote {len(list(OUT.glob('*.docx')))} templates to {OUT.relative_to(ROOT)}/", file=sys.stderr)
 
 

@@ -120,6 +120,7 @@ def case_out(opened: reading.OpenedCase, caller: Caller, casework: Casework) -> 
         decision_forums=case.decision_forums,
         risk_reassessments=case.risk_reassessments,
         safeguarding_plan=case.safeguarding_plan,
+        safety_plans=case.safety_plans,
         clocks=[
             schemas.ClockOut(
                 name=c.name, due_at=c.due_at, days_left=c.days_left, overdue=c.overdue, done=c.done, status=c.words
@@ -212,7 +213,8 @@ async def list_applications(
             next_due_at=r.next_due_at,
             assigned_to=r.assigned_name,
             overdue=d is not None and d.overdue,
-            clock=(d.name or None) if d is not None else (casework.clock_at(r.stage) or None),
+            clock=(d.name or None) if d is not None else (casework.clock_at(r.stage, r.scheme) or None),
+            scheme=r.scheme,
         )
         for r, d in ((r, casework.queue_deadline(r, now)) for r in rows)
     ]

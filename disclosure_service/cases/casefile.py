@@ -23,6 +23,7 @@ from disclosure_service.cases.vocabulary import (
     PersonRole,
     Recommendation,
     RiskLevel,
+    Route,
     Stage,
 )
 from disclosure_service.cases.workflow import CaseFacts, UndertakingStatus, needs_safeguarding_plan
@@ -312,6 +313,16 @@ class RiskAssessment(Record, frozen=True):
     by_name: str
 
 
+class SafetyPlan(Record, frozen=True):
+    id: int
+    plan: str
+    referrals: list[str]
+    referral_notes: str
+    recorded_by: int
+    recorded_at: datetime
+    by_name: str
+
+
 class Note(Record, frozen=True):
     id: int
     text: str
@@ -481,6 +492,7 @@ class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
     corrections: list[PersonCorrection] = []
     risk_assessments: list[RiskAssessment] = []
     notes: list[Note] = []
+    safety_plans: list[SafetyPlan] = []
     contacts: list[Contact] = []
     attachments: list[Attachment] = []
     clocks: list[CaseClock] = []
@@ -602,6 +614,7 @@ class CaseFile(msgspec.Struct, frozen=True, kw_only=True):
         results = [c.result for c in self.checks if c.result is not None]
         return CaseFacts(
             stage=self.stage,
+            route=Route(self.record.route),
             roles_present=frozenset(p.role for p in self.people),
             checks_requested=len(self.checks),
             checks_open=len(self.checks) - len(results),

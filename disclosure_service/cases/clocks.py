@@ -432,6 +432,7 @@ DEFAULT_REVIEW_YEARS: Mapping[Outcome, int] = {
     Outcome.disclosed_child_sex_convictions: 10,
     Outcome.disclosed_other_information: 10,
     Outcome.held_not_disclosed: 10,
+    Outcome.disclosed_previous_abuse: 10,
 }
 USUAL_REVIEW_YEARS = 6
 

@@ -18,6 +18,7 @@ from disclosure_service.cases.vocabulary import (
     Knows,
     PersonRole,
     Route,
+    Scheme,
 )
 from disclosure_service.web.formspec import Field, Section
 
@@ -41,6 +42,8 @@ _BY_ROLE: dict[PersonRole | None, tuple[str, ...]] = {
     PersonRole.subject: _FOR_SUBJECT,
     PersonRole.child: (),
     PersonRole.parent_carer: ("relationship_to_child", "knows_of_application"),
+    PersonRole.person_at_risk: ("contact_methods", "contact_issues"),
+    PersonRole.third_party: (),
 }
 _OTHERWISE = ("relationship_to_child",)
 
@@ -152,39 +155,62 @@ PERSON_FIELD_LABELS = {
 }
 
 
-NEW_APPLICATION: tuple[Section, ...] = (
-    Section(
-        "The application",
-        (
-            Field("route", "Route", "radios", options=choices(Route), message="Select the route of the application"),
-            Field(
-                "channel",
-                "How it came in",
-                "radios",
-                options=choices(Channel),
-                message="Select how the application came in",
-            ),
-            Field(
-                "received_at",
-                "When it was received",
-                "datetime",
-                hint="The date, and the time (24-hour clock)",
-                message="Enter the date and time the application was received",
-            ),
-            Field(
-                "concern",
-                "The concern, in the applicant’s words",
-                "textarea",
-                message="Record the concern the applicant raised",
-                called="The concern",
-            ),
+_APPLICATION_DETAILS = Section(
+    "The application",
+    (
+        Field("route", "Route", "radios", options=choices(Route), message="Select the route of the application"),
+        Field(
+            "channel",
+            "How it came in",
+            "radios",
+            options=choices(Channel),
+            message="Select how the application came in",
+        ),
+        Field(
+            "received_at",
+            "When it was received",
+            "datetime",
+            hint="The date, and the time (24-hour clock)",
+            message="Enter the date and time the application was received",
+        ),
+        Field(
+            "concern",
+            "The concern, in the applicant’s words",
+            "textarea",
+            message="Record the concern the applicant raised",
+            called="The concern",
         ),
     ),
+)
+NEW_APPLICATION: tuple[Section, ...] = (
+    _APPLICATION_DETAILS,
     Section("The applicant", person_fields("applicant", PersonRole.applicant)),
     Section("The subject (the person of concern)", person_fields("subject", PersonRole.subject)),
     Section(
         "The child", person_fields("children.0", PersonRole.child), hint="Add any other children from the case page."
     ),
+)
+# The DVDS: the person at risk in the place of the child (the applicant again if they ask for themselves).
+NEW_DVDS_APPLICATION: tuple[Section, ...] = (
+    _APPLICATION_DETAILS,
+    Section(
+        "The applicant",
+        person_fields("applicant", PersonRole.applicant),
+        hint="Under Right to Know, the person the police will contact: usually the person at risk.",
+    ),
+    Section(
+        "The person at risk",
+        person_fields("person_at_risk", PersonRole.person_at_risk),
+        hint="If the applicant is asking about their own partner, enter their details again here.",
+    ),
+    Section("The subject (the person of concern)", person_fields("subject", PersonRole.subject)),
+)
+NEW_APPLICATION_BY_SCHEME = {Scheme.csods: NEW_APPLICATION, Scheme.dvds: NEW_DVDS_APPLICATION}
+SCHEME_FIELD = Field(
+    "scheme",
+    "Which scheme is the application under?",
+    "radios",
+    options=[(s.value, s.label) for s in Scheme],
 )
 
 

@@ -8,7 +8,9 @@ new-application pages catch them, to show the form again with what was typed.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import secrets
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -91,7 +93,8 @@ async def cases_page(
             "staff": await reading.caseworkers(principal) if principal.role is Role.supervisor else [],
             "stage_labels": {s.value: s.label for s in v.Stage},
             # Each stage's clock, and the queues by clock (due soon and overdue, per stage).
-            "clock_at": {s.value: casework.clock_at(s.value) for s in v.Stage},
+            "clock_at": {(m.value, s.value): casework.clock_at(s.value, m.value) for m in v.Scheme for s in v.Stage},
+            "scheme_labels": {m.value: m.label for m in v.Scheme},
             "clock": clock if stages else "",
             "clock_filters": [(c.value, c.label) for c in v.ClockName if c is not v.ClockName.whole_case_no_disclosure],
             "done": request.query_params.get("done"),
@@ -127,23 +130,56 @@ async def reassign(
 
 
 def _new_form(form: dict[str, list[str]], errors: FormErrors, status: int = 200) -> Template:
+    scheme = _chosen_scheme(form) or v.Scheme.csods
     return Template(
         "cases/new.html",
         context={
             "page_title": "Record an application",
-            "sections": forms.NEW_APPLICATION,
+            "sections": forms.NEW_APPLICATION_BY_SCHEME[scheme],
+            "scheme": scheme,
             "form": form,
-            "back_link": "/cases",
+            "back_link": "/cases/new" if scheme is not v.Scheme.csods else "/cases",
             **errors.context(),
         },
         status_code=status,
     )
 
 
+def _chosen_scheme(form: Mapping[str, Sequence[str]]) -> v.Scheme | None:
+    chosen = (form.get("scheme") or [""])[0]
+    return v.Scheme(chosen) if chosen in v.Scheme.__members__ else None
+
+
 @get("/cases/new", opt=CASEWORK)
-async def new_application_page() -> Template:
+async def new_application_page(request: AnyRequest, caller: NamedDependency[Caller]) -> Template:
+    """The application's questions; first, which scheme, when the force runs more than one."""
+    runs = await reading.force_schemes(caller.principal)
+    # The choice page sends `chosen` too, so an unanswered question is told apart from a first visit.
+    asked = request.query_params.get("scheme", "" if "chosen" in request.query_params else None)
+    chosen = _chosen_scheme({"scheme": [asked or ""]})
+    if chosen is None and len(runs) == 1:
+        chosen = v.Scheme(runs[0])
+    if chosen is None or chosen.value not in runs:
+        errors = FormErrors()
+        if asked is not None:
+            errors.add("scheme", "Select which scheme the application is under", forms.SCHEME_FIELD.anchor)
+        field = dataclasses.replace(forms.SCHEME_FIELD, options=[(s, v.Scheme(s).label) for s in runs])
+        return Template(
+            "cases/scheme.html",
+            context={
+                "page_title": "Which scheme is the application under?",
+                "field": field,
+                "form": {"scheme": [asked or ""]},
+                "back_link": "/cases",
+                **errors.context(),
+            },
+            status_code=HTTP_400_BAD_REQUEST if asked is not None else 200,
+        )
     key = secrets.token_urlsafe(16)
-    return _new_form({"submission_key": [key], **_date_parts("received_at", datetime.now(UTC))}, FormErrors())
+    return _new_form(
+        {"submission_key": [key], "scheme": [chosen.value], **_date_parts("received_at", datetime.now(UTC))},
+        FormErrors(),
+    )
 
 
 def _date_parts(name: str, moment: datetime) -> dict[str, list[str]]:
@@ -162,23 +198,25 @@ async def create_application(
 ) -> Template | Redirect:
     form = await read_form_lists(request)
     key = (form.get("submission_key") or [""])[0] or None
-    data, errors = parse(forms.NEW_APPLICATION, form, schemas.NewApplicationIn, extra={"submission_key": key})
+    scheme = _chosen_scheme(form) or v.Scheme.csods
+    sections = forms.NEW_APPLICATION_BY_SCHEME[scheme]
+    data, errors = parse(
+        sections, form, schemas.NewApplicationIn, extra={"submission_key": key, "scheme": scheme.value}
+    )
     if data is None:
         # The dates that cannot be right are reported now too, not after the rest is put right.
-        read = readable(forms.NEW_APPLICATION, form)
+        read = readable(sections, form)
         children = sorted({key.rsplit(".", 1)[0] for key in read if key.startswith("children.")})
-        births = [
-            (prefix, read.get(f"{prefix}.date_of_birth"), prefix in children)
-            for prefix in ("applicant", "subject", *children)
-        ]
-        fields = {f.name: f for f in all_fields(forms.NEW_APPLICATION)}
+        adults = ("applicant", "subject", *(("person_at_risk",) if scheme is v.Scheme.dvds else ()))
+        births = [(prefix, read.get(f"{prefix}.date_of_birth"), prefix in children) for prefix in (*adults, *children)]
+        fields = {f.name: f for f in all_fields(sections)}
         for field, message in date_problems(read.get("received_at"), births, datetime.now(UTC)).found:
             errors.add(field, message, fields[field].anchor if field in fields else None)
         return _new_form(form, errors, HTTP_400_BAD_REQUEST)
     try:
         done = await casework.create(caller, data)
     except ActionRefusedError as exc:
-        fields = {f.name: f for f in all_fields(forms.NEW_APPLICATION)}
+        fields = {f.name: f for f in all_fields(sections)}
         for field, message in exc.problems:
             errors.add(field, message, fields[field].anchor if field in fields else None)
         return _new_form(form, errors, HTTP_400_BAD_REQUEST)
@@ -250,6 +288,8 @@ def _labels(definition: SchemeDefinition) -> dict[str, Any]:
 
     actions = {spec.action.value: spec.label for spec in definition.actions}
     return {
+        "scheme": of(v.Scheme),
+        "referral": of(v.Referral),
         "stage": of(v.Stage),
         "route": of(v.Route),
         "channel": of(v.Channel),

@@ -108,6 +108,7 @@ _PARTS: tuple[tuple[str, str, bool], ...] = (
     ("corrections", _by("person_correction", "corrected_by"), True),
     ("risk_assessments", _by("risk_assessment", "assessed_by"), True),
     ("notes", _by("case_note", "written_by"), True),
+    ("safety_plans", _by("safety_plan", "recorded_by"), True),
     (
         "contacts",
         "SELECT t.*, p.full_name AS person_name, u.display_name AS by_name FROM contact_record t "
@@ -285,6 +286,7 @@ class QueueRow(msgspec.Struct, frozen=True):
 
     id: int
     reference: str
+    scheme: str
     stage: str
     route: str
     risk_level: str
@@ -301,7 +303,7 @@ def _queue_rows(rows: list[Record]) -> list[QueueRow]:
 
 
 _QUEUE_COLUMNS = (
-    "a.id, a.reference, a.stage, a.route, a.risk_level, a.received_at, a.next_due_at, a.version, "
+    "a.id, a.reference, a.scheme, a.stage, a.route, a.risk_level, a.received_at, a.next_due_at, a.version, "
     "assignee.display_name AS assigned_name, "
     # The stage's own clock before the whole case's, should two fall due at the same moment.
     "(SELECT c.clock FROM case_clock c WHERE c.application = a.id AND c.started_at IS NOT NULL "

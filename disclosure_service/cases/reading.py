@@ -244,6 +244,12 @@ async def caseworkers(principal: Principal) -> list[tuple[str, str]]:
         return await queries.caseworkers(conn, besides=principal.user_id)
 
 
+async def force_schemes(principal: Principal) -> list[str]:
+    """The schemes the user's force runs."""
+    async with db.transaction(force_id=principal.force_id) as conn:
+        return await queries.force_schemes(conn, principal.force_id)
+
+
 async def other_forces(principal: Principal, scheme: str) -> list[tuple[str, str]]:
     """The other forces on the service that run `scheme`, as form options (id, name)."""
     async with db.transaction(force_id=principal.force_id) as conn:

@@ -30,6 +30,7 @@ from disclosure_service.cases.vocabulary import (
     PostClosureKind,
     Rank,
     Recommendation,
+    Referral,
     RiskLevel,
     Route,
     Scheme,
@@ -92,6 +93,9 @@ class NewApplicationIn(Strict, kw_only=True):
     subject: PersonIn
     children: list[PersonIn] = []
     scheme: Scheme = Scheme.csods
+    # The DVDS: the person who may be at risk from the subject (required under it; the applicant
+    # when they ask for themselves is given again here).
+    person_at_risk: PersonIn | None = None
     submission_key: Key | None = None
 
 
@@ -158,6 +162,14 @@ class RiskAssessmentIn(ActionIn, kw_only=True):
 
 class NoteIn(ActionIn, kw_only=True):
     text: Required
+
+
+class SafetyPlanIn(ActionIn, kw_only=True):
+    """The DVDS's safety plan: what was agreed with the person at risk, and the referrals made."""
+
+    plan: Required
+    referrals: list[Referral] = []
+    referral_notes: Text = ""
 
 
 class ContactIn(ActionIn, kw_only=True):
@@ -452,6 +464,8 @@ class QueueItemOut(msgspec.Struct):
     overdue: bool
     # The clock that `next_due_at` belongs to: the deadline of the stage the case is at.
     clock: str | None = None
+    # The scheme the case is under (csods, dvds).
+    scheme: str = "csods"
 
 
 class CaseOut(msgspec.Struct):
@@ -504,6 +518,8 @@ class CaseOut(msgspec.Struct):
     decision_forums: list[casefile.Forum]
     risk_reassessments: list[casefile.RiskReassessment]
     safeguarding_plan: casefile.SafeguardingPlan | None
+    # The DVDS: the safety plans made with the person at risk (empty for other schemes).
+    safety_plans: list[casefile.SafetyPlan]
     # The three first clocks, as before; `stage_clocks` has every clock of the case.
     clocks: list[ClockOut]
     stage_clocks: list[StageClockOut]

@@ -39,8 +39,15 @@ def application_problems(data: schemas.NewApplicationIn, now: datetime) -> Probl
     """Every impossible date on a new application: received in the future, a child born after it, ..."""
     people = [("applicant", data.applicant, False), ("subject", data.subject, False)]
     people += [(f"children.{n}", child, True) for n, child in enumerate(data.children)]
+    if data.person_at_risk is not None:
+        people.append(("person_at_risk", data.person_at_risk, False))
     births = [(prefix, person.date_of_birth, child) for prefix, person, child in people]
-    return date_problems(data.received_at, births, now)
+    problems = date_problems(data.received_at, births, now)
+    if data.scheme is Scheme.dvds and data.person_at_risk is None:
+        problems.check("person_at_risk", "Enter the details of the person at risk")
+    if data.person_at_risk is not None and data.scheme is not Scheme.dvds:
+        problems.check("person_at_risk", "Only a Domestic Violence Disclosure Scheme case has a person at risk")
+    return problems
 
 
 def date_problems(
@@ -83,9 +90,13 @@ class Casework:
         }
         return sorted(found)
 
-    def clock_at(self, stage: str) -> str:
-        """The name of the clock that is the deadline of `stage` (as the queues show it)."""
-        for definition in self.schemes.values():
+    def clock_at(self, stage: str, scheme: str | None = None) -> str:
+        """The name of the clock that is the deadline of `stage` (as the queues show it), under
+        `scheme` (or the first scheme that has one)."""
+        definitions = list(self.schemes.values())
+        if scheme is not None and scheme in self.schemes:
+            definitions = [self.schemes[Scheme(scheme)]]
+        for definition in definitions:
             spec = definition.clock_at(Stage(stage)) if stage in Stage.__members__ else None
             if spec is not None:
                 return (
@@ -110,7 +121,7 @@ class Casework:
         if row.next_clock is not None and row.next_clock in ClockName.__members__:
             name, clock = clocks.shown_name(ClockName(row.next_clock)), row.next_clock
         else:
-            name, clock = self.clock_at(row.stage), ""
+            name, clock = self.clock_at(row.stage, row.scheme), ""
         return clocks.running(name, row.next_due_at, now, clock=clock, current=True)
 
     def spec(self, case: CaseFile, action: Action) -> ActionSpec | None:
@@ -172,6 +183,8 @@ class Casework:
             await store.insert_clocks(conn, force_id=principal.force_id, case_id=case_id, clocks=case_clocks)
             people = [(PersonRole.applicant, data.applicant), (PersonRole.subject, data.subject)]
             people += [(PersonRole.child, child) for child in data.children]
+            if data.person_at_risk is not None:
+                people.append((PersonRole.person_at_risk, data.person_at_risk))
             for role, person in people:
                 await store.insert_person(
                     conn, force_id=principal.force_id, case_id=case_id, role=role, person=person, now=now

@@ -17,7 +17,7 @@ from typing import Any
 from disclosure_service.cases.casefile import CaseFile
 from disclosure_service.cases.clocks import ClockSpec
 from disclosure_service.cases.context import Context, Result, Versioned
-from disclosure_service.cases.vocabulary import ClockName, Outcome, PersonRole, Scheme, Stage
+from disclosure_service.cases.vocabulary import ClockName, Criterion, Outcome, PersonRole, Scheme, Stage
 from disclosure_service.cases.workflow import Action, Rule
 from disclosure_service.web.formspec import Field
 
@@ -120,6 +120,8 @@ class SchemeDefinition:
     clocks: tuple[ClockSpec, ...]
     # The Word documents the scheme produces (template names).
     documents: tuple[str, ...] = ()
+    # The tests a recommendation to disclose records, as its form offers them.
+    criteria: tuple[Criterion, ...] = ()
 
     @cached_property
     def rules(self) -> dict[Action, Rule]:

@@ -104,6 +104,9 @@ class Outcome(enum.StrEnum):
     transferred = "transferred"
     identity_not_verified = "identity_not_verified"
     escalated_child_protection = "escalated_child_protection"
+    # The DVDS: the subject's previous abusive or violent behaviour told to the person at risk (or
+    # the person best placed to protect them).
+    disclosed_previous_abuse = "disclosed_previous_abuse"
 
     @property
     def label(self) -> str:
@@ -121,6 +124,7 @@ OUTCOME_LABELS = {
     Outcome.transferred: "Transferred to another force",
     Outcome.identity_not_verified: "Identity not verified",
     Outcome.escalated_child_protection: "Immediate risk: escalated to child protection",
+    Outcome.disclosed_previous_abuse: "Disclosure of previous abusive or violent behaviour",
 }
 
 
@@ -150,6 +154,10 @@ class PersonRole(enum.StrEnum):
     parent_carer = "parent_carer"
     referrer = "referrer"
     other = "other"
+    # The DVDS: the person who may be at risk of domestic abuse from the subject, and someone
+    # else with a part in the case (a friend or relative who asked, say: the guidance's "person C").
+    person_at_risk = "person_at_risk"
+    third_party = "third_party"
 
     @property
     def label(self) -> str:
@@ -163,6 +171,8 @@ PERSON_ROLE_LABELS = {
     PersonRole.parent_carer: "Parent or carer",
     PersonRole.referrer: "Referrer",
     PersonRole.other: "Other person",
+    PersonRole.person_at_risk: "Person at risk",
+    PersonRole.third_party: "Third party",
 }
 
 
@@ -216,6 +226,7 @@ class CheckResult(enum.StrEnum):
     other_convictions = "other_convictions"
     intelligence = "intelligence"
     other_information = "other_information"
+    domestic_abuse_history = "domestic_abuse_history"
 
     @property
     def label(self) -> str:
@@ -230,6 +241,7 @@ CHECK_RESULT_LABELS = _labels(
         "other_convictions": "Other convictions",
         "intelligence": "Intelligence held",
         "other_information": "Other relevant information",
+        "domestic_abuse_history": "Previous domestic abuse or violent offending",
     },
 )
 
@@ -251,6 +263,11 @@ class Criterion(enum.StrEnum):
     necessary = "necessary"
     proportionate = "proportionate"
     other_information_lawful = "other_information_lawful"
+    # The DVDS (statutory guidance 2023): a pressing need, and lawful, necessary and proportionate.
+    risk_of_domestic_abuse = "risk_of_domestic_abuse"
+    pressing_need = "pressing_need"
+    lawful = "lawful"
+    necessary_to_protect_person_at_risk = "necessary_to_protect_person_at_risk"
 
     @property
     def label(self) -> str:
@@ -267,6 +284,10 @@ CRITERION_LABELS = _labels(
         "proportionate": "Disclosure is proportionate",
         "other_information_lawful": "Other convictions or intelligence: disclosure is lawful, necessary and "
         "proportionate in this case",
+        "risk_of_domestic_abuse": "The subject poses a risk of domestic abuse to the person at risk",
+        "pressing_need": "There is a pressing need for the disclosure",
+        "lawful": "Disclosure is lawful",
+        "necessary_to_protect_person_at_risk": "Disclosure is necessary to protect the person at risk",
     },
 )
 
@@ -570,5 +591,28 @@ RANK_LABELS = _labels(
         "superintendent": "Superintendent",
         "chief_superintendent": "Chief Superintendent",
         "police_staff": "Police staff of equivalent grade",
+    },
+)
+
+
+class Referral(enum.StrEnum):
+    """Where a DVDS safety plan refers the person at risk (statutory guidance 2023: a safety plan
+    goes with every disclosure; MARAC where the risk is high)."""
+
+    idva = "idva"
+    marac = "marac"
+    specialist_service = "specialist_service"
+
+    @property
+    def label(self) -> str:
+        return REFERRAL_LABELS[self.value]
+
+
+REFERRAL_LABELS = _labels(
+    Referral,
+    {
+        "idva": "Independent domestic violence adviser (IDVA)",
+        "marac": "Multi-agency risk assessment conference (MARAC)",
+        "specialist_service": "Another specialist domestic abuse service",
     },
 )

@@ -12,7 +12,7 @@ import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from disclosure_service.cases.vocabulary import Outcome, PersonRole, Recommendation, RiskLevel, Stage
+from disclosure_service.cases.vocabulary import Outcome, PersonRole, Recommendation, RiskLevel, Route, Stage
 from disclosure_service.identity.roles import Role
 
 OPEN_STAGES = frozenset(stage for stage in Stage if stage.is_open)
@@ -81,6 +81,8 @@ class Action(enum.StrEnum):
     # Across forces on the same service.
     transfer = "transfer"
     request_force_check = "request_force_check"
+    # The DVDS: the safety plan made with the person at risk, and where they were referred.
+    record_safety_plan = "record_safety_plan"
 
 
 class UndertakingStatus(enum.StrEnum):
@@ -99,6 +101,8 @@ class CaseFacts:
     """What the rules need to know about a case, read from the database by the service."""
 
     stage: Stage
+    # How the case came in: under the DVDS a Right to Know case has no applicant to meet.
+    route: Route = Route.right_to_ask
     # Who is on the case, by their part in it (a scheme's triage needs certain parts filled).
     roles_present: frozenset[PersonRole] = frozenset()
     checks_requested: int = 0
@@ -246,7 +250,12 @@ def available(rules: Rules, facts: CaseFacts, actor: Actor) -> list[Action]:
 # ---------------------------------------------------------------------------------------------
 # Closing: the outcome must agree with the record (it is what the Home Office return counts).
 
-DISCLOSED = frozenset({Outcome.disclosed_child_sex_convictions, Outcome.disclosed_other_information})
+DISCLOSED = frozenset(
+    {Outcome.disclosed_child_sex_convictions, Outcome.disclosed_other_information, Outcome.disclosed_previous_abuse}
+)
+FOUND_SOMETHING = frozenset(
+    {Outcome.disclosed_other_information, Outcome.held_not_disclosed, Outcome.disclosed_previous_abuse}
+)
 
 
 def closing_problems(
@@ -267,7 +276,7 @@ def closing_problems(
             "No check records convictions for child sexual offences: choose ‘Disclosure of other information’, "
             "or record the check result that found them"
         )
-    if outcome in (Outcome.disclosed_other_information, Outcome.held_not_disclosed) and not facts.found_anything:
+    if outcome in FOUND_SOMETHING and not facts.found_anything:
         problems.append(f"‘{outcome.label}’ needs a check result that found something; every check found nothing")
     if outcome is Outcome.no_trace and (facts.found_anything or facts.checks_open or not facts.checks_requested):
         problems.append("‘No trace’ needs every check returned with nothing found")

@@ -15,6 +15,7 @@ TABLE_MODULES = [
     "disclosure_service.clocks.tables",
     "disclosure_service.transfers.tables",
     "disclosure_service.dataprotection.tables",
+    "disclosure_service.quality.tables",
 ]
 
 APP_CONFIG = AppConfig(

@@ -23,6 +23,8 @@ DISPOSAL_ORDER: tuple[tuple[str, str], ...] = (
     ("partner_consultation", "application"),
     ("risk_reassessment", "application"),
     ("safeguarding_plan", "application"),
+    ("safety_plan", "application"),
+    ("quality_review", "application"),
     ("disclosure", "application"),
     ("refusal_review", "application"),
     ("undertaking_outcome", "application"),

@@ -27,7 +27,9 @@ from disclosure_service.cases.vocabulary import (
     Outcome,
     PersonRole,
     Rank,
+    Referral,
     RiskLevel,
+    Scheme,
 )
 from disclosure_service.cases.workflow import Action
 from disclosure_service.database import engine as db
@@ -73,6 +75,37 @@ class Run:
 
 def _person(run: Run, role: PersonRole) -> int:
     return run.people.get(role) or run.people[PersonRole.applicant]
+
+
+def _dvds(run: Run) -> bool:
+    return run.case.scheme is Scheme.dvds
+
+
+DVDS_CRITERIA = [
+    Criterion.risk_of_domestic_abuse,
+    Criterion.pressing_need,
+    Criterion.lawful,
+    Criterion.necessary_to_protect_person_at_risk,
+    Criterion.proportionate,
+]
+CSODS_CRITERIA = [
+    Criterion.child_sexual_convictions,
+    Criterion.risk_of_harm,
+    Criterion.necessary,
+    Criterion.proportionate,
+]
+
+
+def _criteria(run: Run) -> list[Criterion]:
+    if run.case.decision.value == "do_not_disclose":
+        return []
+    return DVDS_CRITERIA if _dvds(run) else CSODS_CRITERIA
+
+
+def _wording(run: Run) -> str:
+    if _dvds(run):
+        return "Convicted in 2019 of assault by beating of a former partner; police were called to two incidents."
+    return "Convicted in 2012 of sexual activity with a child; was a registered sex offender until 2019."
 
 
 STEPS: dict[str, Step] = {
@@ -145,6 +178,8 @@ STEPS: dict[str, Step] = {
             version=r.version,
             risk_factors="No trace on any check."
             if r.case.decision.value == "do_not_disclose"
+            else "A conviction for assaulting a former partner (2019); controlling behaviour now."
+            if _dvds(r)
             else "Convictions for sexual activity with a child (2012); daily unsupervised access to the children.",
             protective_factors="The applicant is alert to the risk and willing to act.",
             assessed_level="high"
@@ -206,14 +241,7 @@ STEPS: dict[str, Step] = {
         lambda r: schemas.RecommendIn(
             version=r.version,
             decision=r.case.decision,
-            criteria=[]
-            if r.case.decision.value == "do_not_disclose"
-            else [
-                Criterion.child_sexual_convictions,
-                Criterion.risk_of_harm,
-                Criterion.necessary,
-                Criterion.proportionate,
-            ],
+            criteria=_criteria(r),
             rationale="No trace on any check: nothing to disclose."
             if r.case.decision.value == "do_not_disclose"
             else "Convictions for a Schedule 34A offence; unsupervised access to the children.",
@@ -223,9 +251,7 @@ STEPS: dict[str, Step] = {
             subject_told_reason="To manage the risk of the disclosure coming to light another way."
             if r.case.decision.value == "disclose"
             else "",
-            disclosure_wording=""
-            if r.case.decision.value == "do_not_disclose"
-            else "Convicted in 2012 of sexual activity with a child; was a registered sex offender until 2019.",
+            disclosure_wording="" if r.case.decision.value == "do_not_disclose" else _wording(r),
         ),
     ),
     "authorise": (
@@ -300,9 +326,8 @@ STEPS: dict[str, Step] = {
         lambda r: schemas.DisclosureMadeIn(
             version=r.version,
             made_at=r.now,
-            what_was_disclosed="Convicted in 2012 of sexual activity with a child; was a registered sex offender "
-            "until 2019.",
-            subject_told=True,
+            what_was_disclosed=_wording(r),
+            subject_told=not _dvds(r),
         ),
     ),
     "told_by_letter": (
@@ -320,7 +345,21 @@ STEPS: dict[str, Step] = {
         27,
         "officer",
         Action.close,
-        lambda r: schemas.CloseIn(version=r.version, outcome=Outcome.disclosed_child_sex_convictions),
+        lambda r: schemas.CloseIn(
+            version=r.version,
+            outcome=Outcome.disclosed_previous_abuse if _dvds(r) else Outcome.disclosed_child_sex_convictions,
+        ),
+    ),
+    "safety_plan": (
+        23.5,
+        "officer",
+        Action.record_safety_plan,
+        lambda r: schemas.SafetyPlanIn(
+            version=r.version,
+            plan="Staying with her sister for now; a code word agreed for texts; the locks changed on Friday.",
+            referrals=[Referral.idva, Referral.marac] if r.case.risk is RiskLevel.high else [Referral.idva],
+            referral_notes="IDVA service took the referral the same day.",
+        ),
     ),
     "breach": (
         30,
@@ -369,6 +408,9 @@ PATHS: dict[str, list[str]] = {
     "closed_withheld": [*_DISCLOSURE, "refused", "review_withhold"],
     "closed_disclosed_breached": [*_DISCLOSURE, "signed", "disclosed", "close_disclosed", "breach"],
     "closed_no_trace": [*_TO_RECOMMENDATION, "recommend", "authorise", "told_by_letter", "close_no_trace"],
+    # The DVDS: Right to Know has no applicant meeting (the triage leads straight to the checks).
+    "dvds_applicant_meeting": ["start_triage", "complete_triage", "contact"],
+    "dvds_closed_disclosed": [*_DISCLOSURE, "signed", "disclosed", "safety_plan", "close_disclosed"],
 }
 LAST_DAY = {"request_checks": 6.2, "checks": 9}
 
@@ -405,7 +447,14 @@ async def _force(demo: DemoForce) -> int:
     existing = await Force.select(Force.id).where(Force.code == demo.code).first()
     if existing:
         return int(existing["id"])
-    rows = await Force.insert(Force(code=demo.code, name=demo.name, offers_welsh=demo.offers_welsh)).returning(Force.id)
+    rows = await Force.insert(
+        Force(
+            code=demo.code,
+            name=demo.name,
+            offers_welsh=demo.offers_welsh,
+            schemes=[scheme.value for scheme in demo.schemes],
+        )
+    ).returning(Force.id)
     return int(rows[0]["id"])
 
 
@@ -465,6 +514,8 @@ async def drive_case(
         applicant=_person_in(people[PersonRole.applicant]),
         subject=_person_in(people[PersonRole.subject]),
         children=[_person_in(p) for p in case.people if p.role is PersonRole.child],
+        scheme=case.scheme,
+        person_at_risk=_person_in(people[PersonRole.person_at_risk]) if PersonRole.person_at_risk in people else None,
     )
     done = await CASEWORK.create(_as(officer), data, now=received + timedelta(minutes=20))
     run = Run(
@@ -472,7 +523,12 @@ async def drive_case(
     )
     async with db.transaction(force_id=officer.force_id) as conn:
         for extra in case.people:
-            if extra.role not in (PersonRole.applicant, PersonRole.subject, PersonRole.child):
+            if extra.role not in (
+                PersonRole.applicant,
+                PersonRole.subject,
+                PersonRole.child,
+                PersonRole.person_at_risk,
+            ):
                 await store.insert_person(
                     conn,
                     force_id=officer.force_id,
@@ -488,6 +544,8 @@ async def drive_case(
     for name in run.path:
         if name == "plan" and case.risk is not RiskLevel.high:
             continue
+        if name == "applicant_meeting" and _dvds(run) and case.route.value == "right_to_know":
+            continue  # nobody asked: there is no applicant to meet
         if name in ("request_checks", "checks"):
             await _checks(run, officer, results=name == "checks")
             continue

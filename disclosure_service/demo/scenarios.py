@@ -16,6 +16,7 @@ from disclosure_service.cases.vocabulary import (
     Recommendation,
     RiskLevel,
     Route,
+    Scheme,
 )
 
 
@@ -61,6 +62,7 @@ class DemoCase:
     decision: Recommendation = Recommendation.disclose
     recipient: PersonRole = PersonRole.applicant
     language: str = "en"
+    scheme: Scheme = Scheme.csods
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,7 @@ class DemoForce:
     offers_welsh: bool
     users: tuple[DemoUser, ...]
     cases: tuple[DemoCase, ...]
+    schemes: tuple[Scheme, ...] = (Scheme.csods,)
 
 
 def mother_and_partner(mother: str, partner: str, children: tuple[tuple[str, date], ...]) -> tuple[DemoPerson, ...]:
@@ -563,6 +566,119 @@ WELSH_CASES: tuple[DemoCase, ...] = (
 )
 
 
+# The DVDS (Clare's Law): a person asks about a partner, or the police decide she should know.
+ABUSE_CHECKS = (
+    (CheckSource.pnc, CheckResult.domestic_abuse_history, "2019: assault by beating of a former partner"),
+    (CheckSource.local_records, CheckResult.intelligence, "Two call-outs to a previous address, 2020 and 2021"),
+)
+DVDS_NO_TRACE = (
+    (CheckSource.pnc, CheckResult.no_trace, "No trace"),
+    (CheckSource.local_records, CheckResult.no_trace, "No trace"),
+)
+
+
+def person_at_risk_and_partner(
+    name: str, partner: str, *, born: date, address: str, letters_ok: bool = False
+) -> tuple[DemoPerson, ...]:
+    """She asks for herself: the applicant and the person at risk are the same woman. A letter only
+    if she says it is safe (she does not live with him)."""
+    return (
+        DemoPerson(
+            PersonRole.applicant,
+            name,
+            born,
+            address,
+            safe_contact="Text first; only call after 9am",
+            letters_ok=letters_ok,
+        ),
+        DemoPerson(PersonRole.person_at_risk, name, born, address),
+        DemoPerson(PersonRole.subject, partner, date(1987, 10, 4), address, occupation="Warehouse supervisor"),
+    )
+
+
+DVDS_CASES: tuple[DemoCase, ...] = (
+    DemoCase(
+        "Right to Ask: she asks about her new partner",
+        Route.right_to_ask,
+        Channel.online,
+        2,
+        "dvds_applicant_meeting",
+        "My partner of four months checks my phone and gets angry when I see friends. His ex told me to be careful.",
+        person_at_risk_and_partner(
+            "Leah Brennan", "Jordan Pike", born=date(1995, 6, 21), address="7 Quarry Row, Valleyford, VF3 1PL"
+        ),
+        risk=RiskLevel.medium,
+        assigned_to="valley.officer",
+        checks=ABUSE_CHECKS,
+        scheme=Scheme.dvds,
+    ),
+    DemoCase(
+        "Right to Ask: waiting for the forum's decision",
+        Route.right_to_ask,
+        Channel.phone_101,
+        16,
+        "authorisation",
+        "He has been in prison for hurting someone, I think a girlfriend. We have been together six weeks.",
+        person_at_risk_and_partner(
+            "Nadia Sorensen", "Kyle Marsh", born=date(1990, 12, 2), address="22 Mill Terrace, Valleyford, VF1 4BT"
+        ),
+        risk=RiskLevel.high,
+        assigned_to="valley.officer",
+        checks=ABUSE_CHECKS,
+        scheme=Scheme.dvds,
+    ),
+    DemoCase(
+        "Right to Know: police tell her of his history",
+        Route.right_to_know,
+        Channel.police_initiated,
+        26,
+        "dvds_closed_disclosed",
+        "Response officers attended a disturbance; intelligence links him to abuse of two former partners.",
+        person_at_risk_and_partner(
+            "Chloe Adebayo", "Martin Greaves", born=date(1998, 4, 9), address="3 Station Road, Valleyford, VF2 9QA"
+        ),
+        risk=RiskLevel.high,
+        assigned_to="valley.officer",
+        checks=ABUSE_CHECKS,
+        scheme=Scheme.dvds,
+    ),
+    DemoCase(
+        "Right to Ask: nothing to disclose",
+        Route.right_to_ask,
+        Channel.station,
+        24,
+        "closed_no_trace",
+        "My daughter's boyfriend seems controlling. I want to know if he has hurt anyone before.",
+        person_at_risk_and_partner(
+            "Ffion Hughes",
+            "Aled Jarvis",
+            born=date(2001, 1, 30),
+            address="41 Bryn Close, Valleyford, VF4 2NE",
+            letters_ok=True,
+        ),
+        assigned_to="valley.officer",
+        checks=DVDS_NO_TRACE,
+        decision=Recommendation.do_not_disclose,
+        scheme=Scheme.dvds,
+    ),
+    DemoCase(
+        "Right to Ask: disclosed, with a safety plan",
+        Route.right_to_ask,
+        Channel.online,
+        27,
+        "dvds_closed_disclosed",
+        "He said his last relationship ended because she lied to the police about him.",
+        person_at_risk_and_partner(
+            "Sara Whitlock", "Ben Castell", born=date(1988, 8, 15), address="9 Orchard Way, Valleyford, VF5 6HD"
+        ),
+        risk=RiskLevel.high,
+        assigned_to="valley.officer",
+        checks=ABUSE_CHECKS,
+        scheme=Scheme.dvds,
+    ),
+)
+
+
 DEMO_FORCES: tuple[DemoForce, ...] = (
     DemoForce(
         "DEMO",
@@ -588,5 +704,16 @@ DEMO_FORCES: tuple[DemoForce, ...] = (
             DemoUser("wales.supervisor", "DS Sian Llewellyn", "supervisor", "PPU West"),
         ),
         WELSH_CASES,
+    ),
+    DemoForce(
+        "VALLEY",
+        "Demo Valley Police",
+        False,
+        (
+            DemoUser("valley.officer", "DC Ria Shah", "officer", "Domestic Abuse Unit"),
+            DemoUser("valley.supervisor", "DS Tom Ellery", "supervisor", "Domestic Abuse Unit"),
+        ),
+        DVDS_CASES,
+        schemes=(Scheme.csods, Scheme.dvds),
     ),
 )

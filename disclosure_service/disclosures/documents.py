@@ -60,11 +60,27 @@ FIELDS: dict[str, frozenset[str]] = {
         }
     ),
 }
+# The DVDS's forms: the person at risk in the place of the children.
+FIELDS["dvds_undertaking"] = FIELDS["undertaking"] - {"child_names"} | {"person_at_risk_name"}
+FIELDS["dvds_non_disclosure_letter"] = FIELDS["non_disclosure_letter"]
 REQUIRED: dict[str, frozenset[str]] = {
     "undertaking": frozenset({"reference", "recipient_name", "meeting_date", "meeting_place", "template_version"}),
     "non_disclosure_letter": frozenset({"reference", "applicant_name", "template_version"}),
 }
-TITLES = {"undertaking": "Confidentiality undertaking", "non_disclosure_letter": "Non-disclosure letter"}
+REQUIRED["dvds_undertaking"] = REQUIRED["undertaking"]
+REQUIRED["dvds_non_disclosure_letter"] = REQUIRED["non_disclosure_letter"]
+TITLES = {
+    "undertaking": "Confidentiality undertaking",
+    "non_disclosure_letter": "Non-disclosure letter",
+    "dvds_undertaking": "Confidentiality undertaking (DVDS)",
+    "dvds_non_disclosure_letter": "Non-disclosure letter (DVDS)",
+}
+
+
+def template_for(scheme: str, kind: str) -> str:
+    """The template a case under `scheme` uses for a `kind` of document (undertaking, non_disclosure_letter):
+    each scheme other than the CSODS has its own wording, named after it."""
+    return kind if scheme == "csods" else f"{scheme}_{kind}"
 
 
 # A template has no use for long loops (every value is one piece of text); nested loops multiply.

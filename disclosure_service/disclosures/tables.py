@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Boolean, Bytea, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import Array, Boolean, Bytea, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.constraints import Unique
 from piccolo.table import Table
@@ -146,5 +146,18 @@ class ApplicantNotification(Table, tablename="applicant_notification"):
     method = Varchar(length=16)
     safeguarding_advice = Text()
     letter = ForeignKey(GeneratedDocument, on_delete=OnDelete.restrict, null=True, default=None)
+    recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    recorded_at = Timestamptz()
+
+
+class SafetyPlan(Table, tablename="safety_plan"):
+    """A DVDS safety plan made with the person at risk, and where they were referred (IDVA, MARAC)."""
+
+    id = Serial(primary_key=True)
+    force = ForeignKey(Force, on_delete=OnDelete.restrict, null=False)
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, null=False, index=True)
+    plan = Text()
+    referrals = Array(base_column=Varchar(length=24))
+    referral_notes = Text()
     recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
     recorded_at = Timestamptz()

@@ -18,22 +18,29 @@ from disclosure_service.reports.periods import Period
 T = TypeVar("T")
 
 
-def _period(period: Period) -> dict[str, str]:
-    return {"from": period.first.isoformat(), "to": period.last.isoformat()}
+def _period(period: Period, scheme: str | None = None) -> dict[str, str]:
+    found = {"from": period.first.isoformat(), "to": period.last.isoformat()}
+    return found | {"scheme": scheme} if scheme else found
 
 
 async def consulted(
     caller: Caller,
     period: Period,
     event: str,
-    compute: Callable[[asyncpg.Connection[Any], int, Period, datetime], Awaitable[T]],
+    compute: Callable[[asyncpg.Connection[Any], int, Period, datetime, str | None], Awaitable[T]],
+    scheme: str | None = None,
 ) -> T:
-    """Figures of the caller's force for the period, with the audit row saying they looked."""
+    """Figures of the caller's force for the period (of one scheme, or all), with the audit row
+    saying they looked."""
     force_id = caller.principal.force_id
     async with db.transaction(force_id=force_id) as conn:
-        result = await compute(conn, force_id, period, datetime.now(UTC))
+        result = await compute(conn, force_id, period, datetime.now(UTC), scheme)
         await caller.record(
-            conn, operation=Operation.consultation, event=event, justification="statistics", details=_period(period)
+            conn,
+            operation=Operation.consultation,
+            event=event,
+            justification="statistics",
+            details=_period(period, scheme),
         )
     return result
 
@@ -50,18 +57,27 @@ async def _exported(conn: asyncpg.Connection[Any], caller: Caller, event: str, d
 
 
 async def home_office_return(caller: Caller, year: int, period: Period) -> list[figures.RouteFigures]:
-    """The yearly return's figures by route, its download logged."""
+    """The CSODS's yearly return by route (CSODS cases only), its download logged."""
     force_id = caller.principal.force_id
     async with db.transaction(force_id=force_id) as conn:
-        routes = (await figures.statistics(conn, force_id, period, datetime.now(UTC))).routes
-        await _exported(conn, caller, "statistics.home_office_return_exported", {"year": year})
+        routes = (await figures.statistics(conn, force_id, period, datetime.now(UTC), "csods")).routes
+        await _exported(conn, caller, "statistics.home_office_return_exported", {"year": year, "scheme": "csods"})
     return routes
 
 
-async def case_rows(caller: Caller, period: Period) -> list[asyncpg.Record]:
-    """One row per application of the period (references only), its download logged."""
+async def dvds_return(caller: Caller, year: int, period: Period) -> list[figures.DvdsRoute]:
+    """The DVDS's yearly return by route, its download logged."""
     force_id = caller.principal.force_id
     async with db.transaction(force_id=force_id) as conn:
-        rows = await figures.case_rows(conn, force_id, period)
-        await _exported(conn, caller, "statistics.cases_exported", _period(period) | {"rows": len(rows)})
+        routes = await figures.dvds_return(conn, force_id, period)
+        await _exported(conn, caller, "statistics.home_office_return_exported", {"year": year, "scheme": "dvds"})
+    return routes
+
+
+async def case_rows(caller: Caller, period: Period, scheme: str | None = None) -> list[asyncpg.Record]:
+    """One row per application of the period (references only; of one scheme, or all), its download logged."""
+    force_id = caller.principal.force_id
+    async with db.transaction(force_id=force_id) as conn:
+        rows = await figures.case_rows(conn, force_id, period, scheme)
+        await _exported(conn, caller, "statistics.cases_exported", _period(period, scheme) | {"rows": len(rows)})
     return rows

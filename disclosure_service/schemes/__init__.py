@@ -12,8 +12,9 @@ from disclosure_service.cases.spec import ActionSpec, SchemeDefinition
 from disclosure_service.cases.vocabulary import Scheme
 from disclosure_service.cases.workflow import Action
 from disclosure_service.schemes.csods import CSODS
+from disclosure_service.schemes.dvds import DVDS
 
-SCHEMES: Mapping[Scheme, SchemeDefinition] = {definition.scheme: definition for definition in (CSODS,)}
+SCHEMES: Mapping[Scheme, SchemeDefinition] = {definition.scheme: definition for definition in (CSODS, DVDS)}
 
 
 def all_actions() -> dict[Action, ActionSpec]:

@@ -19,6 +19,7 @@ def nav_items(principal: Any, path: str) -> list[dict[str, Any]]:
     if principal.role is Role.supervisor:
         items.append(("/cases/digest", "Deadlines"))
         items.append(("/retention", "Retention"))
+        items.append(("/quality", "Quality review"))
     if principal.role in (Role.supervisor, Role.auditor):
         items.append(("/statistics", "Statistics"))
     if principal.role is Role.auditor:

@@ -87,6 +87,7 @@ async def test_migrate_and_demo_are_idempotent(server_url: str) -> None:
         loaded = cli.run("demo", env=env)
         assert loaded.returncode == 0, loaded.stderr
         assert "demo cases loaded" in loaded.stdout
+        assert "Demo Valley Police (VALLEY): 2 users, 5 demo cases loaded" in loaded.stdout
         counts = await _counts(fresh.owner_url)
         reloaded = cli.run("demo", env=env)
         assert reloaded.returncode == 0, reloaded.stderr

@@ -133,3 +133,11 @@ def test_a_data_dir_that_cannot_hold_files_is_refused_when_it_is_needed(tmp_path
     assert a_file.read_text(encoding="utf-8") == "x"
     # With a server and both keys given, DATA_DIR is never used, so it is not checked.
     Settings.from_env({"DATA_DIR": str(a_file), "DATABASE_URL": "postgresql://owner@db/disclosure"} | _keys())
+
+
+def test_the_quality_review_share_is_a_percentage_defaulting_to_ten() -> None:
+    assert Settings.from_env(production_env()).quality_review_share == 10
+    assert Settings.from_env(production_env(QUALITY_REVIEW_SHARE="25%")).quality_review_share == 25
+    for wrong in ("0", "101", "ten"):
+        with pytest.raises(ConfigurationError, match="QUALITY_REVIEW_SHARE"):
+            Settings.from_env(production_env(QUALITY_REVIEW_SHARE=wrong))

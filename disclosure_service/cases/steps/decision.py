@@ -37,9 +37,22 @@ NOT_AWAITING = "There is no recommendation waiting for authorisation"
 DISCLOSING = ("decision", Recommendation.disclose.value)
 
 
-def _recommend_handler(protects: str) -> Handler:
+# The CSODS's tests (domain.md, 'Criteria for deciding').
+CSODS_CRITERIA = (
+    Criterion.child_sexual_convictions,
+    Criterion.risk_of_harm,
+    Criterion.necessary,
+    Criterion.proportionate,
+    Criterion.other_information_lawful,
+)
+
+
+def _recommend_handler(protects: str, criteria: tuple[Criterion, ...]) -> Handler:
     async def handler(ctx: Context, data: schemas.RecommendIn) -> Result:
         disclose = data.decision is Recommendation.disclose
+        foreign = [c.label for c in data.criteria if c not in criteria]
+        if foreign:
+            raise refuse("These are not criteria of this scheme: " + "; ".join(foreign), "criteria")
         if disclose:
             problems = Problems()
             recipient = ctx.case.person(data.recipient_id)
@@ -76,8 +89,9 @@ def _recommend_handler(protects: str) -> Handler:
     return handler
 
 
-def recommend(*, protects: str) -> ActionSpec:
-    """The officer's recommendation; `protects` names whom the recipient protects ("the child")."""
+def recommend(*, protects: str, criteria: tuple[Criterion, ...] = CSODS_CRITERIA) -> ActionSpec:
+    """The officer's recommendation; `protects` names whom the recipient protects ("the child"),
+    `criteria` the scheme's tests for a disclosure."""
 
     def fields(case: CaseFile, staff: Staff) -> tuple[Field, ...]:
         return (
@@ -86,7 +100,7 @@ def recommend(*, protects: str) -> ActionSpec:
                 "criteria",
                 "Criteria met",
                 "checkboxes",
-                options=choices(Criterion),
+                options=[(c.value, c.label) for c in criteria],
                 required=False,
                 when=DISCLOSING,
                 needed_if="Needed for a recommendation to disclose",
@@ -143,7 +157,7 @@ def recommend(*, protects: str) -> ActionSpec:
             not_at="A recommendation is made once the checks are finished",
         ),
         schemas.RecommendIn,
-        _recommend_handler(protects),
+        _recommend_handler(protects, criteria),
         ActionForm(fields, "Send for authorisation", shows=("assessment", "checks", "partners")),
     )
 

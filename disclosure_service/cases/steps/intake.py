@@ -12,11 +12,20 @@ from disclosure_service.cases.forms import REASON, choices
 from disclosure_service.cases.spec import ActionForm, ActionSpec, Divert, fixed
 from disclosure_service.cases.steps import risk
 from disclosure_service.cases.steps.common import close_with, insert_review, received_on
-from disclosure_service.cases.vocabulary import MeetingMethod, Outcome, PersonRole, ReviewDecision, RiskLevel, Stage
+from disclosure_service.cases.vocabulary import (
+    MeetingMethod,
+    Outcome,
+    PersonRole,
+    ReviewDecision,
+    RiskLevel,
+    Route,
+    Stage,
+)
 from disclosure_service.cases.workflow import (
     FROM_AUTHORISATION,
     OPEN_STAGES,
     Action,
+    CaseFacts,
     Requirement,
     Rule,
     needs,
@@ -67,14 +76,27 @@ def _present(role: PersonRole, message: str) -> Requirement:
     return needs(lambda facts: role in facts.roles_present, message)
 
 
-def complete_triage(needed: Mapping[PersonRole, str], *, intro: str) -> ActionSpec:
-    """The triage, once the people `needed` (each with the words saying so) are on the case."""
+def complete_triage(
+    needed: Mapping[PersonRole, str],
+    *,
+    intro: str,
+    at_risk: str = "the child",
+    escalate_to: str = "child protection",
+    no_meeting_for: frozenset[Route] = frozenset(),
+) -> ActionSpec:
+    """The triage, once the people `needed` (each with the words saying so) are on the case.
+    Cases that came by a route in `no_meeting_for` go straight to the checks: nobody asked, so
+    there is no applicant to meet (the DVDS's Right to Know)."""
+
+    def next_stage(facts: CaseFacts) -> Stage:
+        return Stage.risk_assessment if facts.route in no_meeting_for else Stage.applicant_meeting
+
     return ActionSpec(
         Action.complete_triage,
         "Record the triage",
         Rule(
             TRIAGE_STAGES,
-            Stage.applicant_meeting,
+            next_stage,
             requires=tuple(_present(role, message) for role, message in needed.items()),
             not_at="The triage has already been recorded",
         ),
@@ -84,9 +106,9 @@ def complete_triage(needed: Mapping[PersonRole, str], *, intro: str) -> ActionSp
             fixed(
                 Field(
                     "immediate_risk",
-                    "Is the child at immediate risk?",
+                    f"Is {at_risk} at immediate risk?",
                     "yesno",
-                    message="Select yes if the child is at immediate risk",
+                    message=f"Select yes if {at_risk} is at immediate risk",
                 ),
                 Field(
                     "in_scope",
@@ -100,7 +122,7 @@ def complete_triage(needed: Mapping[PersonRole, str], *, intro: str) -> ActionSp
                     "radios",
                     # Not "immediate": an immediate risk is escalated, never triaged (see `diverts`).
                     options=choices(RiskLevel)[1:-1],
-                    hint="If the child is at immediate risk, answer yes above: the case is escalated instead",
+                    hint=f"If {at_risk} is at immediate risk, answer yes above: the case is escalated instead",
                     message="Select the risk level",
                 ),
                 Field("notes", "Notes", "textarea", required=False),
@@ -111,8 +133,8 @@ def complete_triage(needed: Mapping[PersonRole, str], *, intro: str) -> ActionSp
                     "immediate_risk",
                     "true",
                     Action.escalate,
-                    "You said the child is at immediate risk. The case leaves the scheme now: refer it to child "
-                    "protection and record the referral here.",
+                    f"You said {at_risk} is at immediate risk. The case leaves the scheme now: refer it to "
+                    f"{escalate_to} and record the referral here.",
                 ),
                 Divert(
                     "in_scope",

@@ -17,7 +17,7 @@ from disclosure_service.cases.steps.common import close_record
 from disclosure_service.cases.vocabulary import Outcome, PostClosureKind, ReviewDecision, Stage
 from disclosure_service.cases.workflow import Action, Rule, closing_problems, needs
 from disclosure_service.dates import long_date
-from disclosure_service.disclosures import sandbox, store
+from disclosure_service.disclosures import documents, sandbox, store
 from disclosure_service.disclosures.steps.meeting import after_decision
 from disclosure_service.web.formspec import Field
 
@@ -116,7 +116,8 @@ MADE = ActionSpec(
 
 async def _letter(ctx: Context, applicant: Person, advice: str) -> int:
     language = "cy" if applicant.preferred_language.strip().lower() in ("welsh", "cymraeg", "cy") else "en"
-    template = await store.active_template(ctx.conn, ctx.principal.force_id, "non_disclosure_letter", language, ctx.now)
+    name = documents.template_for(ctx.case.record.scheme, "non_disclosure_letter")
+    template = await store.active_template(ctx.conn, ctx.principal.force_id, name, language, ctx.now)
     context = {
         "reference": ctx.case.reference,
         "force_name": await queries.force_name(ctx.conn, ctx.principal.force_id),

@@ -20,7 +20,7 @@ from disclosure_service.cases.steps.common import close_record, insert_review
 from disclosure_service.cases.vocabulary import Outcome, PersonRole, ReviewDecision, Stage
 from disclosure_service.cases.workflow import SUPERVISORS, Action, Rule, UndertakingStatus, needs
 from disclosure_service.dates import clock_time, long_date
-from disclosure_service.disclosures import sandbox, store
+from disclosure_service.disclosures import documents, sandbox, store
 from disclosure_service.web.formspec import Field
 
 DISCLOSING = frozenset({Stage.disclosure})
@@ -30,13 +30,16 @@ async def _generate(ctx: Context, data: schemas.ActionIn) -> Result:
     meeting = ctx.case.latest_meeting
     if meeting is None:  # the rules required one
         raise refuse("Arrange the disclosure meeting first", "version")
-    template = await store.active_template(ctx.conn, ctx.principal.force_id, "undertaking", meeting.language, ctx.now)
+    name = documents.template_for(ctx.case.record.scheme, "undertaking")
+    template = await store.active_template(ctx.conn, ctx.principal.force_id, name, meeting.language, ctx.now)
     children = ", ".join(p.full_name for p in ctx.case.people_in(PersonRole.child)) or "Not named"
+    at_risk = ", ".join(p.full_name for p in ctx.case.people_in(PersonRole.person_at_risk)) or "Not named"
     context = {
         "reference": ctx.case.reference,
         "force_name": await queries.force_name(ctx.conn, ctx.principal.force_id),
         "recipient_name": meeting.recipient_name,
         "child_names": children,
+        "person_at_risk_name": at_risk,
         "meeting_date": long_date(meeting.scheduled_for, meeting.language),
         "meeting_time": clock_time(meeting.scheduled_for, meeting.language),
         "meeting_place": meeting.location,

@@ -114,4 +114,5 @@ CSODS = SchemeDefinition(
     closing_outcomes=CLOSING_OUTCOMES,
     clocks=CLOCKS,
     documents=("undertaking", "non_disclosure_letter"),
+    criteria=decision.CSODS_CRITERIA,
 )
