@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import importlib
 
-BENCHMARKS = ("login", "cases", "statistics", "audit", "documents")
+BENCHMARKS = ("saturation", "login", "cases", "statistics", "audit", "documents")
 
 
 def main() -> None:

@@ -136,16 +136,17 @@ _STAGE_RECORDS = [
     WHERE "force" = $1 AND id IN (SELECT application FROM extension)""",
     """INSERT INTO disclosure_meeting ("force", application, recipient, scheduled_for, location, officers,
         identity_recheck, language, held_at, purpose_explained, confidentiality_explained, legal_warning_given,
-        safety_advice_given, support_given, what_was_disclosed, subject_told, notes, scheduled_by, scheduled_at,
-        recorded_by)
+        safety_advice_given, support_given, status, identity_confirmed, change_reason, notes, scheduled_by,
+        scheduled_at, recorded_by)
     SELECT a."force", a.id, p.id, a.closed_at - interval '3 days', 'Police station', 'Two officers', 'Passport', 'en',
-        a.closed_at - interval '3 days', true, true, true, true, true, 'Conviction details', true, '', a.assigned_to,
+        a.closed_at - interval '3 days', true, true, true, true, true, 'held', true, '', '', a.assigned_to,
         a.closed_at - interval '6 days', a.assigned_to
     FROM application a JOIN case_person p ON p.application = a.id AND p.role = 'applicant'
     WHERE a."force" = $1 AND a.outcome LIKE 'disclosed%'""",
-    """INSERT INTO disclosure ("force", application, meeting, recipient, made_at, subject_told, notes, recorded_by,
-        recorded_at)
-    SELECT "force", application, id, recipient, held_at, true, '', recorded_by, held_at FROM disclosure_meeting
+    """INSERT INTO disclosure ("force", application, meeting, recipient, made_at, what_was_disclosed, subject_told,
+        notes, recorded_by, recorded_at)
+    SELECT "force", application, id, recipient, held_at, 'Conviction details', true, '', recorded_by, held_at
+    FROM disclosure_meeting
     WHERE "force" = $1""",
     """INSERT INTO closure ("force", application, outcome, notes, onward_referrals, retention_review_on, closed_by,
         closed_at)
