@@ -41,6 +41,7 @@ TABLE_PRIVILEGES: dict[str, str] = {
 # SECURITY DEFINER functions the runtime role may call (see the migrations).
 FUNCTIONS = (
     "auth_login_lookup(text)",
+    "auth_session_principal(integer)",
     "case_search(text, integer)",
     "case_same_person(text, text, date, integer)",
     "audit_chain_take(integer)",
