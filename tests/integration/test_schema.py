@@ -27,18 +27,18 @@ async def introspect(url: str) -> Schema:
             "SELECT table_name, column_name, data_type, is_nullable, column_default, "
             "character_maximum_length FROM information_schema.columns "
             "WHERE table_schema = 'public' AND table_name <> 'migration' AND table_name"
-            "NOT IN (SELECT relname FROM pg_class WHERE relispartition)"
+            " NOT IN (SELECT relname FROM pg_class WHERE relispartition)"
         )
         constraints = await conn.fetch(
             "SELECT conrelid::regclass::text AS table_name, contype, pg_get_constraintdef(oid) AS definition "
             "FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
             "AND conrelid::regclass::text <> 'migration' AND conrelid::regclass::text"
-            "NOT IN (SELECT relname FROM pg_class WHERE relispartition)"
+            " NOT IN (SELECT relname FROM pg_class WHERE relispartition)"
         )
         indexes = await conn.fetch(
             "SELECT tablename, regexp_replace(indexdef, 'INDEX \\S+ ON', 'INDEX ON') AS definition "
             "FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'migration' AND tablename"
-            "NOT IN (SELECT relname FROM pg_class WHERE relispartition)"
+            " NOT IN (SELECT relname FROM pg_class WHERE relispartition)"
         )
     finally:
         await conn.close()
