@@ -71,6 +71,11 @@ SETTINGS: tuple[Setting, ...] = (
         "DB_STATEMENT_TIMEOUT",
         "seconds one SQL statement of the web service may run before it is cancelled (default 30)",
     ),
+    Setting(
+        "DB_TRANSACTION_POOLING",
+        "true when APP_DATABASE_URL points at PgBouncer in transaction mode: no prepared-statement cache "
+        "and no startup settings (set statement_timeout and jit on the role instead; default false)",
+    ),
     Setting("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR (default INFO)"),
     Setting(
         "SMTP_URL",
@@ -109,6 +114,8 @@ class Settings:
     db_pool_max: int = _DEFAULT_POOL_MAX
     db_acquire_timeout: float = _DEFAULT_ACQUIRE_TIMEOUT
     db_statement_timeout: float = _DEFAULT_STATEMENT_TIMEOUT
+    # Behind PgBouncer in transaction mode: no named prepared statements, no startup settings.
+    db_transaction_pooling: bool = False
     log_level: str = "INFO"
     smtp_url: str | None = field(default=None, repr=False)
 
@@ -184,9 +191,17 @@ class Settings:
             db_pool_max=pool_max,
             db_acquire_timeout=_seconds(get, "DB_ACQUIRE_TIMEOUT", _DEFAULT_ACQUIRE_TIMEOUT),
             db_statement_timeout=_seconds(get, "DB_STATEMENT_TIMEOUT", _DEFAULT_STATEMENT_TIMEOUT),
+            db_transaction_pooling=_yes_or_no(get, "DB_TRANSACTION_POOLING"),
             log_level=_log_level(get("LOG_LEVEL")),
             smtp_url=_smtp_url(get("SMTP_URL")),
         )
+
+
+def _yes_or_no(get: Callable[[str], str | None], name: str) -> bool:
+    raw = (get(name) or "false").strip().lower()
+    if raw not in ("true", "false"):
+        raise ConfigurationError(f"{name} must be true or false, not {raw!r}")
+    return raw == "true"
 
 
 def _int(get: Callable[[str], str | None], name: str, default: int) -> int:

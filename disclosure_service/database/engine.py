@@ -47,9 +47,15 @@ async def open_pool(
     max_size: int,
     statement_timeout: float | None = None,
     acquire_timeout: float | None = None,
+    transaction_pooling: bool = False,
 ) -> PostgresEngine:
     """Bind an engine for `url` and open its pool; a bad URL fails here, loudly."""
-    new = make_engine(url, statement_timeout=statement_timeout, acquire_timeout=acquire_timeout)
+    new = make_engine(
+        url,
+        statement_timeout=statement_timeout,
+        acquire_timeout=acquire_timeout,
+        transaction_pooling=transaction_pooling,
+    )
     await new.start_connection_pool(min_size=min_size, max_size=max_size, reset=_nothing_to_reset)
     bind(new)
     return new

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from disclosure_service.database.piccolo_engine import make_engine
 from disclosure_service.settings import SETTINGS, ConfigurationError, Settings
 
 KEY_A = "a" * 40
@@ -133,3 +134,16 @@ def test_a_data_dir_that_cannot_hold_files_is_refused_when_it_is_needed(tmp_path
     assert a_file.read_text(encoding="utf-8") == "x"
     # With a server and both keys given, DATA_DIR is never used, so it is not checked.
     Settings.from_env({"DATA_DIR": str(a_file), "DATABASE_URL": "postgresql://owner@db/disclosure"} | _keys())
+
+
+def test_transaction_pooling_is_off_unless_asked_for_and_changes_how_connections_are_made() -> None:
+    assert Settings.from_env(production_env()).db_transaction_pooling is False
+    assert Settings.from_env(production_env(DB_TRANSACTION_POOLING="true")).db_transaction_pooling is True
+    with pytest.raises(ConfigurationError, match="DB_TRANSACTION_POOLING must be true or false"):
+        Settings.from_env(production_env(DB_TRANSACTION_POOLING="yes please"))
+    direct = make_engine("postgresql://h/db", statement_timeout=5).config
+    pooled = make_engine("postgresql://h/db", statement_timeout=5, transaction_pooling=True).config
+    assert direct["server_settings"]["statement_timeout"] == "5000"
+    assert "server_settings" not in pooled
+    assert pooled["statement_cache_size"] == 0
+    assert pooled["command_timeout"] == direct["command_timeout"]
