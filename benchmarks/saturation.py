@@ -10,6 +10,9 @@ Needs `wrk` on the PATH (Debian package wrk).
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import itertools
 import os
 import re
 import shutil
@@ -23,11 +26,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
 import httpx
 
 from benchmarks import harness, seed
 from disclosure_service.auth.service import Keys
-from tests import cli
+from tests import cli, database
 
 APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "100000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -60,6 +64,74 @@ class Figures:
     p50: float
     p95: float
     p99: float
+    # Milliseconds of CPU per request, the service's processes and its database backends together.
+    cpu_ms: float = 0.0
+
+
+class Meter:
+    """CPU seconds used by a server's processes and by its database's backends, read from /proc.
+
+    Requests per second move with whatever else the machine runs; the CPU a request costs moves much
+    less, so it is the steadier measure of what the service spends per request.
+    """
+
+    def __init__(self, conn: asyncpg.Connection, database: str) -> None:
+        self.conn, self.database = conn, database
+
+    async def read(self, port: int) -> dict[int, float]:
+        backends = await self.conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", self.database
+        )
+        return _cpu_seconds([*_serving(port), *(row["pid"] for row in backends)])
+
+
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    ticks = os.sysconf("SC_CLK_TCK")
+    found: dict[int, float] = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime and stime
+    return found
+
+
+def _serving(port: int) -> list[int]:
+    """The process started with `--port PORT` and all its descendants."""
+    parents: dict[int, int] = {}
+    roots: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+        if any(a == b"--port" and b == str(port).encode() for a, b in itertools.pairwise(command)):
+            roots.append(int(entry.name))
+    found = set(roots)
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in found and pid not in found:
+                found.add(pid)
+                grew = True
+    return sorted(found)
+
+
+async def measure(meter: Meter, base_url: str, paths: list[str], cookie: str = "") -> Figures:
+    """`drive`, and the CPU each request cost the server and the database together."""
+    port = int(base_url.rsplit(":", 1)[1])
+    before = await meter.read(port)
+    figures = await asyncio.to_thread(drive, base_url, paths, cookie)
+    after = await meter.read(port)
+    used = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+    requests = figures.per_second * SECONDS
+    return dataclasses.replace(figures, cpu_ms=used * 1000 / requests if requests else 0.0)
 
 
 def drive(base_url: str, paths: list[str], cookie: str = "") -> Figures:
@@ -138,41 +210,59 @@ async def run() -> None:
                 "CREATE TABLE floor_log (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), "
                 "application_id integer)"
             )
+            results = await _side_by_side(Meter(conn, created.name), created, officer, case_ids)
         finally:
             await conn.close()
-        print(f"{APPLICATIONS:,} applications; wrk -t2 -c{CONNECTIONS} for {SECONDS} s per target")
-        results: dict[str, Figures] = {}
-        with floor_serving(created.owner_url) as floor:
-            results["floor read"] = drive(floor, [f"/read/{i}" for i in case_ids])
-            results["floor read+insert"] = drive(floor, [f"/write/{i}" for i in case_ids])
-        with (
-            tempfile.TemporaryDirectory() as data_dir,
-            cli.serving("--workers", "2", "--no-migrate", env=harness.server_env(created, data_dir)) as url,
-        ):
-            async with httpx.AsyncClient(base_url=url, timeout=30) as http:
-                session = harness.Session(http, officer.username, officer.secret, seed.PASSWORD)
-                await session.sign_in()
-                cookie = session.header["cookie"]
-                for path in (f"/cases/{case_ids[0]}", "/cases?queue=mine", f"/api/v1/applications/{case_ids[0]}"):
-                    answer = await http.get(path, headers=session.header)
-                    if answer.status_code != 200:
-                        raise RuntimeError(f"{path} answered {answer.status_code}")
-            results["/healthz"] = drive(url, ["/healthz"])
-            results["case page"] = drive(url, [f"/cases/{i}" for i in case_ids], cookie)
-            results["queue (mine)"] = drive(url, ["/cases?queue=mine"], cookie)
-            results["API case"] = drive(url, [f"/api/v1/applications/{i}" for i in case_ids], cookie)
-        with floor_serving(created.owner_url) as floor:
-            again = drive(floor, [f"/write/{i}" for i in case_ids])
-    first = results["floor read+insert"].per_second
-    floor_rate = (first + again.per_second) / 2
-    print(f"floor read+insert, before and after: {first:,.0f} and {again.per_second:,.0f} req/s")
-    print("| target | req/s | p50 ms | p95 ms | p99 ms | errors | over 2 s | floor ratio | goal |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    _report(results)
+
+
+async def _side_by_side(
+    meter: Meter, created: database.TestDatabase, officer: seed.Staff, case_ids: list[int]
+) -> dict[str, Figures]:
+    print(f"{APPLICATIONS:,} applications; wrk -t2 -c{CONNECTIONS} for {SECONDS} s per target")
+    results: dict[str, Figures] = {}
+    writes = [f"/write/{i}" for i in case_ids]
+    with floor_serving(created.owner_url) as floor:
+        results["floor read"] = await measure(meter, floor, [f"/read/{i}" for i in case_ids])
+        results["floor read+insert"] = await measure(meter, floor, writes)
+    with (
+        tempfile.TemporaryDirectory() as data_dir,
+        cli.serving("--workers", "2", "--no-migrate", env=harness.server_env(created, data_dir)) as url,
+    ):
+        async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+            session = harness.Session(http, officer.username, officer.secret, seed.PASSWORD)
+            await session.sign_in()
+            cookie = session.header["cookie"]
+            for path in (f"/cases/{case_ids[0]}", "/cases?queue=mine", f"/api/v1/applications/{case_ids[0]}"):
+                answer = await http.get(path, headers=session.header)
+                if answer.status_code != 200:
+                    raise RuntimeError(f"{path} answered {answer.status_code}")
+        results["/healthz"] = await measure(meter, url, ["/healthz"])
+        results["case page"] = await measure(meter, url, [f"/cases/{i}" for i in case_ids], cookie)
+        results["queue (mine)"] = await measure(meter, url, ["/cases?queue=mine"], cookie)
+        results["API case"] = await measure(meter, url, [f"/api/v1/applications/{i}" for i in case_ids], cookie)
+    with floor_serving(created.owner_url) as floor:
+        results["floor read+insert, again"] = await measure(meter, floor, writes)
+    return results
+
+
+def _report(results: dict[str, Figures]) -> None:
+    first, again = results["floor read+insert"], results.pop("floor read+insert, again")
+    floor_rate = (first.per_second + again.per_second) / 2
+    floor_cpu = (first.cpu_ms + again.cpu_ms) / 2
+    print(f"floor read+insert, before and after: {first.per_second:,.0f} and {again.per_second:,.0f} req/s")
+    print(
+        "| target | req/s | p50 ms | p95 ms | p99 ms | errors | over 2 s | floor ratio (req/s) "
+        "| CPU ms per request | floor ratio (CPU) | goal |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, figures in results.items():
         ratio = floor_rate / figures.per_second if figures.per_second else float("inf")
+        cpu_ratio = figures.cpu_ms / floor_cpu if floor_cpu else float("inf")
         goal = GOALS.get(name)
         verdict = "" if goal is None else f"{goal:.0f}x {'met' if ratio <= goal else 'NOT met'}"
         print(
             f"| {name} | {figures.per_second:,.0f} | {figures.p50:.1f} | {figures.p95:.1f} | {figures.p99:.1f} "
-            f"| {figures.errors} | {figures.timeouts} | {ratio:.1f}x | {verdict} |"
+            f"| {figures.errors} | {figures.timeouts} | {ratio:.1f}x | {figures.cpu_ms:.2f} | {cpu_ratio:.1f}x "
+            f"| {verdict} |"
         )

@@ -42,7 +42,8 @@ RAW_SQL = [
     "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
     "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_immutable()",
     # One month's partition, named audit_event_yYYYYmMM, for each month from p_from to p_through
-    # that has none yet. Owner only: the runtime role never makes tables.
+    # that has none yet. Owner only: the runtime role never makes tables. The parent's row
+    # triggers reach each partition by themselves; its TRUNCATE trigger does not, so each has one.
     """CREATE FUNCTION public.audit_partitions_ensure(p_from timestamptz, p_through timestamptz)
        RETURNS integer
        LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
@@ -57,6 +58,8 @@ RAW_SQL = [
            IF to_regclass('public.' || name) IS NULL THEN
              EXECUTE format('CREATE TABLE public.%I PARTITION OF public.audit_event FOR VALUES FROM (%L) TO (%L)',
                name, month, month + interval '1 month');
+             EXECUTE format('CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON public.%I '
+               'FOR EACH STATEMENT EXECUTE FUNCTION public.audit_event_immutable()', name);
              made := made + 1;
            END IF;
            month := month + interval '1 month';
@@ -67,6 +70,8 @@ RAW_SQL = [
     "SELECT audit_partitions_ensure(COALESCE((SELECT min(occurred_at) FROM audit_event_unpartitioned), now()), "
     "now() + interval '12 months')",
     "CREATE TABLE audit_event_default PARTITION OF audit_event DEFAULT",
+    "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event_default "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_immutable()",
     f"INSERT INTO audit_event ({COLUMNS}) SELECT {COLUMNS} FROM audit_event_unpartitioned",
     "DROP TABLE audit_event_unpartitioned",
 ]

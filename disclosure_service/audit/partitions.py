@@ -20,6 +20,9 @@ import asyncpg
 
 from disclosure_service.audit.chain import GENESIS, HASHED_FIELDS, row_hash
 from disclosure_service.audit.verify import Break
+from disclosure_service.audit.vocabulary import Operation
+from disclosure_service.audit.writer import record
+from disclosure_service.identity.principal import SYSTEM
 
 _COLUMNS = ", ".join(f'"{name}"' for name in ("id", *HASHED_FIELDS, "hash"))
 _MONTH = re.compile(r"^audit_event_y\d{4}m\d{2}$")
@@ -73,14 +76,11 @@ async def detach(conn: asyncpg.Connection[Any], name: str, now: datetime) -> Par
         raise PartitionError(f"{name} has not ended yet: only a past month can be detached")
     links = await _links(conn, name)
     await conn.execute(f'ALTER TABLE public.audit_event DETACH PARTITION public."{name}"')
-    # Detaching drops the triggers the month had from the trail: it keeps its own.
+    # Detaching drops the row triggers the month had from the trail: it gets its own (its TRUNCATE
+    # trigger was always its own).
     await conn.execute(
         f'CREATE TRIGGER audit_event_no_update BEFORE UPDATE OR DELETE ON public."{name}" '
         "FOR EACH ROW EXECUTE FUNCTION audit_event_immutable()"
-    )
-    await conn.execute(
-        f'CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON public."{name}" '
-        "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_immutable()"
     )
     await conn.execute(
         "INSERT INTO audit_archive (name, starts_at, ends_at, rows, links, detached_at) "
@@ -91,6 +91,16 @@ async def detach(conn: asyncpg.Connection[Any], name: str, now: datetime) -> Par
         month.rows,
         json.dumps(links),
         now,
+    )
+    # The archiving itself is in the trail, chained like any other row.
+    await record(
+        conn,
+        actor=SYSTEM,
+        operation=Operation.administration,
+        event="audit.partition_detached",
+        record_type="audit_archive",
+        details={"partition": name, "rows": month.rows, "links": sum(len(v) for v in links.values())},
+        now=now,
     )
     return Partition(name, month.starts_at, month.ends_at, month.rows, attached=False)
 

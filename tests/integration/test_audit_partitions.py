@@ -119,11 +119,13 @@ async def test_after_detaching_october_the_chains_still_verify_and_so_does_octob
     assert detached.rows == 24
     months = {p.name: p for p in await partitions.listing(owner)}
     assert not months[OCTOBER].attached
-    assert await owner.fetchval("SELECT count(*) FROM audit_event") == 32
+    # The 32 rows of November and December, and the row recording the detachment.
+    assert await owner.fetchval("SELECT count(*) FROM audit_event") == 33
+    assert await owner.fetchval("SELECT count(*) FROM audit_event WHERE event = 'audit.partition_detached'") == 1
 
     report = await verify.verify(owner)
     assert report.ok, report.breaks
-    assert report.rows == 32
+    assert report.rows == 33
     for name in (OCTOBER, NOVEMBER):
         checked = await partitions.verify_month(owner, name)
         assert checked.ok, checked.breaks
@@ -144,6 +146,13 @@ async def test_the_chains_break_if_a_sealed_link_no_longer_meets_the_trail(owner
     report = await verify.verify(owner)
     assert not report.ok
     assert "is missing" in str(report.breaks[0])
+
+
+async def test_no_month_can_be_truncated(owner: asyncpg.Connection) -> None:
+    for month in (OCTOBER, NOVEMBER, "audit_event_default", "audit_event"):
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await owner.execute(f"TRUNCATE {month}")
+    assert await owner.fetchval("SELECT count(*) FROM audit_event") == 56
 
 
 async def test_only_a_past_month_can_be_detached(owner: asyncpg.Connection) -> None:
