@@ -81,6 +81,14 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             acquire_timeout=settings.db_acquire_timeout,
             transaction_pooling=settings.db_transaction_pooling,
         )
+        if settings.replica_database_url:
+            await db.open_replica_pool(
+                settings.replica_database_url,
+                min_size=1,
+                max_size=settings.db_pool_max,
+                statement_timeout=settings.db_statement_timeout,
+                transaction_pooling=settings.db_transaction_pooling,
+            )
 
     applications = cases_api.router(schemes.all_actions(), *disclosure_api.CASE_ROUTES)
     api = Router(

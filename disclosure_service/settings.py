@@ -76,6 +76,12 @@ SETTINGS: tuple[Setting, ...] = (
         "true when APP_DATABASE_URL points at PgBouncer in transaction mode: no prepared-statement cache "
         "and no startup settings (set statement_timeout and jit on the role instead; default false)",
     ),
+    Setting(
+        "REPLICA_DATABASE_URL",
+        "a hot standby, as the web service's role, for statistics, exports and audit searches (their audit "
+        "rows are still written on the primary); unset, everything reads the primary",
+        secret=True,
+    ),
     Setting("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR (default INFO)"),
     Setting(
         "SMTP_URL",
@@ -116,6 +122,8 @@ class Settings:
     db_statement_timeout: float = _DEFAULT_STATEMENT_TIMEOUT
     # Behind PgBouncer in transaction mode: no named prepared statements, no startup settings.
     db_transaction_pooling: bool = False
+    # A hot standby for the read-only work of statistics, exports and audit searches.
+    replica_database_url: str | None = field(default=None, repr=False)
     log_level: str = "INFO"
     smtp_url: str | None = field(default=None, repr=False)
 
@@ -192,9 +200,18 @@ class Settings:
             db_acquire_timeout=_seconds(get, "DB_ACQUIRE_TIMEOUT", _DEFAULT_ACQUIRE_TIMEOUT),
             db_statement_timeout=_seconds(get, "DB_STATEMENT_TIMEOUT", _DEFAULT_STATEMENT_TIMEOUT),
             db_transaction_pooling=_yes_or_no(get, "DB_TRANSACTION_POOLING"),
+            replica_database_url=_replica_url(get("REPLICA_DATABASE_URL")),
             log_level=_log_level(get("LOG_LEVEL")),
             smtp_url=_smtp_url(get("SMTP_URL")),
         )
+
+
+def _replica_url(raw: str | None) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    if not raw.startswith(("postgresql://", "postgres://")):
+        raise ConfigurationError("REPLICA_DATABASE_URL must be a postgresql:// URL")
+    return raw.strip()
 
 
 def _yes_or_no(get: Callable[[str], str | None], name: str) -> bool:

@@ -19,6 +19,8 @@ from disclosure_service.database.piccolo_app import APP_CONFIG
 from disclosure_service.database.piccolo_engine import UNAVAILABLE, Engine, make_engine
 
 _engine: PostgresEngine | None = None
+# A hot standby's pool, when REPLICA_DATABASE_URL is set (replica_read).
+_replica: list[asyncpg.Pool[Any]] = []
 
 
 def table_classes() -> list[type[Table]]:
@@ -72,6 +74,39 @@ async def _nothing_to_reset(conn: asyncpg.Connection[Any]) -> None:
 async def close_pool() -> None:
     if _engine is not None and _engine.pool is not None:
         await _engine.close_connection_pool()
+    while _replica:
+        await _replica.pop().close()
+
+
+async def open_replica_pool(
+    url: str,
+    *,
+    min_size: int,
+    max_size: int,
+    statement_timeout: float | None = None,
+    transaction_pooling: bool = False,
+) -> None:
+    """The standby's pool, connected as the primary's is (the same role, timeouts and settings)."""
+    config = make_engine(url, statement_timeout=statement_timeout, transaction_pooling=transaction_pooling).config
+    _replica.append(await asyncpg.create_pool(**config, min_size=min_size, max_size=max_size, reset=_nothing_to_reset))
+
+
+@asynccontextmanager
+async def replica_read(*, force_id: int) -> AsyncIterator[asyncpg.Connection[Any]]:
+    """A read-only transaction scoped to a force, on the standby if there is one, else the primary.
+
+    Only for reads whose audit row the caller writes afterwards on the primary, in a transaction of
+    its own: the result is handed back only once that row is committed, so nothing read here
+    reaches anyone unlogged. A standby is a little behind the primary (what it shows is as of its
+    last replayed change), which statistics, exports and audit searches can bear.
+    """
+    if not _replica or engine().current_transaction.get() is not None:
+        async with transaction(force_id=force_id) as conn:
+            yield conn
+        return
+    async with _replica[0].acquire() as standby, standby.transaction(readonly=True):
+        await standby.execute("SELECT set_config('app.force_id', $1, true)", str(force_id))
+        yield standby  # type: ignore[misc]  # the pool hands out proxies that act as connections
 
 
 @asynccontextmanager
