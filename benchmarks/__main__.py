@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import importlib
 
-BENCHMARKS = ("saturation", "login", "cases", "statistics", "audit", "documents")
+BENCHMARKS = ("saturation", "login", "cases", "statistics", "replica", "audit", "documents")
 
 
 def main() -> None:
