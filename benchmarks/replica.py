@@ -83,9 +83,10 @@ async def run() -> None:
             await replica.close()
         print(f"{APPLICATIONS:,} applications on the primary, replayed on the standby")
         created = database.TestDatabase(primary, owner_url, app_url, "ds")
-        for label, replica_setting in (
-            ("read on the standby", with_user(replica_url, APP_ROLE_DEFAULT)),
-            ("read on the primary", None),
+        # A supervisor each: one code cannot sign in twice (a replayed code is refused).
+        for supervisor, label, replica_setting in (
+            (seeded.supervisors[0], "read on the standby", with_user(replica_url, APP_ROLE_DEFAULT)),
+            (seeded.supervisors[1], "read on the primary", None),
         ):
             with tempfile.TemporaryDirectory() as data_dir:
                 env = harness.server_env(created, data_dir)
@@ -93,7 +94,6 @@ async def run() -> None:
                     env["REPLICA_DATABASE_URL"] = replica_setting
                 with cli.serving("--workers", "2", "--no-migrate", env=env) as url:
                     async with httpx.AsyncClient(base_url=url, timeout=60) as http:
-                        supervisor = seeded.supervisors[0]
                         session = harness.Session(http, supervisor.username, supervisor.secret, seed.PASSWORD)
                         await session.sign_in()
                         for _ in range(2):
