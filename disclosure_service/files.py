@@ -68,3 +68,11 @@ def _looks_like_email(content: bytes) -> bool:
     first = head.split(b"\n", 1)[0]
     headers = head.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
     return first.startswith(_EMAIL_HEADERS) and (headers.startswith(b"from:") or b"\nfrom:" in headers)
+
+
+def png_size(picture: bytes) -> tuple[int, int] | None:
+    """A PNG's width and height in pixels, from its header (None if it is not a PNG)."""
+    if len(picture) < 24 or not picture.startswith(b"\x89PNG\r\n\x1a\n") or picture[12:16] != b"IHDR":
+        return None
+    width, height = int.from_bytes(picture[16:20], "big"), int.from_bytes(picture[20:24], "big")
+    return (width, height) if width and height else None

@@ -7,9 +7,11 @@ administrator who sets a force up. Each change is audited with the operating-sys
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -61,6 +63,16 @@ def register(commands: Any, run_as_owner: Runner) -> None:
     schemes.add_argument("code", help="the force's code")
     schemes.add_argument("schemes", help=f"comma-separated: {', '.join(SCHEME_NAMES)}")
     schemes.set_defaults(handler=handler(_set_schemes))
+    crest = force_commands.add_parser(
+        "crest",
+        help="set or remove the crest on a force's documents",
+        description="Set the force's crest (a PNG of 512 KB or less) shown in the header of the documents "
+        "it generates from now on, or remove it with --remove.",
+    )
+    crest.add_argument("code", help="the force's code")
+    crest.add_argument("file", nargs="?", help="the picture: a PNG file")
+    crest.add_argument("--remove", action="store_true", help="remove the crest: documents carry the name only")
+    crest.set_defaults(handler=handler(_set_crest))
     listing = force_commands.add_parser("list", help="list forces", description="List every force.")
     listing.set_defaults(handler=handler(_list_forces))
 
@@ -121,6 +133,23 @@ async def _set_schemes(conn: asyncpg.Connection[Any], args: argparse.Namespace, 
     schemes = service.check_schemes(args.schemes.split(","), SCHEME_NAMES)
     await service.set_schemes(conn, code=args.code.upper(), schemes=schemes)
     print(f"force {args.code.upper()} runs {', '.join(schemes)}")
+    return 0
+
+
+async def _set_crest(conn: asyncpg.Connection[Any], args: argparse.Namespace, settings: Settings) -> int:
+    code = args.code.upper()
+    if args.remove == bool(args.file):
+        raise service.AccountError("Give either the crest's file or --remove", "crest")
+    if args.remove:
+        await service.set_crest(conn, code=code, picture=None)
+        print(f"force {code}: crest removed; its documents carry its name only")
+        return 0
+    try:
+        picture = await asyncio.to_thread(Path(args.file).read_bytes)
+    except OSError as exc:
+        raise service.AccountError(f"Cannot read {args.file}: {exc.strerror}", "crest") from exc
+    await service.set_crest(conn, code=code, picture=picture)
+    print(f"force {code}: crest set ({len(picture) // 1024 or 1} KB); documents generated from now on carry it")
     return 0
 
 

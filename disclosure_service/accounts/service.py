@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 
+from disclosure_service import files
 from disclosure_service.audit.vocabulary import Operation
 from disclosure_service.audit.writer import record
 from disclosure_service.auth import sessions, tokens
@@ -152,6 +153,38 @@ async def set_schemes(conn: asyncpg.Connection[Any], *, code: str, schemes: list
         record_type="force",
         record_id=force_id,
         details={"code": code, "schemes": schemes},
+    )
+
+
+# A crest is a small picture in a document's header: a few hundred kilobytes is plenty.
+MAX_CREST_BYTES = 512 * 1024
+
+
+def crest_problem(picture: bytes) -> str | None:
+    """Why a file cannot be a force's crest (None if it can). PNG only: it takes the place of the
+    PNG in the templates' headers, and can be transparent around the crest."""
+    if files.png_size(picture) is None:
+        return "The crest must be a PNG picture"
+    if len(picture) > MAX_CREST_BYTES:
+        return f"The crest must be {MAX_CREST_BYTES // 1024} KB or smaller"
+    return None
+
+
+async def set_crest(conn: asyncpg.Connection[Any], *, code: str, picture: bytes | None) -> None:
+    """Set (or with None, remove) the crest in the header of the force's documents from now on.
+    Documents already generated keep the crest they were made with."""
+    if picture is not None and (problem := crest_problem(picture)):
+        raise AccountError(problem, "crest")
+    force_id = await force_id_for(conn, code)
+    await conn.execute("UPDATE force SET crest = $2 WHERE id = $1", force_id, picture)
+    await record(
+        conn,
+        actor=Actor(None, force_id, "cli"),
+        operation=Operation.administration,
+        event="force.crest_removed" if picture is None else "force.crest_set",
+        record_type="force",
+        record_id=force_id,
+        details={"code": code, "bytes": len(picture or b"")},
     )
 
 

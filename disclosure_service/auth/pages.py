@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
 from disclosure_service.auth import service, sessions, totp
 from disclosure_service.identity.principal import Principal, RequestMeta
 from disclosure_service.web import access
-from disclosure_service.web.forms import FormErrors, local_path, read_form
+from disclosure_service.web.forms import FormErrors, local_path, read_form, with_ready
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -103,9 +103,23 @@ async def sign_out(
 # Step-up: a fresh code before a sensitive action reached by a link
 
 
+def _step_up_page(status_code: int = 200, *, next_path: str, returns_to: str, **context: Any) -> Template:
+    return _page(
+        "auth/step_up.html",
+        status_code,
+        next_path=next_path,
+        returns_to=returns_to,
+        back_link=returns_to or None,
+        **context,
+    )
+
+
 @get("/step-up", opt=access.opt(access.SIGNED_IN))
 async def step_up_page(request: AnyRequest) -> Template:
-    return _page("auth/step_up.html", next_path=local_path(request.query_params.get("next")))
+    return _step_up_page(
+        next_path=local_path(request.query_params.get("next")),
+        returns_to=local_path(request.query_params.get("returns_to"), default=""),
+    )
 
 
 @post("/step-up", opt=access.opt(access.SIGNED_IN))
@@ -114,15 +128,17 @@ async def step_up(
 ) -> Template | Redirect:
     form = await read_form(request)
     next_path = local_path(form.get("next"))
+    returns_to = local_path(form.get("returns_to"), default="")
     errors = FormErrors()
     if not form.get("code"):
         errors.add("code", "Enter the code from your authenticator app")
     else:
         outcome = await service.step_up(principal, form["code"], _keys(request), meta, datetime.now(UTC))
         if outcome.ok:
-            return _see_other(next_path)
+            # Back to the page the link was on, which offers what was asked for; without one, to it.
+            return _see_other(with_ready(returns_to, next_path) if returns_to else next_path)
         errors.add("code", outcome.error or service.FRESH_CODE_FAILED)
-    return _page("auth/step_up.html", HTTP_400_BAD_REQUEST, next_path=next_path, **errors.context())
+    return _step_up_page(HTTP_400_BAD_REQUEST, next_path=next_path, returns_to=returns_to, **errors.context())
 
 
 # ---------------------------------------------------------------------------------------------

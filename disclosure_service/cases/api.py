@@ -35,6 +35,19 @@ from disclosure_service.web import access
 CASEWORK = access.opt(access.CASEWORK)
 
 
+def _next_deadline_out(found: case_clocks.Clock | None) -> schemas.NextDeadlineOut | None:
+    if found is None or found.due_at is None:
+        return None
+    return schemas.NextDeadlineOut(
+        clock=found.clock,
+        name=found.name,
+        due_at=found.due_at,
+        days_left=found.days_left,
+        overdue=found.overdue,
+        status=found.words,
+    )
+
+
 def case_out(opened: reading.OpenedCase, caller: Caller, casework: Casework) -> schemas.CaseOut:
     """The whole file, as the case page shows it."""
     case = opened.case
@@ -129,6 +142,7 @@ def case_out(opened: reading.OpenedCase, caller: Caller, casework: Casework) -> 
                 now=now,
             )
         ],
+        next_deadline=_next_deadline_out(casework.next_deadline(case, now)),
         timeline=[msgspec.convert(dict(e), schemas.TimelineEventOut, strict=False) for e in opened.timeline],
         access_history=[msgspec.convert(dict(e), schemas.AccessOut, strict=False) for e in opened.access_history],
         available_actions=[spec.action.value for spec in casework.available(case, caller.principal)],
@@ -190,10 +204,10 @@ async def list_applications(
             received_at=r.received_at,
             next_due_at=r.next_due_at,
             assigned_to=r.assigned_name,
-            overdue=r.next_due_at is not None and r.next_due_at < now,
-            clock=casework.clock_at(r.stage) or None,
+            overdue=d is not None and d.overdue,
+            clock=(d.name or None) if d is not None else (casework.clock_at(r.stage) or None),
         )
-        for r in rows
+        for r, d in ((r, casework.queue_deadline(r, now)) for r in rows)
     ]
 
 

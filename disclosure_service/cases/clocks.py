@@ -12,13 +12,13 @@ those two count from the moment their stage starts (docs/clocks.md).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from disclosure_service.cases.vocabulary import ClockName, Stage
+from disclosure_service.dates import clock_time, to_london
 
 # Police records are usually kept at least six years, then reviewed (APP review, retention and disposal).
 RETENTION_REVIEW_AFTER_YEARS = 6
@@ -151,29 +151,51 @@ def move(
     return changed
 
 
-def stage_deadline(specs: Sequence[ClockSpec], rows: Iterable[ClockRow], stage: Stage) -> datetime | None:
-    """The deadline of `stage`: its own clock's, or (for a case recorded before that clock existed)
-    the whole case's. None once closed."""
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """The next deadline of a case: which clock, and when."""
+
+    clock: ClockName
+    due_at: datetime
+
+
+def next_deadline(specs: Sequence[ClockSpec], rows: Iterable[ClockRow], stage: Stage) -> Deadline | None:
+    """The one deadline a case is working to at `stage`: its stage's own clock, or (for a case
+    recorded before that clock existed) the whole case's. None once closed.
+
+    The only place that decides it: the case's row keeps it (`next_due_at`, which the queues show and
+    sort on), and the case page and the case JSON show it, so the three never disagree."""
     if stage is Stage.closed:
         return None
     by_clock = {row.clock: row for row in rows}
     for spec in specs:
         row = by_clock.get(spec.clock)
         if stage in spec.current_at and row is not None and row.due_at is not None and row.started_at is not None:
-            return row.due_at
-    return whole_case_deadline(specs, by_clock.values())
+            return Deadline(spec.clock, row.due_at)
+    return _whole_case(specs, by_clock.values())
+
+
+def stage_deadline(specs: Sequence[ClockSpec], rows: Iterable[ClockRow], stage: Stage) -> datetime | None:
+    """When `next_deadline` falls due."""
+    found = next_deadline(specs, rows, stage)
+    return found.due_at if found else None
 
 
 def whole_case_deadline(specs: Sequence[ClockSpec], rows: Iterable[ClockRow]) -> datetime | None:
     """The whole case's deadline that applies now: the replacement's once it has started."""
+    found = _whole_case(specs, rows)
+    return found.due_at if found else None
+
+
+def _whole_case(specs: Sequence[ClockSpec], rows: Iterable[ClockRow]) -> Deadline | None:
     by_clock = {row.clock: row for row in rows}
     whole = by_clock.get(ClockName.whole_case)
     spec = next((s for s in specs if s.clock is ClockName.whole_case), None)
     if spec is not None and spec.replaced_by is not None:
         replacement = by_clock.get(spec.replaced_by)
         if replacement is not None and replacement.started_at is not None:
-            return replacement.due_at
-    return whole.due_at if whole is not None else None
+            return Deadline(spec.replaced_by, replacement.due_at) if replacement.due_at else None
+    return Deadline(ClockName.whole_case, whole.due_at) if whole is not None and whole.due_at else None
 
 
 def merged(rows: Iterable[ClockRow], changes: Iterable[ClockState]) -> list[ClockState]:
@@ -253,8 +275,10 @@ def extendable(specs: Sequence[ClockSpec], rows: Iterable[ClockRow]) -> list[Clo
 
 
 def days_between(now: datetime, due_at: datetime) -> int:
-    """Whole days left before the deadline: 0 in its last day, -1 in the first day after it."""
-    return math.floor((due_at - now).total_seconds() / 86_400)
+    """Calendar days in London from today to the deadline's day: 0 when it falls due today, 1
+    tomorrow (however few hours away), -1 if it fell due yesterday. An officer reads "due today" as
+    the day on the wall calendar, not the next 24 hours."""
+    return (to_london(due_at).date() - to_london(now).date()).days
 
 
 def length_words(hours: int) -> str:
@@ -285,10 +309,12 @@ class Clock:
     late: bool = False
     # The whole case before the decision: its deadline if nothing is disclosed.
     if_not_disclosed_at: datetime | None = None
+    # The deadline's moment has gone (it may still be the same London day).
+    past: bool = False
 
     @property
     def overdue(self) -> bool:
-        return not self.done and not self.waiting and self.days_left < 0
+        return not self.done and not self.waiting and (self.past or self.days_left < 0)
 
     @property
     def words(self) -> str:
@@ -296,11 +322,33 @@ class Clock:
             return "Not started"
         if self.done:
             return "Done late" if self.late else "Done"
-        if self.days_left < 0:
-            return f"{-self.days_left} day{'s' if self.days_left != -1 else ''} overdue"
-        if self.days_left == 0:
-            return "Due today"
-        return f"{self.days_left} day{'s' if self.days_left != 1 else ''} left"
+        return _running_words(self.days_left, self.due_at if self.past else None)
+
+
+def _running_words(days_left: int, gone_at: datetime | None) -> str:
+    """ "3 days left", "Due tomorrow", "Due today", "Overdue since 3pm today", "2 days overdue"."""
+    if days_left < 0:
+        return f"{-days_left} day{'s' if days_left != -1 else ''} overdue"
+    if gone_at is not None:
+        return f"Overdue since {clock_time(gone_at)} today"
+    return {0: "Due today", 1: "Due tomorrow"}.get(days_left, f"{days_left} days left")
+
+
+def running(name: str, due_at: datetime, now: datetime, *, clock: str = "", current: bool = False) -> Clock:
+    """A deadline not yet met, as people read it (the queue, the case page and the case JSON)."""
+    return Clock(name, due_at, False, days_between(now, due_at), clock=clock, current=current, past=due_at <= now)
+
+
+def deadline_shown(found: Deadline | None, now: datetime) -> Clock | None:
+    """`next_deadline` as people read it."""
+    if found is None:
+        return None
+    return running(shown_name(found.clock), found.due_at, now, clock=found.clock.value, current=True)
+
+
+def shown_name(clock: ClockName) -> str:
+    """The whole case is one deadline to people, whichever length of it applies."""
+    return ClockName.whole_case.label if clock is ClockName.whole_case_no_disclosure else clock.label
 
 
 STARTS_WORDS = {
@@ -340,6 +388,7 @@ def shown(
                 due,
                 started and (row.stopped_at is not None or stage is Stage.closed),
                 days_between(now, due) if due is not None else 0,
+                past=due is not None and due <= now,
                 clock=spec.clock.value,
                 current=current,
                 waiting=not started,
@@ -395,12 +444,14 @@ def clocks_of(case: Deadlined, now: datetime) -> list[Clock]:
             case.triage_due_at,
             closed or case.stage not in TRIAGE_DONE_AFTER,
             days_between(now, case.triage_due_at),
+            past=case.triage_due_at <= now,
         ),
         Clock(
             "Meeting the applicant",
             case.meeting_due_at,
             closed or case.stage not in MEETING_DONE_AFTER,
             days_between(now, case.meeting_due_at),
+            past=case.meeting_due_at <= now,
         ),
-        Clock("Whole case", case.due_at, closed, days_between(now, case.due_at)),
+        Clock("Whole case", case.due_at, closed, days_between(now, case.due_at), past=case.due_at <= now),
     ]

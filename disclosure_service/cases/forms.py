@@ -122,7 +122,13 @@ def person_fields(prefix: str, role: PersonRole | None, *, required_name: bool =
     when the part is chosen on the same page); the applicant's safe contact first of all."""
     p = f"{prefix}." if prefix else ""
     basics = [
-        Field(f"{p}full_name", "Full name", required=required_name, width="govuk-!-width-two-thirds"),
+        Field(
+            f"{p}full_name",
+            "Full name",
+            required=required_name,
+            width="govuk-!-width-two-thirds",
+            message="Enter their full name",
+        ),
         Field(f"{p}other_names", "Other names", hint="Maiden names, nicknames or aliases", required=False),
         Field(f"{p}date_of_birth", "Date of birth", "date", hint="For example, 27 3 1990", required=False),
         Field(f"{p}place_of_birth", "Place of birth", required=False, width="govuk-!-width-two-thirds"),
@@ -150,14 +156,27 @@ NEW_APPLICATION: tuple[Section, ...] = (
     Section(
         "The application",
         (
-            Field("route", "Route", "radios", options=choices(Route)),
-            Field("channel", "How it came in", "radios", options=choices(Channel)),
-            Field("received_at", "When it was received", "datetime", hint="The date, and the time (24-hour clock)"),
+            Field("route", "Route", "radios", options=choices(Route), message="Select the route of the application"),
+            Field(
+                "channel",
+                "How it came in",
+                "radios",
+                options=choices(Channel),
+                message="Select how the application came in",
+            ),
+            Field(
+                "received_at",
+                "When it was received",
+                "datetime",
+                hint="The date, and the time (24-hour clock)",
+                message="Enter the date and time the application was received",
+            ),
             Field(
                 "concern",
                 "The concern, in the applicant’s words",
                 "textarea",
                 message="Record the concern the applicant raised",
+                called="The concern",
             ),
         ),
     ),
@@ -184,7 +203,13 @@ REASON = Field("reason", "Reason", "textarea", message="Give the reason")
 RATIONALE = Field("rationale", "Rationale", "textarea", message="Record the rationale for your decision")
 
 ACCESS_REASON_FIELDS: tuple[Field, ...] = (
-    Field("reason", "Why are you opening this case?", "radios", options=choices(AccessReason)),
+    Field(
+        "reason",
+        "Why are you opening this case?",
+        "radios",
+        options=choices(AccessReason),
+        message="Select why you are opening this case",
+    ),
     Field(
         "detail",
         "Explain",

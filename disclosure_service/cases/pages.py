@@ -26,7 +26,7 @@ from disclosure_service.auth import step_up
 from disclosure_service.cases import clocks, forms, queries, reading, schemas
 from disclosure_service.cases import vocabulary as v
 from disclosure_service.cases.errors import ActionRefusedError, CaseConflictError
-from disclosure_service.cases.service import Casework, actor_of
+from disclosure_service.cases.service import Casework, actor_of, date_problems
 from disclosure_service.cases.spec import ActionSpec, Answers, SchemeDefinition
 from disclosure_service.cases.workflow import Action, evaluate
 from disclosure_service.dates import to_london
@@ -35,7 +35,7 @@ from disclosure_service.identity.roles import Role
 from disclosure_service.numbers import whole_number
 from disclosure_service.web import access
 from disclosure_service.web.forms import FormErrors, local_path, read_form_lists
-from disclosure_service.web.formspec import Field, Section, all_fields, parse
+from disclosure_service.web.formspec import Field, Section, all_fields, parse, readable
 from disclosure_service.web.navigation import pagination
 
 AnyRequest = Request[Any, Any, Any]
@@ -69,6 +69,7 @@ async def cases_page(
     rows, counts = await reading.work_list(
         caller, queue=None if search else queue, search=search, page=page_number, stages=stages
     )
+    now = datetime.now(UTC)
     total = len(rows) if search else counts.get(queue, 0)
     pages = max(1, -(-total // queries.PAGE_SIZE))
     return Template(
@@ -84,7 +85,8 @@ async def cases_page(
             },
             "counts": counts,
             "search": search,
-            "now": datetime.now(UTC),
+            # Each row's next deadline, worded as the case page words it (London days).
+            "deadlines": {row.id: casework.queue_deadline(row, now) for row in rows},
             "staff": await reading.caseworkers(principal) if principal.role is Role.supervisor else [],
             "stage_labels": {s.value: s.label for s in v.Stage},
             # Each stage's clock, and the queues by clock (due soon and overdue, per stage).
@@ -161,6 +163,16 @@ async def create_application(
     key = (form.get("submission_key") or [""])[0] or None
     data, errors = parse(forms.NEW_APPLICATION, form, schemas.NewApplicationIn, extra={"submission_key": key})
     if data is None:
+        # The dates that cannot be right are reported now too, not after the rest is put right.
+        read = readable(forms.NEW_APPLICATION, form)
+        children = sorted({key.rsplit(".", 1)[0] for key in read if key.startswith("children.")})
+        births = [
+            (prefix, read.get(f"{prefix}.date_of_birth"), prefix in children)
+            for prefix in ("applicant", "subject", *children)
+        ]
+        fields = {f.name: f for f in all_fields(forms.NEW_APPLICATION)}
+        for field, message in date_problems(read.get("received_at"), births, datetime.now(UTC)).found:
+            errors.add(field, message, fields[field].anchor if field in fields else None)
         return _new_form(form, errors, HTTP_400_BAD_REQUEST)
     try:
         done = await casework.create(caller, data)
@@ -201,6 +213,7 @@ async def case_page(
                 now=datetime.now(UTC),
             ),
             "length_words": clocks.length_words,
+            "next_deadline": casework.next_deadline(opened.case, datetime.now(UTC)),
             "actions": [spec for spec in possible if not spec.form.one_click and not spec.form.per_person],
             "per_person": [spec for spec in possible if spec.form.per_person],
             "buttons": [spec for spec in possible if spec.form.one_click],
@@ -333,6 +346,7 @@ async def _action_page(
     principal: Principal,
     status: int = 200,
     conflict: bool = False,
+    diverted: str = "",
 ) -> Template:
     definition = casework.definition(opened.case.record.scheme)
     verdict = evaluate(definition.rules, spec.action, opened.case.facts(), actor_of(principal))
@@ -347,6 +361,7 @@ async def _action_page(
             "app": opened.case.record,
             "form": {"version": [str(opened.case.record.version)], **form},
             "conflict": conflict,
+            "diverted": diverted,
             "not_possible": () if verdict.allowed else verdict.reasons,
             "labels": _labels(definition),
             "needs_code": spec.step_up and step_up.needs_code(request),
@@ -367,12 +382,30 @@ async def action_page(
 ) -> Template:
     opened = await reading.open_case(caller, case_id)
     spec = _spec(casework, opened, action_name)
-    chosen = {key: [value] for key, value in request.query_params.items()}
+    chosen = {key: [value] for key, value in request.query_params.items() if key != "diverted_from"}
     start = spec.form.prefill(opened.case, chosen) if spec.form.prefill else {}
     form = {**chosen, **start, "submission_key": [secrets.token_urlsafe(16)]}
     return await _action_page(
-        request, casework, opened, spec, form=form, errors=FormErrors(), principal=caller.principal
+        request,
+        casework,
+        opened,
+        spec,
+        form=form,
+        errors=FormErrors(),
+        principal=caller.principal,
+        diverted=_diverted(casework, opened, spec, request.query_params.get("diverted_from")),
     )
+
+
+def _diverted(casework: Casework, opened: reading.OpenedCase, spec: ActionSpec, source: str | None) -> str:
+    """Why the officer was sent here from another action's page (empty if they were not)."""
+    try:
+        came_from = casework.spec(opened.case, Action(source or ""))
+    except ValueError:
+        return ""
+    if came_from is None:
+        return ""
+    return next((d.explain for d in came_from.form.diverts if d.to is spec.action), "")
 
 
 @post("/cases/{case_id:int}/{action_name:str}", opt=CASEWORK_FORM)
@@ -386,6 +419,9 @@ async def take_action(
     opened = await reading.open_case(caller, case_id)
     spec = _spec(casework, opened, action_name)
     form = await read_form_lists(request)
+    divert = spec.form.divert(form)
+    if divert is not None and casework.spec(opened.case, divert.to) is not None:
+        return _see_other(f"/cases/{case_id}/{divert.to.value}?diverted_from={spec.action.value}")
     fields = await _fields(spec, opened, caller.principal, form)
     version = whole_number((form.get("version") or [""])[0]) or 0
     key = (form.get("submission_key") or [""])[0] or None

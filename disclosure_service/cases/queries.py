@@ -3,7 +3,7 @@ already scoped to their force (row-level security hides every other force's rows
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import asyncpg
@@ -11,10 +11,19 @@ import msgspec
 
 from disclosure_service.cases.casefile import CaseFile, CaseRecord
 from disclosure_service.cases.vocabulary import PersonRole
+from disclosure_service.dates import LONDON, to_london
 
 Record = asyncpg.Record
 
-DUE_SOON = timedelta(days=2)
+# "Due soon": due today or tomorrow, in London days (as the queue's own words put it), not yet past.
+DUE_SOON_DAYS = 2
+
+
+def due_soon_until(now: datetime) -> datetime:
+    """The start of the London day after tomorrow: what falls due before it is due soon."""
+    day = to_london(now).date() + timedelta(days=DUE_SOON_DAYS)
+    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
+
 
 _APPLICATION_COLUMNS = (
     "a.id, a.reference, a.version, a.scheme, a.route, a.channel, a.received_at, a.stage, a.outcome, "
@@ -163,6 +172,12 @@ async def reference(conn: asyncpg.Connection[Any], case_id: int) -> str | None:
     return found
 
 
+async def force_crest(conn: asyncpg.Connection[Any], force_id: int) -> bytes | None:
+    """The force's crest for its documents' header (None if it has none)."""
+    crest: bytes | None = await conn.fetchval("SELECT crest FROM force WHERE id = $1", force_id)
+    return crest
+
+
 async def force_name(conn: asyncpg.Connection[Any], force_id: int) -> str:
     name: str = await conn.fetchval("SELECT name FROM force WHERE id = $1", force_id)
     return name
@@ -276,6 +291,8 @@ class QueueRow(msgspec.Struct, frozen=True):
     next_due_at: datetime | None
     version: int
     assigned_name: str | None
+    # The clock `next_due_at` is the deadline of (None for a case with no clocks of its own).
+    next_clock: str | None = None
 
 
 def _queue_rows(rows: list[Record]) -> list[QueueRow]:
@@ -284,7 +301,10 @@ def _queue_rows(rows: list[Record]) -> list[QueueRow]:
 
 _QUEUE_COLUMNS = (
     "a.id, a.reference, a.stage, a.route, a.risk_level, a.received_at, a.next_due_at, a.version, "
-    "assignee.display_name AS assigned_name"
+    "assignee.display_name AS assigned_name, "
+    # The stage's own clock before the whole case's, should two fall due at the same moment.
+    "(SELECT c.clock FROM case_clock c WHERE c.application = a.id AND c.started_at IS NOT NULL "
+    "AND c.due_at = a.next_due_at ORDER BY c.clock LIKE 'whole_case%', c.id LIMIT 1) AS next_clock"
 )
 # Most urgent first: risk, then the least time left.
 _QUEUE_ORDER = (
@@ -309,7 +329,7 @@ async def queue(
     conditions: dict[str, tuple[str, list[Any]]] = {
         "mine": ("a.assigned_to = $1", [user_id]),
         "unassigned": ("a.assigned_to IS NULL AND $1::int IS NOT NULL", [user_id]),
-        "due_soon": ("a.next_due_at >= $1 AND a.next_due_at < $2", [now, now + DUE_SOON]),
+        "due_soon": ("a.next_due_at >= $1 AND a.next_due_at < $2", [now, due_soon_until(now)]),
         "overdue": ("a.next_due_at < $1", [now]),
         "review": ("a.stage = 'undertaking_review' AND $1::int IS NOT NULL", [user_id]),
         "authorisation": (
@@ -341,7 +361,7 @@ async def queue_counts(conn: asyncpg.Connection[Any], *, user_id: int, now: date
         "FROM application WHERE stage <> 'closed'",
         user_id,
         now,
-        now + DUE_SOON,
+        due_soon_until(now),
     )
     return dict(row) if row else {}
 

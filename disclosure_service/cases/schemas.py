@@ -354,6 +354,19 @@ class StageClockOut(msgspec.Struct):
     status: str
 
 
+class NextDeadlineOut(msgspec.Struct):
+    """The deadline the case is working to now: the one the queues show (`next_due_at`)."""
+
+    clock: str
+    name: str
+    due_at: datetime
+    # Calendar days in London from today to the deadline's day (0: today; negative: days past).
+    days_left: int
+    overdue: bool
+    # As the case page and the queue put it: "Due today", "Due tomorrow", "3 days overdue".
+    status: str
+
+
 class TransferOut(msgspec.Struct):
     """The other end of a transfer between forces: their force, their reference, when."""
 
@@ -421,6 +434,8 @@ class CaseOut(msgspec.Struct):
     # The three first clocks, as before; `stage_clocks` has every clock of the case.
     clocks: list[ClockOut]
     stage_clocks: list[StageClockOut]
+    # The deadline the case is working to now, as the queues show it (None once closed).
+    next_deadline: NextDeadlineOut | None
     timeline: list[TimelineEventOut]
     access_history: list[AccessOut]
     available_actions: list[str]

@@ -5,8 +5,8 @@ the user saw, with the audit row written in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
@@ -37,17 +37,25 @@ def actor_of(principal: Principal) -> Actor:
 
 def application_problems(data: schemas.NewApplicationIn, now: datetime) -> Problems:
     """Every impossible date on a new application: received in the future, a child born after it, ..."""
-    problems = Problems()
-    problems.check("received_at", timing.received_problem(data.received_at, now=now))
-    received_on = timing.london_today(data.received_at)
     people = [("applicant", data.applicant, False), ("subject", data.subject, False)]
     people += [(f"children.{n}", child, True) for n, child in enumerate(data.children)]
-    for prefix, person, child in people:
-        if person.date_of_birth is not None:
-            problems.check(
-                f"{prefix}.date_of_birth",
-                timing.birth_problem(person.date_of_birth, received_on=received_on, child=child),
-            )
+    births = [(prefix, person.date_of_birth, child) for prefix, person, child in people]
+    return date_problems(data.received_at, births, now)
+
+
+def date_problems(
+    received_at: datetime | None, births: Sequence[tuple[str, date | None, bool]], now: datetime
+) -> Problems:
+    """The dates of a new application that cannot be right, from whichever were given (the form
+    asks with these too, so a page with other mistakes shows these with them)."""
+    problems = Problems()
+    if received_at is None:
+        return problems
+    problems.check("received_at", timing.received_problem(received_at, now=now))
+    received_on = timing.london_today(received_at)
+    for prefix, born, child in births:
+        if born is not None:
+            problems.check(f"{prefix}.date_of_birth", timing.birth_problem(born, received_on=received_on, child=child))
     return problems
 
 
@@ -80,6 +88,26 @@ class Casework:
                     ClockName.whole_case.label if spec.clock is ClockName.whole_case_no_disclosure else spec.clock.label
                 )
         return ""
+
+    def next_deadline(self, case: CaseFile, now: datetime) -> clocks.Clock | None:
+        """The deadline the case is working to now, as the case page and the case JSON show it: the
+        same rule (`clocks.next_deadline`) that set the `next_due_at` the queues show."""
+        specs = self.definition(case.record.scheme).clocks
+        found = clocks.next_deadline(specs, case.clocks, case.stage)
+        if found is None and not case.clocks and case.stage is not Stage.closed:
+            # A case with no clocks of its own (loaded straight into the tables): its whole case.
+            found = clocks.Deadline(ClockName.whole_case, case.record.due_at)
+        return clocks.deadline_shown(found, now)
+
+    def queue_deadline(self, row: queries.QueueRow, now: datetime) -> clocks.Clock | None:
+        """A queue's row's `next_due_at` as people read it, named by the clock it belongs to."""
+        if row.next_due_at is None:
+            return None
+        if row.next_clock is not None and row.next_clock in ClockName.__members__:
+            name, clock = clocks.shown_name(ClockName(row.next_clock)), row.next_clock
+        else:
+            name, clock = self.clock_at(row.stage), ""
+        return clocks.running(name, row.next_due_at, now, clock=clock, current=True)
 
     def spec(self, case: CaseFile, action: Action) -> ActionSpec | None:
         """The action as the case's scheme defines it (None if it has no such step)."""

@@ -37,6 +37,20 @@ def fixed(*fields: Field) -> FieldsFor:
 
 
 @dataclass(frozen=True, slots=True)
+class Divert:
+    """An answer that means another action is needed: the page goes there instead of refusing.
+
+    Triage asks whether the child is at immediate risk; "yes" is never a triage but an escalation,
+    so the form does not offer an answer it would then refuse.
+    """
+
+    field: str
+    value: str
+    to: Action
+    explain: str
+
+
+@dataclass(frozen=True, slots=True)
 class ActionForm:
     """The page that asks for an action: what it asks, and how it explains itself."""
 
@@ -61,6 +75,11 @@ class ActionForm:
     # The page lists the other forces on the service that run the case's scheme, given to `fields`
     # in the place of the staff (choosing where to send a case or a check).
     needs_forces: bool = False
+    # Answers that lead to another action's page (checked before anything else on the form).
+    diverts: tuple[Divert, ...] = ()
+
+    def divert(self, form: Answers) -> Divert | None:
+        return next((d for d in self.diverts if [v.strip() for v in form.get(d.field, [])][:1] == [d.value]), None)
 
 
 @dataclass(frozen=True, slots=True)

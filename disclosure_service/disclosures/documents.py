@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from disclosure_service import files
 from disclosure_service.disclosures import safety
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -101,21 +103,51 @@ def sample_context(name: str) -> dict[str, str]:
     return {field: f"<sample> & {field}" for field in FIELDS[name]}
 
 
-def render(template: bytes, context: dict[str, Any]) -> bytes:
+def render(template: bytes, context: dict[str, Any], *, crest: bytes | None = None) -> bytes:
     """The filled-in document. Synchronous and CPU-bound: the service calls it through `sandbox.render`.
 
     Refuses a template whose zip would inflate too far before opening it, and refuses the result if
-    it holds anything `safety` forbids, whatever the template was when it was uploaded.
+    it holds anything `safety` forbids, whatever the template was when it was uploaded. The force's
+    `crest` (a PNG) takes the place of the header picture named `CREST`, if the template has one.
     """
     if found := safety.zip_problems(template):
         raise safety.UnsafeDocumentError("; ".join(found))
     document = DocxTemplate(io.BytesIO(template))  # a fresh object every time: rendering mutates it
     document.render(context, jinja_env=environment())
+    if crest is not None:
+        put_crest(document, crest)
     if found := safety.package_problems(document.docx.part.package):
         raise safety.UnsafeDocumentError("; ".join(found))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+# The name of the picture in a template's header that the force's crest replaces (a transparent
+# pixel in the shipped templates, so a force without a crest shows nothing there).
+CREST = "crest"
+
+
+def put_crest(document: DocxTemplate, crest: bytes) -> bool:
+    """Put the crest in the place of every header picture named `CREST`, as high as the picture
+    was and as wide as the crest's shape needs. False if the template has no such picture."""
+    size = files.png_size(crest)
+    if size is None:
+        return False
+    placed = False
+    for rel in document.docx.part.rels.values():
+        if rel.reltype != RT.HEADER:
+            continue
+        part = rel.target_part
+        for inline in part.element.xpath(".//wp:inline[wp:docPr/@name='crest']"):
+            [embed] = inline.xpath(".//a:blip/@r:embed")
+            part.related_parts[embed]._blob = crest
+            height = int(inline.xpath("./wp:extent/@cy")[0])
+            width = str(height * size[0] // size[1])
+            for extent in (*inline.xpath("./wp:extent"), *inline.xpath(".//a:xfrm/a:ext")):
+                extent.set("cx", width)
+            placed = True
+    return placed
 
 
 def text_of(docx: bytes) -> str:
@@ -125,7 +157,9 @@ def text_of(docx: bytes) -> str:
     for table in document.tables:
         parts += [cell.text for row in table.rows for cell in row.cells]
     for section in document.sections:
-        parts += [p.text for p in section.header.paragraphs] + [p.text for p in section.footer.paragraphs]
+        for part in (section.header, section.footer):
+            parts += [p.text for p in part.paragraphs]
+            parts += [cell.text for table in part.tables for row in table.rows for cell in row.cells]
     return "\n".join(parts)
 
 

@@ -24,7 +24,7 @@ from disclosure_service.web import access
 from disclosure_service.web.forms import FormErrors
 
 AnyRequest = Request[Any, Any, Any]
-DOWNLOAD = access.opt(access.CASEWORK, step_up=True)
+DOWNLOAD = access.opt(access.CASEWORK, step_up=True, returns_to="/cases/{case_id}")
 ADMIN = access.opt(access.ADMINS)
 ADMIN_FORM = access.opt(access.ADMINS, step_up=step_up.FORM)
 

@@ -53,6 +53,7 @@ class _Job(msgspec.Struct):
     op: str
     template: bytes
     context: dict[str, Any] = {}
+    crest: bytes | None = None
     name: str = ""
     cpu_seconds: int = CPU_SECONDS
 
@@ -158,8 +159,8 @@ def sandbox() -> Sandbox:
     return _sandboxes[loop]
 
 
-async def render(template: bytes, context: dict[str, Any]) -> bytes:
-    answer = await sandbox().run(_Job("render", template, context, cpu_seconds=CPU_SECONDS))
+async def render(template: bytes, context: dict[str, Any], *, crest: bytes | None = None) -> bytes:
+    answer = await sandbox().run(_Job("render", template, context, crest=crest, cpu_seconds=CPU_SECONDS))
     if not answer.ok:
         raise SandboxError(f"{answer.kind}: {answer.error}")
     return answer.document
@@ -197,7 +198,7 @@ def _answer(job: _Job) -> _Answer:
 
     try:
         if job.op == "render":
-            return _Answer(ok=True, document=documents.render(job.template, job.context))
+            return _Answer(ok=True, document=documents.render(job.template, job.context, crest=job.crest))
         if job.op == "problems":
             return _Answer(ok=True, problems=documents.problems(job.name, job.template))
         return _Answer(ok=False, error=f"unknown job {job.op!r}", kind="ValueError")

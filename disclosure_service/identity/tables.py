@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Array, BigInt, Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import Array, BigInt, Boolean, Bytea, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -20,6 +20,9 @@ class Force(Table, tablename="force"):
     # The disclosure schemes the force runs (`schemes/`): applications under any other are refused.
     schemes = Array(base_column=Varchar(length=16), default=["csods"])
     created_at = Timestamptz()
+    # The force's crest (PNG or JPEG) for the header of its documents; none until an administrator
+    # sets one (`disclosure-service forces crest`).
+    crest = Bytea(null=True, default=None)
 
 
 class User(Table, tablename="app_user"):

@@ -103,6 +103,7 @@ def _transfer_fields(case: CaseFile, forces: Staff) -> tuple[Field, ...]:
             "share_checks",
             "Send the results of the checks made so far?",
             "yesno",
+            message="Select yes to send the results of the checks made so far",
             hint="The people on the case and the concern always go. Send the checks' results only if they may be "
             "shared with the other force.",
         ),

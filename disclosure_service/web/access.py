@@ -42,10 +42,14 @@ class StepUpRequired(PermissionDeniedException):
     detail = "Enter a new code from your authenticator app to confirm this action"
 
 
-def opt(access: str | Iterable[Role], *, step_up: bool | str = False) -> dict[str, Any]:
-    """The `opt` a route handler declares, e.g. `@get("/x", opt=access.opt(access.CASEWORK))`."""
+def opt(access: str | Iterable[Role], *, step_up: bool | str = False, returns_to: str = "") -> dict[str, Any]:
+    """The `opt` a route handler declares, e.g. `@get("/x", opt=access.opt(access.CASEWORK))`.
+
+    `returns_to` (with the route's path parameters in braces, "/cases/{case_id}") is the page a
+    user goes back to after the fresh code a step-up route asks for: a download is only a file, and
+    the page it was offered on is where they were (the service sends no Referer to say so)."""
     value: str | tuple[str, ...] = access if isinstance(access, str) else tuple(Role(r).value for r in access)
-    return {"access": value, "step_up": step_up}
+    return {"access": value, "step_up": step_up, "returns_to": returns_to}
 
 
 def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:

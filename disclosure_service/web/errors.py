@@ -26,6 +26,7 @@ from litestar.types import ExceptionHandlersMap
 from disclosure_service.database.piccolo_engine import OUTAGE, describe
 from disclosure_service.identity.principal import Principal, SessionStage
 from disclosure_service.web.access import StepUpRequired
+from disclosure_service.web.forms import local_path
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +111,22 @@ def _redirect_for_browser(request: AnyRequest, exc: HTTPException) -> AnyRespons
         target = "/sign-in/code" if half_signed_in else "/sign-in"
         return Redirect(f"{target}?next={here}", status_code=HTTP_303_SEE_OTHER)
     if isinstance(exc, StepUpRequired):
-        return Redirect(f"/step-up?next={here}", status_code=HTTP_303_SEE_OTHER)
+        # Where the link was followed from: after the code the user goes back there (a download
+        # would otherwise leave them looking at the code page).
+        back = _returns_to(request)
+        returns_to = f"&returns_to={quote(back, safe='/')}" if back else ""
+        return Redirect(f"/step-up?next={here}{returns_to}", status_code=HTTP_303_SEE_OTHER)
     return None
+
+
+def _returns_to(request: AnyRequest) -> str:
+    """Where the user was: the route's own `returns_to`, filled in from its path (the service asks
+    browsers to send no Referer, so the route is what knows)."""
+    declared = request.route_handler.opt.get("returns_to") or ""
+    try:
+        return local_path(declared.format(**request.path_params), default="") if declared else ""
+    except (KeyError, IndexError, ValueError):
+        return ""
 
 
 # Long enough for a restarting database, short enough that a person retrying is not kept waiting.

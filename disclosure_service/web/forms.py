@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from litestar import Request
 
@@ -66,3 +66,19 @@ def local_path(candidate: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc:
         return default
     return candidate
+
+
+def with_ready(page: str, ready: str) -> str:
+    """`page` with `ready=` naming what is now ready to fetch (a download the user asked for)."""
+    parts = urlsplit(page)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "ready"] + [("ready", ready)]
+    return urlunsplit(("", "", parts.path, urlencode(query), ""))
+
+
+def ready_link(request: Request[Any, Any, Any] | None) -> str:
+    """The download a page offers after a fresh code took the user back to it ("" if none)."""
+    if request is None:
+        return ""
+    ready = local_path(request.query_params.get("ready"), default="")
+    # Only a case's files are ever fetched this way: the banner offers nothing else.
+    return ready if ready.startswith("/cases/") else ""

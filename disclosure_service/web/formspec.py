@@ -35,6 +35,12 @@ class Field:
     message: str = ""  # what to say when it is missing
     width: str = ""  # a GOV.UK width class for text inputs
     max_bytes: int = 0  # for a file: the largest accepted
+    # Needed only when another answer is given: (field name, value). The label then says when
+    # (`needed_if`) instead of "(optional)", and leaving it empty then is an error like any other.
+    when: tuple[str, str] | None = None
+    needed_if: str = ""
+    # What an error message calls it, where the label is a question or a long phrase ("The concern").
+    called: str = ""
 
     @property
     def id(self) -> str:
@@ -44,12 +50,35 @@ class Field:
     def anchor(self) -> str:
         return f"{self.id}-day" if self.kind in ("date", "datetime") else self.id
 
+    @property
+    def optional(self) -> bool:
+        """Whether the label says "(optional)": never for an answer that is needed in some cases."""
+        return not self.required and self.when is None and not self.needed_if and self.kind != "checkboxes"
+
+    def needed(self, form: dict[str, list[str]]) -> bool:
+        if self.required:
+            return True
+        if self.when is None:
+            return False
+        name, value = self.when
+        return [v.strip() for v in form.get(name, [])][:1] == [value]
+
     def missing(self) -> str:
         if self.message:
             return self.message
-        if self.kind in ("yesno", "radios", "select"):
-            return f"Select {self.label[0].lower()}{self.label[1:]}".rstrip("?")
-        return f"Enter {self.label[0].lower()}{self.label[1:]}".rstrip("?")
+        if self.kind == "yesno":
+            return "Select yes or no"
+        if self.kind in ("radios", "select"):
+            return f"Select {_lower_first(self.label)}".rstrip("?")
+        return f"Enter {_lower_first(self.label)}".rstrip("?")
+
+    def too_long(self, limit: int) -> str:
+        """GOV.UK's wording: "Notes must be 10,000 characters or fewer"."""
+        return f"{self.called or self.label.rstrip('?')} must be {limit:,} characters or fewer"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,19 +103,72 @@ def parse(
 ) -> tuple[T | None, FormErrors]:
     """The Struct, or None and every problem found."""
     parsed = Parsed()
+    limits = text_limits(struct)
     for spec in all_fields(sections):
-        _read(spec, form, parsed)
+        _read(spec, form, parsed, limits.get(_pattern(spec.name)))
     if parsed.errors:
         return None, parsed.errors
     nested = _nest({**parsed.values, **extra})
     try:
         return msgspec.convert(nested, struct), parsed.errors
     except msgspec.ValidationError as exc:
-        parsed.errors.add(_field_of(str(exc)), _friendly(str(exc)))
+        # Only what the fields cannot know (a rule of the Struct itself): every limit the Struct
+        # declares was checked above, field by field, so all of them are reported at once.
+        name = _field_of(str(exc))
+        asked = next((f for f in all_fields(sections) if f.name == name), None)
+        if asked is None:
+            parsed.errors.add(name, "Check this answer")
+        else:
+            parsed.errors.add(name, asked.missing(), asked.anchor)
         return None, parsed.errors
 
 
-def _read(spec: Field, form: dict[str, list[str]], parsed: Parsed) -> None:
+def readable(sections: Sequence[Section], form: dict[str, list[str]]) -> dict[str, Any]:
+    """The answers that could be read, by field name, whatever else is wrong with the form: for
+    rules that compare answers, so their problems are shown with the others, not after them."""
+    parsed = Parsed()
+    for spec in all_fields(sections):
+        _read(spec, form, parsed)
+    return parsed.values
+
+
+def _pattern(name: str) -> str:
+    """children.0.full_name -> children.*.full_name: every item of a list has the same limits."""
+    return ".".join("*" if part.isdecimal() else part for part in name.split("."))
+
+
+_LIMITS: dict[type[Any], dict[str, int]] = {}
+
+
+def text_limits(struct: type[Any]) -> dict[str, int]:
+    """The longest text each field of `struct` takes, by dotted name (`*` for any item of a list),
+    read from the Struct's own `Meta(max_length=...)` so the form and the API cannot disagree."""
+    if struct in _LIMITS:
+        return _LIMITS[struct]
+    found: dict[str, int] = {}
+
+    def walk(info: Any, prefix: str) -> None:
+        if isinstance(info, msgspec.inspect.StructType):
+            for member in info.fields:
+                walk(member.type, f"{prefix}.{member.encode_name}")
+        elif isinstance(info, msgspec.inspect.UnionType):
+            for option in info.types:
+                walk(option, prefix)
+        elif isinstance(info, msgspec.inspect.ListType) and isinstance(info.item_type, msgspec.inspect.StructType):
+            for member in info.item_type.fields:
+                walk(member.type, f"{prefix}.*.{member.encode_name}")
+        elif isinstance(info, msgspec.inspect.StrType) and info.max_length is not None:
+            found[prefix] = info.max_length
+
+    info = msgspec.inspect.type_info(struct)
+    if isinstance(info, msgspec.inspect.StructType):
+        for member in info.fields:
+            walk(member.type, member.encode_name)
+    _LIMITS[struct] = found
+    return found
+
+
+def _read(spec: Field, form: dict[str, list[str]], parsed: Parsed, limit: int | None = None) -> None:
     if spec.kind == "file":
         return  # uploaded files are read by the page that accepts them
     if spec.kind in ("date", "datetime"):
@@ -94,14 +176,17 @@ def _read(spec: Field, form: dict[str, list[str]], parsed: Parsed) -> None:
         return
     values = [v.strip() for v in form.get(spec.name, [])]
     if spec.kind == "checkboxes":
-        _read_checkboxes(spec, [v for v in values if v], parsed)
+        _read_checkboxes(spec, [v for v in values if v], parsed, needed=spec.needed(form))
         return
     raw = values[0] if values else ""
     if not raw:
-        if spec.required:
+        if spec.needed(form):
             parsed.errors.add(spec.name, spec.missing(), spec.anchor)
         elif spec.kind in ("text", "textarea"):
             parsed.values[spec.name] = ""
+        return
+    if limit is not None and spec.kind in ("text", "textarea") and len(raw) > limit:
+        parsed.errors.add(spec.name, spec.too_long(limit), spec.anchor)
         return
     value, problem = _convert(spec, raw)
     if problem:
@@ -127,8 +212,8 @@ def _convert(spec: Field, raw: str) -> tuple[Any, str | None]:
     return raw, None
 
 
-def _read_checkboxes(spec: Field, chosen: list[str], parsed: Parsed) -> None:
-    if spec.required and not chosen:
+def _read_checkboxes(spec: Field, chosen: list[str], parsed: Parsed, *, needed: bool) -> None:
+    if needed and not chosen:
         parsed.errors.add(spec.name, spec.missing(), spec.anchor)
     elif set(chosen) - {value for value, _ in spec.options}:
         parsed.errors.add(spec.name, f"Choose from the options for {spec.label.lower()}", spec.anchor)
@@ -139,7 +224,7 @@ def _read_date(spec: Field, form: dict[str, list[str]], parsed: Parsed) -> None:
     parts = {part: (form.get(f"{spec.name}-{part}") or [""])[0].strip() for part in ("day", "month", "year")}
     clock = (form.get(f"{spec.name}-time") or [""])[0].strip()
     if not any(parts.values()) and not clock:
-        if spec.required:
+        if spec.needed(form):
             parsed.errors.add(spec.name, spec.missing(), spec.anchor)
         return
     day = _real_date(parts["year"], parts["month"], parts["day"])
@@ -203,10 +288,3 @@ def _field_of(message: str) -> str:
         path = message.rsplit("at `$.", 1)[1].rstrip("`")
         return ".".join(part.split("[")[0] for part in path.split("."))
     return "form"
-
-
-def _friendly(message: str) -> str:
-    if "length <=" in message:
-        limit = message.split("length <= ", 1)[1].split("`", 1)[0]
-        return f"Use {limit} characters or fewer"
-    return "Check this answer"

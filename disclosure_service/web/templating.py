@@ -14,6 +14,7 @@ from disclosure_service.identity.principal import Principal
 from disclosure_service.paths import WEB_TEMPLATES_DIR
 from disclosure_service.settings import Settings
 from disclosure_service.web import navigation
+from disclosure_service.web.forms import ready_link
 
 SERVICE_NAME = "Disclosure scheme cases"
 
@@ -49,6 +50,7 @@ def make_environment(settings: Settings, extra_globals: Mapping[str, Any] | None
     # The signed-in user's own force, never the deployment's: one deployment may serve several forces.
     env.globals["force_name_for"] = force_name_for
     env.globals["nav_items"] = navigation.nav_items
+    env.globals["ready_link"] = ready_link
     # What the areas add (whether PDF copies can be made, say): the app wires them in.
     env.globals.update(extra_globals or {})
     return env

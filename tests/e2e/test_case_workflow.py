@@ -88,7 +88,7 @@ def test_an_application_from_receipt_to_an_authorised_decision(
     fill_today(page, "held-on")
     answer(page, "How was it held?", "In person")
     answer(page, "Was the applicant's identity verified?", "Yes")
-    page.get_by_label("Documents seen (optional)").fill("Driving licence; council tax bill")
+    page.get_by_label("Documents seen").fill("Driving licence; council tax bill")
     answer(page, "Was their relationship to the child verified?", "Yes")
     page.get_by_role("button", name="Save").click()
     saved(page)
@@ -120,12 +120,10 @@ def test_an_application_from_receipt_to_an_authorised_decision(
     for criterion in ("The subject poses a risk of harm to the child", "Disclosure is necessary to protect the child"):
         page.get_by_label(criterion).check()
     page.get_by_label("Rationale").fill("Conviction for a Schedule 34A offence; he looks after the child alone.")
-    page.get_by_label("Who should receive the disclosure? (optional)").select_option(label="Owen Treharne (applicant)")
-    page.get_by_label("Why they are best placed (optional)").fill("The father, who shares care.")
+    page.get_by_label("Who should receive the disclosure?").select_option(label="Owen Treharne (applicant)")
+    page.get_by_label("Why they are best placed").fill("The father, who shares care.")
     answer(page, "Will the subject be told of the disclosure?", "Yes")
-    page.get_by_label("What exactly will be disclosed (optional)").fill(
-        "A 2014 conviction for an offence against a child."
-    )
+    page.get_by_label("What exactly will be disclosed").fill("A 2014 conviction for an offence against a child.")
     page.get_by_role("button", name="Send for authorisation").click()
     saved(page)
     expect(page.get_by_text("Awaiting authorisation")).to_be_visible()
@@ -203,7 +201,7 @@ def test_a_refused_undertaking_is_reviewed_and_the_disclosure_withheld(
         "Withhold the disclosure and take other safeguarding action",
     )
     supervisor.get_by_label("Rationale").fill("She says she will confront him: disclosure would raise the risk.")
-    supervisor.get_by_label("The other safeguarding action taken instead (optional)").fill(
+    supervisor.get_by_label("The other safeguarding action taken instead").fill(
         "Referral to children's social care; probation to review his licence conditions."
     )
     supervisor.get_by_role("button", name="Record decision").click()

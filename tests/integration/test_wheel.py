@@ -42,6 +42,7 @@ def test_the_wheel_carries_migrations_and_templates_and_finds_them_installed(rep
     for path in (repo_root / "templates").glob("*.docx"):
         assert f"{shipped}templates/{path.name}" in names
     assert "disclosure_service/web/static/app.css" in names
+    assert "disclosure_service/web/static/print.css" in names
     assert "disclosure_service/web/templates/layout.html" in names
 
     # Run from the unpacked wheel, in a folder with no checkout around it: the command line loads,

@@ -194,13 +194,47 @@ def test_the_page_shows_each_clock_once_and_a_review_only_once_needed() -> None:
     assert whole.if_not_disclosed_at == RECEIVED + timedelta(days=35)
 
 
-def test_days_left_count_whole_days_and_overdue_starts_at_once() -> None:
+def test_days_left_are_london_calendar_days_and_overdue_starts_at_once() -> None:
     now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
     assert days_between(now, now + timedelta(days=10)) == 10
-    assert days_between(now, now + timedelta(hours=36)) == 1
+    assert days_between(now, now + timedelta(hours=36)) == 2  # 30 November, just after midnight
     assert days_between(now, now + timedelta(hours=5)) == 0
-    assert days_between(now, now - timedelta(hours=5)) == -1
-    assert days_between(now, now - timedelta(days=3, hours=1)) == -4
+    assert days_between(now, now - timedelta(hours=5)) == 0  # earlier today: overdue, but today
+    assert days_between(now, now - timedelta(days=3, hours=1)) == -3
+
+
+def test_due_tomorrow_morning_is_not_due_today() -> None:
+    evening = datetime(2026, 11, 28, 20, 0, tzinfo=UTC)
+    tomorrow = clocks.running("Initial triage", datetime(2026, 11, 29, 10, 0, tzinfo=UTC), evening)
+    assert tomorrow.days_left == 1
+    assert tomorrow.words == "Due tomorrow"
+    assert not tomorrow.overdue
+
+
+def test_the_london_day_is_used_in_summer_time_too() -> None:
+    # 00:30 on 2 July in London is still 1 July in UTC; 23:00 that night is the same London day.
+    after_midnight = datetime(2026, 7, 1, 23, 30, tzinfo=UTC)
+    tonight = clocks.running("Whole case", datetime(2026, 7, 2, 22, 0, tzinfo=UTC), after_midnight)
+    assert tonight.days_left == 0
+    assert tonight.words == "Due today"
+
+
+def test_a_deadline_gone_earlier_today_is_overdue_not_due_today() -> None:
+    now = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
+    gone = clocks.running("Initial triage", datetime(2026, 11, 28, 15, 4, tzinfo=UTC), now)
+    assert gone.overdue
+    assert gone.words == "Overdue since 3:04pm today"
+    yesterday = clocks.running("Initial triage", datetime(2026, 11, 27, 23, 0, tzinfo=UTC), now)
+    assert yesterday.words == "1 day overdue"
+
+
+def test_the_next_deadline_names_its_clock() -> None:
+    rows = clocks.new_case(SPECS, DEFAULTS, RECEIVED)
+    found = clocks.next_deadline(SPECS, rows, Stage.received)
+    assert found is not None
+    assert found.clock is ClockName.triage
+    assert clocks.stage_deadline(SPECS, rows, Stage.received) == found.due_at
+    assert clocks.next_deadline(SPECS, rows, Stage.closed) is None
 
 
 def test_lengths_read_as_days_or_hours() -> None:

@@ -64,7 +64,7 @@ ADD_CHECK = ActionSpec(
                 options=choices(CheckSource),
                 message="Select at least one source to check",
             ),
-            Field("requested_on", "Date requested", "date"),
+            Field("requested_on", "Date requested", "date", message="Enter the date the checks were requested"),
             Field("notes", "What you asked for", "textarea", required=False),
         ),
         "Request checks",

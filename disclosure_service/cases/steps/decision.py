@@ -17,6 +17,8 @@ from disclosure_service.web.formspec import Field
 
 AWAITING = frozenset({Stage.authorisation})
 NOT_AWAITING = "There is no recommendation waiting for authorisation"
+# The answers a recommendation to disclose needs (and one not to disclose does not).
+DISCLOSING = ("decision", Recommendation.disclose.value)
 
 
 def _recommend_handler(protects: str) -> Handler:
@@ -67,7 +69,9 @@ def recommend(*, protects: str) -> ActionSpec:
                 "checkboxes",
                 options=choices(Criterion),
                 required=False,
-                hint="Needed for a recommendation to disclose",
+                when=DISCLOSING,
+                needed_if="Needed for a recommendation to disclose",
+                message="Select the criteria that are met",
             ),
             Field("rationale", "Rationale", "textarea", message="Record the rationale"),
             Field(
@@ -76,6 +80,9 @@ def recommend(*, protects: str) -> ActionSpec:
                 "select",
                 options=recipients(case),
                 required=False,
+                when=DISCLOSING,
+                needed_if="Needed for a recommendation to disclose",
+                message="Select who should receive the disclosure",
                 hint=f"The person best placed to protect {protects}: not necessarily the applicant. Never the "
                 "subject or a child; add another adult to the case first if they are not listed",
             ),
@@ -84,15 +91,25 @@ def recommend(*, protects: str) -> ActionSpec:
                 "Why they are best placed",
                 "textarea",
                 required=False,
-                hint="Needed for a recommendation to disclose",
+                when=DISCLOSING,
+                needed_if="Needed for a recommendation to disclose",
+                message=f"Say why this person is best placed to protect {protects}",
             ),
-            Field("subject_told", "Will the subject be told of the disclosure?", "yesno"),
+            Field(
+                "subject_told",
+                "Will the subject be told of the disclosure?",
+                "yesno",
+                message="Select yes if the subject will be told of the disclosure",
+            ),
             Field("subject_told_reason", "Reason, and the risk assessment for that", "textarea", required=False),
             Field(
                 "disclosure_wording",
                 "What exactly will be disclosed",
                 "textarea",
                 required=False,
+                when=DISCLOSING,
+                needed_if="Needed for a recommendation to disclose",
+                message="Record exactly what will be disclosed (kept internally, never given out)",
                 hint="An internal record: it is never produced as a document for the recipient",
             ),
         )

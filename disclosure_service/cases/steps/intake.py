@@ -8,7 +8,7 @@ from disclosure_service.cases import schemas, timing
 from disclosure_service.cases.context import Context, Result
 from disclosure_service.cases.errors import Problems, invalid, refuse
 from disclosure_service.cases.forms import REASON, choices
-from disclosure_service.cases.spec import ActionForm, ActionSpec, fixed
+from disclosure_service.cases.spec import ActionForm, ActionSpec, Divert, fixed
 from disclosure_service.cases.steps.common import close_with, insert_review, received_on
 from disclosure_service.cases.vocabulary import MeetingMethod, Outcome, PersonRole, ReviewDecision, RiskLevel, Stage
 from disclosure_service.cases.workflow import FROM_AUTHORISATION, OPEN_STAGES, Action, Requirement, Rule, needs
@@ -71,12 +71,46 @@ def complete_triage(needed: Mapping[PersonRole, str], *, intro: str) -> ActionSp
         _complete_triage,
         ActionForm(
             fixed(
-                Field("immediate_risk", "Is the child at immediate risk?", "yesno"),
-                Field("in_scope", "Is the application in scope of the scheme?", "yesno"),
-                Field("risk_level", "Risk level", "radios", options=choices(RiskLevel)[1:]),
+                Field(
+                    "immediate_risk",
+                    "Is the child at immediate risk?",
+                    "yesno",
+                    message="Select yes if the child is at immediate risk",
+                ),
+                Field(
+                    "in_scope",
+                    "Is the application in scope of the scheme?",
+                    "yesno",
+                    message="Select yes if the application is in scope of the scheme",
+                ),
+                Field(
+                    "risk_level",
+                    "Risk level",
+                    "radios",
+                    # Not "immediate": an immediate risk is escalated, never triaged (see `diverts`).
+                    options=choices(RiskLevel)[1:-1],
+                    hint="If the child is at immediate risk, answer yes above: the case is escalated instead",
+                    message="Select the risk level",
+                ),
                 Field("notes", "Notes", "textarea", required=False),
             ),
             intro=intro,
+            diverts=(
+                Divert(
+                    "immediate_risk",
+                    "true",
+                    Action.escalate,
+                    "You said the child is at immediate risk. The case leaves the scheme now: refer it to child "
+                    "protection and record the referral here.",
+                ),
+                Divert(
+                    "in_scope",
+                    "false",
+                    Action.out_of_scope,
+                    "You said the application is not in scope of the scheme. Close the case as out of scope, "
+                    "giving the reason.",
+                ),
+            ),
         ),
     )
 
@@ -104,8 +138,18 @@ ESCALATE = ActionSpec(
     _escalate,
     ActionForm(
         fixed(
-            Field("agency", "Referred to", hint="For example, the MASH or children's social care out-of-hours team"),
-            Field("referral_reference", "Referral reference", width="govuk-input--width-20"),
+            Field(
+                "agency",
+                "Referred to",
+                hint="For example, the MASH or children's social care out-of-hours team",
+                message="Enter who the case was referred to",
+            ),
+            Field(
+                "referral_reference",
+                "Referral reference",
+                width="govuk-input--width-20",
+                message="Enter the referral reference",
+            ),
             Field("notes", "What was done", "textarea", required=False),
         ),
         "Escalate and close",
@@ -158,17 +202,36 @@ RECORD_APPLICANT_MEETING = ActionSpec(
     _record_applicant_meeting,
     ActionForm(
         fixed(
-            Field("held_on", "Date of the meeting", "date"),
-            Field("method", "How was it held?", "radios", options=choices(MeetingMethod)),
-            Field("identity_verified", "Was the applicant's identity verified?", "yesno"),
+            Field("held_on", "Date of the meeting", "date", message="Enter the date of the meeting"),
+            Field(
+                "method",
+                "How was it held?",
+                "radios",
+                options=choices(MeetingMethod),
+                message="Select how the meeting was held",
+            ),
+            Field(
+                "identity_verified",
+                "Was the applicant's identity verified?",
+                "yesno",
+                message="Select yes if the applicant's identity was verified",
+            ),
             Field(
                 "documents_seen",
                 "Documents seen",
                 "textarea",
                 hint="For example: passport, child benefit letter",
                 required=False,
+                when=("identity_verified", "true"),
+                needed_if="Needed if the identity was verified",
+                message="Say which documents you saw to verify the applicant’s identity",
             ),
-            Field("relationship_verified", "Was their relationship to the child verified?", "yesno"),
+            Field(
+                "relationship_verified",
+                "Was their relationship to the child verified?",
+                "yesno",
+                message="Select yes if their relationship to the child was verified",
+            ),
             Field("notes", "Further detail given", "textarea", required=False),
         ),
         intro="Within 10 days of the application. Nothing is disclosed at this meeting.",

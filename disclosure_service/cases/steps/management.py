@@ -135,6 +135,7 @@ def add_person(roles: tuple[PersonRole, ...]) -> ActionSpec:
                     "role",
                     "Their part in the application",
                     "radios",
+                    message="Select their part in the application",
                     options=[(role.value, role.label) for role in roles],
                 ),
                 *person_fields("", None),

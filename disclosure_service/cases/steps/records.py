@@ -88,6 +88,7 @@ def _contact_fields(case: CaseFile, staff: Staff) -> tuple[Field, ...]:
             "record_anyway",
             "Record it anyway?",
             "yesno",
+            message="Select yes to record it anyway",
             hint="Only if it was not one of the ways they said is safe: the contact is then flagged on the case",
             required=False,
         ),

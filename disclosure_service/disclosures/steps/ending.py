@@ -92,7 +92,7 @@ MADE = ActionSpec(
     _made,
     ActionForm(
         fixed(
-            Field("made_at", "When", "datetime"),
+            Field("made_at", "When", "datetime", message="Enter the date and time of the disclosure"),
             Field(
                 "what_was_disclosed",
                 "Exactly what was disclosed",
@@ -101,7 +101,12 @@ MADE = ActionSpec(
                 "record: it is never produced as a document for the recipient.",
                 message="Record exactly what was disclosed",
             ),
-            Field("subject_told", "Has the subject been, or will they be, told?", "yesno"),
+            Field(
+                "subject_told",
+                "Has the subject been, or will they be, told?",
+                "yesno",
+                message="Select yes if the subject has been, or will be, told",
+            ),
             Field("notes", "Notes", "textarea", required=False),
         ),
         prefill=_authorised_wording,
@@ -195,15 +200,21 @@ TOLD = ActionSpec(
     _told,
     ActionForm(
         fixed(
-            Field("told_at", "When", "datetime"),
+            Field("told_at", "When", "datetime", message="Enter the date and time the applicant was told"),
             Field(
                 "method",
                 "How",
                 "radios",
                 options=TOLD_METHODS,
+                message="Select how the applicant was told",
                 hint="A letter only if they agreed to be written to; it is generated from the force's template",
             ),
-            Field("safeguarding_advice", "General safeguarding advice given", "textarea"),
+            Field(
+                "safeguarding_advice",
+                "General safeguarding advice given",
+                "textarea",
+                message="Enter the general safeguarding advice given",
+            ),
         ),
         intro="The applicant is told that the police have considered the application; nothing about the subject.",
     ),
@@ -239,7 +250,9 @@ def close(outcomes: Mapping[Stage, tuple[Outcome, ...]]) -> ActionSpec:
                 "Onward referrals and other safeguarding action",
                 "textarea",
                 required=False,
-                hint="Needed for ‘Other safeguarding action only’",
+                when=("outcome", Outcome.other_safeguarding_action.value),
+                needed_if="Needed for ‘Other safeguarding action only’",
+                message="Say what other safeguarding action was taken",
             ),
             Field("notes", "Notes", "textarea", required=False),
             Field(
@@ -343,10 +356,20 @@ BREACH = ActionSpec(
     _breach,
     ActionForm(
         fixed(
-            Field("reported_at", "When it was reported", "datetime"),
-            Field("reported_by", "Who reported it", hint="For example: the subject's probation officer"),
-            Field("what_was_passed_on", "What was passed on, and to whom", "textarea"),
-            Field("action_taken", "Action taken", "textarea"),
+            Field("reported_at", "When it was reported", "datetime", message="Enter the date and time it was reported"),
+            Field(
+                "reported_by",
+                "Who reported it",
+                hint="For example: the subject's probation officer",
+                message="Enter who reported it",
+            ),
+            Field(
+                "what_was_passed_on",
+                "What was passed on, and to whom",
+                "textarea",
+                message="Enter what was passed on, and to whom",
+            ),
+            Field("action_taken", "Action taken", "textarea", message="Enter the action taken"),
             Field("referral", "Referral", "textarea", required=False),
         ),
         "Record breach",
@@ -366,9 +389,10 @@ AFTER_CLOSURE = ActionSpec(
                 "kind",
                 "What happened",
                 "radios",
+                message="Select what happened",
                 options=[(k.value, k.label) for k in PostClosureKind if k is not PostClosureKind.breach],
             ),
-            Field("occurred_at", "When", "datetime"),
+            Field("occurred_at", "When", "datetime", message="Enter the date and time it happened"),
             Field("reported_by", "Who reported it", required=False),
             Field("details", "Details", "textarea", message="Enter the details"),
             Field("action_taken", "Action taken", "textarea", required=False),

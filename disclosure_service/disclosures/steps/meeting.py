@@ -80,16 +80,33 @@ async def _schedule(ctx: Context, data: schemas.ScheduleMeetingIn) -> Result:
 
 def _arrangement_fields(*, reason: bool) -> tuple[Field, ...]:
     fields: tuple[Field, ...] = (
-        Field("scheduled_for", "When", "datetime"),
-        Field("location", "Where", hint="Somewhere private, where the recipient can be seen safely"),
-        Field("officers", "Officers attending", "textarea", hint="Names and collar numbers; two officers"),
+        Field("scheduled_for", "When", "datetime", message="Enter the date and time of the meeting"),
+        Field(
+            "location",
+            "Where",
+            hint="Somewhere private, where the recipient can be seen safely",
+            message="Enter where the meeting will be held",
+        ),
+        Field(
+            "officers",
+            "Officers attending",
+            "textarea",
+            hint="Names and collar numbers; two officers",
+            message="Enter the officers attending",
+        ),
         Field(
             "identity_recheck",
             "How the recipient's identity will be checked again",
             "textarea",
             message="Say how the recipient's identity will be checked at the meeting",
         ),
-        Field("language", "Language of the undertaking", "radios", options=LANGUAGES),
+        Field(
+            "language",
+            "Language of the undertaking",
+            "radios",
+            options=LANGUAGES,
+            message="Select the language of the undertaking",
+        ),
     )
     if reason:
         fields += (Field("reason", "Why it is being rearranged", "textarea", message="Give the reason"),)
@@ -258,21 +275,38 @@ HOLD = ActionSpec(
     _hold,
     ActionForm(
         fixed(
-            Field("held_at", "When it was held", "datetime"),
-            Field("identity_confirmed", "Was the recipient's identity checked again?", "yesno"),
+            Field("held_at", "When it was held", "datetime", message="Enter the date and time the meeting was held"),
+            Field(
+                "identity_confirmed",
+                "Was the recipient's identity checked again?",
+                "yesno",
+                message="Select yes if the recipient's identity was checked again",
+            ),
             Field(
                 "purpose_explained",
                 "Was the recipient told the information may only be used to safeguard children?",
                 "yesno",
+                message="Select yes if the recipient was told the information may only be used to safeguard children",
             ),
             Field(
                 "confidentiality_explained",
                 "Were they told it is confidential, and that they will be asked to sign an undertaking?",
                 "yesno",
+                message="Select yes if they were told it is confidential and that they will be asked to sign",
             ),
-            Field("legal_warning_given", "Were they told legal proceedings could follow a breach?", "yesno"),
-            Field("safety_advice_given", "Was safety advice given?", "yesno"),
-            Field("support_given", "Was support offered?", "yesno"),
+            Field(
+                "legal_warning_given",
+                "Were they told legal proceedings could follow a breach?",
+                "yesno",
+                message="Select yes if they were told legal proceedings could follow a breach",
+            ),
+            Field(
+                "safety_advice_given",
+                "Was safety advice given?",
+                "yesno",
+                message="Select yes if safety advice was given",
+            ),
+            Field("support_given", "Was support offered?", "yesno", message="Select yes if support was offered"),
             Field("notes", "Notes", "textarea", required=False),
         ),
         "Save the meeting",

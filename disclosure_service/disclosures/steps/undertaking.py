@@ -43,7 +43,8 @@ async def _generate(ctx: Context, data: schemas.ActionIn) -> Result:
         "officers": meeting.officers,
         "template_version": str(template.version),
     }
-    content = await sandbox.render(template.content, context)
+    crest = await queries.force_crest(ctx.conn, ctx.principal.force_id)
+    content = await sandbox.render(template.content, context, crest=crest)
     document_id = await ctx.add(
         "generated_document",
         by="generated_by",
@@ -175,8 +176,13 @@ SIGNED = ActionSpec(
     _signed,
     ActionForm(
         fixed(
-            Field("happened_at", "When it was signed", "datetime"),
-            Field("witness", "Witnessed by", hint="The officer who saw it signed"),
+            Field("happened_at", "When it was signed", "datetime", message="Enter the date and time it was signed"),
+            Field(
+                "witness",
+                "Witnessed by",
+                hint="The officer who saw it signed",
+                message="Enter the officer who witnessed the signature",
+            ),
             Field(
                 "scan",
                 "Scan of the signed copy",
@@ -224,7 +230,7 @@ REFUSED = ActionSpec(
     _refused,
     ActionForm(
         fixed(
-            Field("happened_at", "When", "datetime"),
+            Field("happened_at", "When", "datetime", message="Enter the date and time of the refusal"),
             Field("reason", "Why they refused", "textarea", message="Record why they refused"),
             Field("recipient_words", "What they said, in their own words", "textarea", required=False),
         ),
@@ -292,15 +298,20 @@ def _review_fields(case: CaseFile, staff: Staff) -> tuple[Field, ...]:
             "select",
             options=recipients(case),
             required=False,
-            hint="Only if disclosing to someone else: an adult, never the subject. Your rationale says why "
-            "they are best placed.",
+            when=("decision", ReviewDecision.other_recipient.value),
+            needed_if="Needed if disclosing to someone else",
+            message="Choose who should receive the disclosure instead",
+            hint="An adult, never the subject. Your rationale says why they are best placed",
         ),
         Field(
             "safeguarding_action",
             "The other safeguarding action taken instead",
             "textarea",
             required=False,
-            hint="Only if withholding: for example, a referral to children's social care",
+            when=("decision", ReviewDecision.withhold.value),
+            needed_if="Needed if withholding",
+            message="Say what other safeguarding action will be taken instead",
+            hint="For example, a referral to children's social care",
         ),
     )
 

@@ -6,3 +6,11 @@ import { initAll } from "./govuk/govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// "Print this case": a button only a browser running this script can use, so it is hidden until now.
+for (const button of document.querySelectorAll("[data-app-print]")) {
+  if (button.dataset.appPrintReady) continue;  // one listener, however often this module runs
+  button.dataset.appPrintReady = "true";
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}
