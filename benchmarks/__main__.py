@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import importlib
 
-BENCHMARKS = ("login", "cases", "statistics", "audit", "documents", "retention")
+BENCHMARKS = ("saturation", "login", "cases", "statistics", "replica", "audit", "documents", "retention")
 
 
 def main() -> None:

@@ -364,9 +364,11 @@ async def _walk_like_verify(owner: asyncpg.Connection[Any]) -> None:
 
 async def _sizes(owner: asyncpg.Connection[Any]) -> None:
     rows = await owner.fetchval("SELECT count(*) FROM audit_event")
-    heap = await owner.fetchval("SELECT pg_relation_size('audit_event')")
-    indexes = await owner.fetchval("SELECT pg_indexes_size('audit_event')")
-    total = await owner.fetchval("SELECT pg_total_relation_size('audit_event')")
+    # The table is partitioned by month: its size is its partitions'.
+    tree = "FROM pg_partition_tree('audit_event')"
+    heap = await owner.fetchval(f"SELECT sum(pg_relation_size(relid)) {tree}")
+    indexes = await owner.fetchval(f"SELECT sum(pg_indexes_size(relid)) {tree}")
+    total = await owner.fetchval(f"SELECT sum(pg_total_relation_size(relid)) {tree}")
     per_million = 1_000_000 / rows
     print(
         f"audit_event: {rows:,} rows; table {_mib(heap)}, indexes {_mib(indexes)}, total with TOAST "
@@ -374,7 +376,8 @@ async def _sizes(owner: asyncpg.Connection[Any]) -> None:
         f"total {_mib(total * per_million)}; {heap / rows:.0f} bytes of table per row)"
     )
     for name, size in await owner.fetch(
-        "SELECT c.relname, pg_relation_size(c.oid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "SELECT c.relname, (SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree(c.oid)) "
+        "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
         "WHERE i.indrelid = 'audit_event'::regclass ORDER BY c.relname"
     ):
         print(f"  index {name}: {_mib(size)}")

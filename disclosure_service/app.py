@@ -86,7 +86,16 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
             max_size=settings.db_pool_max,
             statement_timeout=settings.db_statement_timeout,
             acquire_timeout=settings.db_acquire_timeout,
+            transaction_pooling=settings.db_transaction_pooling,
         )
+        if settings.replica_database_url:
+            await db.open_replica_pool(
+                settings.replica_database_url,
+                min_size=1,
+                max_size=settings.db_pool_max,
+                statement_timeout=settings.db_statement_timeout,
+                transaction_pooling=settings.db_transaction_pooling,
+            )
 
     # The engine with this configuration's retention periods (`RETENTION_REVIEW_YEARS`).
     if unknown := unknown_outcomes(settings.retention_review_years):

@@ -71,6 +71,17 @@ SETTINGS: tuple[Setting, ...] = (
         "DB_STATEMENT_TIMEOUT",
         "seconds one SQL statement of the web service may run before it is cancelled (default 30)",
     ),
+    Setting(
+        "DB_TRANSACTION_POOLING",
+        "true when APP_DATABASE_URL points at PgBouncer in transaction mode: no prepared-statement cache "
+        "and no startup settings (set statement_timeout and jit on the role instead; default false)",
+    ),
+    Setting(
+        "REPLICA_DATABASE_URL",
+        "a hot standby, as the web service's role, for statistics, exports and audit searches (their audit "
+        "rows are still written on the primary); unset, everything reads the primary",
+        secret=True,
+    ),
     Setting("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR (default INFO)"),
     Setting(
         "RETENTION_REVIEW_YEARS",
@@ -120,6 +131,10 @@ class Settings:
     db_pool_max: int = _DEFAULT_POOL_MAX
     db_acquire_timeout: float = _DEFAULT_ACQUIRE_TIMEOUT
     db_statement_timeout: float = _DEFAULT_STATEMENT_TIMEOUT
+    # Behind PgBouncer in transaction mode: no named prepared statements, no startup settings.
+    db_transaction_pooling: bool = False
+    # A hot standby for the read-only work of statistics, exports and audit searches.
+    replica_database_url: str | None = field(default=None, repr=False)
     log_level: str = "INFO"
     smtp_url: str | None = field(default=None, repr=False)
     # Outcome (or "default") to years before a closed case's first retention review.
@@ -198,6 +213,8 @@ class Settings:
             db_pool_max=pool_max,
             db_acquire_timeout=_seconds(get, "DB_ACQUIRE_TIMEOUT", _DEFAULT_ACQUIRE_TIMEOUT),
             db_statement_timeout=_seconds(get, "DB_STATEMENT_TIMEOUT", _DEFAULT_STATEMENT_TIMEOUT),
+            db_transaction_pooling=_yes_or_no(get, "DB_TRANSACTION_POOLING"),
+            replica_database_url=_replica_url(get("REPLICA_DATABASE_URL")),
             log_level=_log_level(get("LOG_LEVEL")),
             smtp_url=_smtp_url(get("SMTP_URL")),
             retention_review_years=parse_review_years(get("RETENTION_REVIEW_YEARS")),
@@ -215,6 +232,21 @@ def _share(raw: str | None) -> int:
     if not 1 <= value <= 100:
         raise ConfigurationError("QUALITY_REVIEW_SHARE must be from 1 to 100 (per cent)")
     return value
+
+
+def _replica_url(raw: str | None) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    if not raw.startswith(("postgresql://", "postgres://")):
+        raise ConfigurationError("REPLICA_DATABASE_URL must be a postgresql:// URL")
+    return raw.strip()
+
+
+def _yes_or_no(get: Callable[[str], str | None], name: str) -> bool:
+    raw = (get(name) or "false").strip().lower()
+    if raw not in ("true", "false"):
+        raise ConfigurationError(f"{name} must be true or false, not {raw!r}")
+    return raw == "true"
 
 
 def _int(get: Callable[[str], str | None], name: str, default: int) -> int:

@@ -1,4 +1,6 @@
-"""Auditors' searches of the trail: each search, and each export, is itself logged."""
+"""Auditors' searches of the trail: each search, and each export, is itself logged.
+
+Searches read the standby when there is one (db.replica_read); their own rows go to the primary."""
 
 from __future__ import annotations
 
@@ -22,8 +24,9 @@ def described(search: queries.Search) -> dict[str, Any]:
 async def search(
     caller: Caller, question: queries.Search, *, limit: int, before_id: int | None = None
 ) -> list[asyncpg.Record]:
-    async with db.transaction(force_id=caller.principal.force_id) as conn:
+    async with db.replica_read(force_id=caller.principal.force_id) as conn:
         rows = await queries.search(conn, question, limit=limit, before_id=before_id)
+    async with db.transaction(force_id=caller.principal.force_id) as conn:
         await caller.record(
             conn,
             operation=Operation.consultation,
@@ -36,8 +39,9 @@ async def search(
 
 async def export(caller: Caller, question: queries.Search, *, limit: int) -> list[asyncpg.Record]:
     """The matching rows for a download: a disclosure, logged with who received it."""
-    async with db.transaction(force_id=caller.principal.force_id) as conn:
+    async with db.replica_read(force_id=caller.principal.force_id) as conn:
         rows = await queries.search(conn, question, limit=limit)
+    async with db.transaction(force_id=caller.principal.force_id) as conn:
         await caller.record(
             conn,
             operation=Operation.disclosure,

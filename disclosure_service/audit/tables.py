@@ -7,7 +7,7 @@ chain's head. Several chains let concurrent writers append without queueing behi
 
 from __future__ import annotations
 
-from piccolo.columns import JSONB, BigInt, BigSerial, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSONB, BigInt, BigSerial, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.constraints import Unique
 from piccolo.table import Table
@@ -55,6 +55,47 @@ EXTRA_INDEXES = (
     'CREATE INDEX audit_event_force_time ON audit_event ("force", occurred_at DESC)',
     'CREATE INDEX audit_event_force_event_time ON audit_event ("force", event, occurred_at DESC)',
 )
+
+
+# The trail grows by millions of rows a month, so the table is partitioned by month of occurred_at
+# (decision 26): old months can be detached for the archive and a month verified on its own.
+# Piccolo cannot declare a partitioned table, so these statements are what `audit_event` really is;
+# the migration that partitions it and the schema test both use them. A partitioned table's keys
+# must hold the partition column, hence (id, occurred_at) and (chain, seq, occurred_at): a chain
+# position is kept unique by the chain protocol (audit_chain_advance) and checked by `audit verify`.
+PARTITIONED_DDL = (
+    'CREATE TABLE "audit_event" ("id" BIGINT NOT NULL DEFAULT nextval(\'audit_event_id_seq\'::regclass), '
+    '"occurred_at" TIMESTAMPTZ NOT NULL DEFAULT current_timestamp, '
+    '"force" INTEGER REFERENCES "force" ("id") ON DELETE RESTRICT ON UPDATE CASCADE DEFAULT null, '
+    '"user" INTEGER REFERENCES "app_user" ("id") ON DELETE RESTRICT ON UPDATE CASCADE DEFAULT null, '
+    "\"username\" VARCHAR(64) NOT NULL DEFAULT '', \"operation\" VARCHAR(16) NOT NULL DEFAULT '', "
+    '"event" VARCHAR(64) NOT NULL DEFAULT \'\', "application_id" INTEGER DEFAULT null, '
+    "\"reference\" VARCHAR(32) NOT NULL DEFAULT '', \"record_type\" VARCHAR(32) NOT NULL DEFAULT '', "
+    '"record_id" BIGINT DEFAULT null, "justification" TEXT NOT NULL DEFAULT \'\', '
+    "\"recipients\" TEXT NOT NULL DEFAULT '', \"details\" JSONB NOT NULL DEFAULT '{}', "
+    "\"ip\" VARCHAR(64) NOT NULL DEFAULT '', \"user_agent\" VARCHAR(256) NOT NULL DEFAULT '', "
+    '"request_id" VARCHAR(32) NOT NULL DEFAULT \'\', "chain" INTEGER NOT NULL DEFAULT 0, '
+    '"seq" BIGINT NOT NULL DEFAULT 0, "prev_hash" VARCHAR(64) NOT NULL DEFAULT \'\', '
+    '"hash" VARCHAR(64) NOT NULL DEFAULT \'\', PRIMARY KEY ("id", "occurred_at"), '
+    'CONSTRAINT unique_chain_seq UNIQUE ("chain", "seq", "occurred_at")) PARTITION BY RANGE ("occurred_at")',
+)
+
+
+class AuditArchive(Table, tablename="audit_archive"):
+    """A month detached from the trail (`audit detach`), sealed as it was when it left.
+
+    `links` holds, per chain, the rows whose neighbour in the chain is outside the month: where the
+    month joins the rest of the chain. With them a verification can carry each chain across the gap
+    the month leaves, and a verification of the month itself can check it still fits.
+    """
+
+    id = Serial(primary_key=True)
+    name = Varchar(length=63, unique=True)
+    starts_at = Timestamptz()
+    ends_at = Timestamptz()
+    rows = BigInt()
+    links = JSONB(default="{}")
+    detached_at = Timestamptz()
 
 
 class AuditChain(Table, tablename="audit_chain"):

@@ -31,7 +31,7 @@ class SessionMiddleware(ASGIMiddleware):
         principal = None
         if token:
             keys: Keys = connection.app.state.auth_keys
-            async with db.transaction() as conn:
+            async with db.connection() as conn:
                 principal = await sessions.load(conn, token, datetime.now(UTC), key=keys.token_key)
         scope["user"] = principal
         scope["auth"] = principal

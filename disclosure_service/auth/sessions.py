@@ -61,16 +61,14 @@ async def create(
 async def load(conn: asyncpg.Connection[Any], cookie: str, now: datetime, *, key: bytes) -> Principal | None:
     """The principal behind a cookie's token, or None if it is unknown, forged, revoked or timed out.
 
-    Scopes the transaction to the user's force (row-level security) as a side effect.
+    One round trip on the way in (`auth_session_principal`), outside any transaction: a page's own
+    transaction scopes itself to the principal's force. Ending or touching a session is one
+    statement of its own, and happens at most once a minute per session.
     """
     token = tokens.parse(cookie)
     if token is None:
         return None
-    session = await conn.fetchrow(
-        'SELECT id, token_hash, "user", "force", stage, created_at, last_seen_at, mfa_at, step_up_at '
-        "FROM auth_session WHERE id = $1 AND revoked_at IS NULL",
-        token.row_id,
-    )
+    session = await conn.fetchrow("SELECT * FROM auth_session_principal($1)", token.row_id)
     # A wrong secret revokes nothing: anyone could send any id, and must not end others' sessions.
     if session is None or session["stage"] not in _STAGES:
         return None
@@ -82,13 +80,7 @@ async def load(conn: asyncpg.Connection[Any], cookie: str, now: datetime, *, key
     if session_expired(session["created_at"], session["last_seen_at"], now):
         await revoke(conn, session["id"], now)
         return None
-    await conn.execute("SELECT set_config('app.force_id', $1, true)", str(session["force"]))
-    user = await conn.fetchrow(
-        "SELECT u.username, u.display_name, u.role, u.status, f.name AS force_name FROM app_user u "
-        'JOIN force f ON f.id = u."force" WHERE u.id = $1',
-        session["user"],
-    )
-    if user is None or not _usable(user["status"], stage):
+    if session["username"] is None or not _usable(session["status"], stage):
         await revoke(conn, session["id"], now)
         return None
     if now - session["last_seen_at"] > TOUCH_INTERVAL:
@@ -97,13 +89,13 @@ async def load(conn: asyncpg.Connection[Any], cookie: str, now: datetime, *, key
         session_id=session["id"],
         user_id=session["user"],
         force_id=session["force"],
-        username=user["username"],
-        display_name=user["display_name"],
-        role=Role(user["role"]),
+        username=session["username"],
+        display_name=session["display_name"],
+        role=Role(session["role"]),
         stage=stage,
         mfa_at=session["mfa_at"],
         step_up_at=session["step_up_at"],
-        force_name=user["force_name"],
+        force_name=session["force_name"],
     )
 
 

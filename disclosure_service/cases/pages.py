@@ -68,11 +68,10 @@ async def cases_page(
     page_number = min(whole_number(request.query_params.get("page")) or 1, 10_000)
     clock = request.query_params.get("clock", "")
     stages = casework.stages_of(v.ClockName(clock)) if clock in v.ClockName.__members__ else None
-    rows = await reading.list_cases(
+    rows, counts = await reading.work_list(
         caller, queue=None if search else queue, search=search, page=page_number, stages=stages
     )
     now = datetime.now(UTC)
-    counts = await reading.counts(principal)
     total = len(rows) if search else counts.get(queue, 0)
     pages = max(1, -(-total // queries.PAGE_SIZE))
     return Template(

@@ -249,21 +249,25 @@ async def access_reason(conn: asyncpg.Connection[Any], session_id: int, case_id:
 
 async def possible_duplicates(conn: asyncpg.Connection[Any], case: CaseFile) -> list[tuple[str, str]]:
     """Other applications of the force naming the same subject or applicant (name, and birth date if known)."""
-    found: list[tuple[str, str]] = []
-    for person in case.people:
-        if person.role not in (PersonRole.subject, PersonRole.applicant):
-            continue
-        # A function, so that the name index is used under row-level security (see its migration).
-        rows = await conn.fetch(
-            "SELECT case_same_person AS reference FROM case_same_person($1, $2, $3, $4)",
-            person.full_name,
-            person.role.value,
-            person.date_of_birth,
-            case.id,
-        )
-        role = person.role.label.lower()
-        found.extend((row["reference"], f"same {role}: {person.full_name}") for row in rows)
-    return found
+    people = [p for p in case.people if p.role in (PersonRole.subject, PersonRole.applicant)]
+    if not people:
+        return []
+    # A function finds each person's matches, so that the name index is used under row-level
+    # security (see its migration); all of the case's people in one statement, in their order.
+    rows = await conn.fetch(
+        "SELECT p.n, r.reference "
+        "FROM unnest($1::text[], $2::text[], $3::date[]) WITH ORDINALITY AS p(name, role, born, n) "
+        "CROSS JOIN LATERAL case_same_person(p.name, p.role, p.born, $4) WITH ORDINALITY AS r(reference, k) "
+        "ORDER BY p.n, r.k",
+        [p.full_name for p in people],
+        [p.role.value for p in people],
+        [p.date_of_birth for p in people],
+        case.id,
+    )
+    return [
+        (row["reference"], f"same {people[row['n'] - 1].role.label.lower()}: {people[row['n'] - 1].full_name}")
+        for row in rows
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

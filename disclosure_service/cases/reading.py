@@ -211,6 +211,20 @@ async def list_cases(
     stages: list[str] | None = None,
 ) -> list[QueueRow]:
     """A page of a work queue, or search results, logging which cases were shown."""
+    rows, _ = await work_list(caller, queue=queue, search=search, page=page, stages=stages, with_counts=False)
+    return rows
+
+
+async def work_list(
+    caller: Caller,
+    *,
+    queue: str | None = None,
+    search: str | None = None,
+    page: int = 1,
+    stages: list[str] | None = None,
+    with_counts: bool = True,
+) -> tuple[list[QueueRow], dict[str, int]]:
+    """`list_cases` and the queues' counts in the same transaction: the queue page's one trip."""
     now = datetime.now(UTC)
     async with db.transaction(force_id=caller.principal.force_id) as conn:
         if search:
@@ -229,7 +243,8 @@ async def list_cases(
             details={"list": what, "search": search or "", "page": page, "references": [r.reference for r in rows]},
             now=now,
         )
-    return rows
+        counts = await queries.queue_counts(conn, user_id=caller.principal.user_id, now=now) if with_counts else {}
+    return rows, counts
 
 
 async def counts(principal: Principal) -> dict[str, int]:

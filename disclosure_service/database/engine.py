@@ -16,9 +16,11 @@ from piccolo.table import Table
 
 from disclosure_service.database import piccolo_conf
 from disclosure_service.database.piccolo_app import APP_CONFIG
-from disclosure_service.database.piccolo_engine import UNAVAILABLE, make_engine
+from disclosure_service.database.piccolo_engine import UNAVAILABLE, Engine, make_engine
 
 _engine: PostgresEngine | None = None
+# A hot standby's pool, when REPLICA_DATABASE_URL is set (replica_read).
+_replica: list[asyncpg.Pool[Any]] = []
 
 
 def table_classes() -> list[type[Table]]:
@@ -47,17 +49,64 @@ async def open_pool(
     max_size: int,
     statement_timeout: float | None = None,
     acquire_timeout: float | None = None,
+    transaction_pooling: bool = False,
 ) -> PostgresEngine:
     """Bind an engine for `url` and open its pool; a bad URL fails here, loudly."""
-    new = make_engine(url, statement_timeout=statement_timeout, acquire_timeout=acquire_timeout)
-    await new.start_connection_pool(min_size=min_size, max_size=max_size)
+    new = make_engine(
+        url,
+        statement_timeout=statement_timeout,
+        acquire_timeout=acquire_timeout,
+        transaction_pooling=transaction_pooling,
+    )
+    await new.start_connection_pool(min_size=min_size, max_size=max_size, reset=_nothing_to_reset)
     bind(new)
     return new
+
+
+async def _nothing_to_reset(conn: asyncpg.Connection[Any]) -> None:
+    """In place of asyncpg's reset query (unlock, close, unlisten, RESET ALL) on every checkout: a
+    round trip per request for state this service never leaves on a connection. Its only setting
+    is set_config(..., true), which ends with the transaction; it takes no session advisory locks,
+    holds no cursors outside a transaction and listens to nothing; and a connection given back
+    inside a transaction is closed, not reused (Engine.give_back)."""
 
 
 async def close_pool() -> None:
     if _engine is not None and _engine.pool is not None:
         await _engine.close_connection_pool()
+    while _replica:
+        await _replica.pop().close()
+
+
+async def open_replica_pool(
+    url: str,
+    *,
+    min_size: int,
+    max_size: int,
+    statement_timeout: float | None = None,
+    transaction_pooling: bool = False,
+) -> None:
+    """The standby's pool, connected as the primary's is (the same role, timeouts and settings)."""
+    config = make_engine(url, statement_timeout=statement_timeout, transaction_pooling=transaction_pooling).config
+    _replica.append(await asyncpg.create_pool(**config, min_size=min_size, max_size=max_size, reset=_nothing_to_reset))
+
+
+@asynccontextmanager
+async def replica_read(*, force_id: int) -> AsyncIterator[asyncpg.Connection[Any]]:
+    """A read-only transaction scoped to a force, on the standby if there is one, else the primary.
+
+    Only for reads whose audit row the caller writes afterwards on the primary, in a transaction of
+    its own: the result is handed back only once that row is committed, so nothing read here
+    reaches anyone unlogged. A standby is a little behind the primary (what it shows is as of its
+    last replayed change), which statistics, exports and audit searches can bear.
+    """
+    if not _replica or engine().current_transaction.get() is not None:
+        async with transaction(force_id=force_id) as conn:
+            yield conn
+        return
+    async with _replica[0].acquire() as standby, standby.transaction(readonly=True):
+        await standby.execute("SELECT set_config('app.force_id', $1, true)", str(force_id))
+        yield standby  # type: ignore[misc]  # the pool hands out proxies that act as connections
 
 
 @asynccontextmanager
@@ -86,6 +135,24 @@ async def transaction(*, force_id: int | None = None) -> AsyncIterator[asyncpg.C
         return
     async with engine().transaction() as txn:
         yield await _scoped(txn.connection, force_id)
+
+
+@asynccontextmanager
+async def connection() -> AsyncIterator[asyncpg.Connection[Any]]:
+    """A connection for statements that each stand alone (no BEGIN, no COMMIT: a round trip each
+    saved); the caller's own transaction's connection if one is open, so tests see their data."""
+    outer = engine().current_transaction.get()
+    if outer is not None:
+        yield outer.connection
+        return
+    bound = engine()
+    if not isinstance(bound, Engine):
+        raise RuntimeError("the bound engine is not the service's own (make_engine)")
+    pooled = await bound.acquire()
+    try:
+        yield pooled  # type: ignore[misc]  # the pool hands out proxies that act as connections
+    finally:
+        await bound.give_back(pooled)
 
 
 async def _scoped(conn: asyncpg.Connection[Any], force_id: int | None) -> asyncpg.Connection[Any]:

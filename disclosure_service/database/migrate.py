@@ -32,6 +32,8 @@ TABLE_PRIVILEGES: dict[str, str] = {
     "audit_event": "SELECT, INSERT",
     # Heads move only through audit_chain_take / audit_chain_advance, which check the link.
     "audit_chain": "SELECT",
+    # Written by `audit detach`, run as the owner.
+    "audit_archive": "SELECT",
     # Written only through case_transfer_create; the answer to a request only through force_check_answer.
     "case_transfer": "SELECT",
     "force_check_request": "SELECT, INSERT",
@@ -39,6 +41,7 @@ TABLE_PRIVILEGES: dict[str, str] = {
 # SECURITY DEFINER functions the runtime role may call (see the migrations).
 FUNCTIONS = (
     "auth_login_lookup(text)",
+    "auth_session_principal(integer)",
     "case_search(text, integer)",
     "case_same_person(text, text, date, integer)",
     "audit_chain_take(integer)",
@@ -73,10 +76,18 @@ async def migrate(owner_url: str, app_url: str) -> list[str]:
         await _ensure_role(lock_conn, app_role, password_of(app_url))
         applied = await _run_piccolo_migrations(owner_url)
         await move_reference_counters(lock_conn)
+        await ensure_audit_partitions(lock_conn)
         await _grant(lock_conn, app_role)
     finally:
         await lock_conn.close()  # also releases the advisory lock
     return applied
+
+
+async def ensure_audit_partitions(conn: asyncpg.Connection[Any]) -> None:
+    """A year of monthly audit partitions ready ahead, made on every run so a service that is
+    deployed at least yearly never writes a month's rows into the default partition."""
+    if await conn.fetchval("SELECT to_regprocedure('audit_partitions_ensure(timestamptz, timestamptz)') IS NOT NULL"):
+        await conn.execute("SELECT audit_partitions_ensure(now(), now() + interval '12 months')")
 
 
 async def _ensure_role(conn: asyncpg.Connection[Any], role: str, password: str | None) -> None:

@@ -164,12 +164,19 @@ class _Transaction(PostgresTransaction):
         return exception is None
 
 
-def make_engine(url: str, *, statement_timeout: float | None = None, acquire_timeout: float | None = None) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    statement_timeout: float | None = None,
+    acquire_timeout: float | None = None,
+    transaction_pooling: bool = False,
+) -> Engine:
     """An engine for `url`. Only connection options go into config: Piccolo also passes config to
     asyncpg.connect, which rejects pool options; pool sizes go to start_connection_pool instead.
 
     `statement_timeout` (seconds) is set on the server for every statement, and also enforced by
     the client a little later, because a frozen server cannot cancel anything itself.
+    `transaction_pooling` is for a pooler in transaction mode (DB_TRANSACTION_POOLING).
     """
     # JIT compilation pays off for long analytical queries, not for a service's short ones: on
     # searches over a large audit trail it cost more time than the query itself.
@@ -180,6 +187,14 @@ def make_engine(url: str, *, statement_timeout: float | None = None, acquire_tim
         config["command_timeout"] = statement_timeout + CLIENT_GRACE_SECONDS
     if acquire_timeout is not None:
         config["timeout"] = acquire_timeout  # connecting, the slow part of acquiring on a cold pool
+    if transaction_pooling:
+        # Behind PgBouncer in transaction mode each transaction may meet a different server
+        # connection: a statement prepared on one is unknown on the next, and PgBouncer refuses
+        # startup settings it does not track. So no statement cache, and no startup settings: the
+        # server's statement timeout and jit are set on the role instead (docs/operations.md);
+        # the client's own timeout above still bounds every statement.
+        config["statement_cache_size"] = 0
+        del config["server_settings"]
     return Engine(config=config, acquire_timeout=acquire_timeout)
 
 

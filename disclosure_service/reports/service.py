@@ -1,5 +1,8 @@
 """The figures, each look at them logged: aggregates name nobody, but looking at them is still a look
-at the force's records, and a download leaves the system (a disclosure to the person downloading)."""
+at the force's records, and a download leaves the system (a disclosure to the person downloading).
+
+The figures are read on the standby when there is one (db.replica_read); the row logging the look
+is written on the primary before the figures are handed back."""
 
 from __future__ import annotations
 
@@ -33,8 +36,9 @@ async def consulted(
     """Figures of the caller's force for the period (of one scheme, or all), with the audit row
     saying they looked."""
     force_id = caller.principal.force_id
-    async with db.transaction(force_id=force_id) as conn:
+    async with db.replica_read(force_id=force_id) as conn:
         result = await compute(conn, force_id, period, datetime.now(UTC), scheme)
+    async with db.transaction(force_id=force_id) as conn:
         await caller.record(
             conn,
             operation=Operation.consultation,
@@ -59,8 +63,9 @@ async def _exported(conn: asyncpg.Connection[Any], caller: Caller, event: str, d
 async def home_office_return(caller: Caller, year: int, period: Period) -> list[figures.RouteFigures]:
     """The CSODS's yearly return by route (CSODS cases only), its download logged."""
     force_id = caller.principal.force_id
-    async with db.transaction(force_id=force_id) as conn:
+    async with db.replica_read(force_id=force_id) as conn:
         routes = (await figures.statistics(conn, force_id, period, datetime.now(UTC), "csods")).routes
+    async with db.transaction(force_id=force_id) as conn:
         await _exported(conn, caller, "statistics.home_office_return_exported", {"year": year, "scheme": "csods"})
     return routes
 
@@ -68,8 +73,9 @@ async def home_office_return(caller: Caller, year: int, period: Period) -> list[
 async def dvds_return(caller: Caller, year: int, period: Period) -> list[figures.DvdsRoute]:
     """The DVDS's yearly return by route, its download logged."""
     force_id = caller.principal.force_id
-    async with db.transaction(force_id=force_id) as conn:
+    async with db.replica_read(force_id=force_id) as conn:
         routes = await figures.dvds_return(conn, force_id, period)
+    async with db.transaction(force_id=force_id) as conn:
         await _exported(conn, caller, "statistics.home_office_return_exported", {"year": year, "scheme": "dvds"})
     return routes
 
@@ -77,7 +83,8 @@ async def dvds_return(caller: Caller, year: int, period: Period) -> list[figures
 async def case_rows(caller: Caller, period: Period, scheme: str | None = None) -> list[asyncpg.Record]:
     """One row per application of the period (references only; of one scheme, or all), its download logged."""
     force_id = caller.principal.force_id
-    async with db.transaction(force_id=force_id) as conn:
+    async with db.replica_read(force_id=force_id) as conn:
         rows = await figures.case_rows(conn, force_id, period, scheme)
+    async with db.transaction(force_id=force_id) as conn:
         await _exported(conn, caller, "statistics.cases_exported", _period(period, scheme) | {"rows": len(rows)})
     return rows

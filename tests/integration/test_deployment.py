@@ -23,7 +23,7 @@ REQUIRED_IN_PRODUCTION = [s.name for s in SETTINGS if s.required_in_production]
 SECRET_SETTINGS = [s.name for s in SETTINGS if s.secret]
 SETTING_NAMES = frozenset(s.name for s in SETTINGS)
 # Secrets a deployment may go without (no digest email without a mail server).
-OPTIONAL_SECRETS = frozenset({"SMTP_URL"})
+OPTIONAL_SECRETS = frozenset({"SMTP_URL", "REPLICA_DATABASE_URL"})
 ROOT_USERS = frozenset({"root", "0"})
 APP = "app"
 MIGRATE = "migrate"

@@ -33,7 +33,9 @@ from tests.live import Browser
 pytestmark = pytest.mark.commits
 
 # A session cookie nobody issued: looking it up is a query, so every request needs the database.
-WITH_SESSION = {"cookie": f"{SESSION_COOKIE}={'0' * 43}"}
+# A well-formed token nobody was given: the service must ask the database about it (a malformed
+# one is refused without a database, as it should be, and would prove nothing here).
+WITH_SESSION = {"cookie": f"{SESSION_COOKIE}=1.{'0' * 43}"}
 TIMEOUTS = {"DB_ACQUIRE_TIMEOUT": "1", "DB_STATEMENT_TIMEOUT": "1"}
 # Acquiring (1 s), the client's statement timeout (1 s + 1 s grace) and handing back (1 s) at worst.
 WORST_CASE_SECONDS = 4.5

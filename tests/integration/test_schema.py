@@ -11,6 +11,7 @@ import asyncpg
 from piccolo.columns import Timestamp, Timestamptz
 from piccolo.table import sort_table_classes
 
+from disclosure_service.audit.tables import PARTITIONED_DDL, AuditEvent
 from disclosure_service.database import engine as db
 from disclosure_service.database.piccolo_app import TABLE_MODULES
 from tests import database
@@ -20,20 +21,24 @@ Schema = dict[str, set[tuple[Any, ...]]]
 
 async def introspect(url: str) -> Schema:
     conn = await asyncpg.connect(url)
+    # The audit trail's monthly partitions carry copies of its parent's columns, keys and indexes.
     try:
         columns = await conn.fetch(
             "SELECT table_name, column_name, data_type, is_nullable, column_default, "
             "character_maximum_length FROM information_schema.columns "
-            "WHERE table_schema = 'public' AND table_name <> 'migration'"
+            "WHERE table_schema = 'public' AND table_name <> 'migration' AND table_name"
+            " NOT IN (SELECT relname FROM pg_class WHERE relispartition)"
         )
         constraints = await conn.fetch(
             "SELECT conrelid::regclass::text AS table_name, contype, pg_get_constraintdef(oid) AS definition "
             "FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
-            "AND conrelid::regclass::text <> 'migration'"
+            "AND conrelid::regclass::text <> 'migration' AND conrelid::regclass::text"
+            " NOT IN (SELECT relname FROM pg_class WHERE relispartition)"
         )
         indexes = await conn.fetch(
             "SELECT tablename, regexp_replace(indexdef, 'INDEX \\S+ ON', 'INDEX ON') AS definition "
-            "FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'migration'"
+            "FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'migration' AND tablename"
+            " NOT IN (SELECT relname FROM pg_class WHERE relispartition)"
         )
     finally:
         await conn.close()
@@ -52,6 +57,12 @@ async def test_migrated_schema_equals_the_table_definitions(
         conn = await asyncpg.connect(reference.owner_url)
         try:
             for table in sort_table_classes(db.table_classes()):
+                if table is AuditEvent:
+                    # Piccolo cannot declare a partitioned table: its statements are written out.
+                    await conn.execute("CREATE SEQUENCE audit_event_id_seq")
+                    for statement in PARTITIONED_DDL:
+                        await conn.execute(statement)
+                    continue
                 for statement in table.create_table().ddl:
                     await conn.execute(statement)
             await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from disclosure_service.database.piccolo_engine import make_engine
 from disclosure_service.settings import SETTINGS, ConfigurationError, Settings
 
 KEY_A = "a" * 40
@@ -141,3 +142,16 @@ def test_the_quality_review_share_is_a_percentage_defaulting_to_ten() -> None:
     for wrong in ("0", "101", "ten"):
         with pytest.raises(ConfigurationError, match="QUALITY_REVIEW_SHARE"):
             Settings.from_env(production_env(QUALITY_REVIEW_SHARE=wrong))
+
+
+def test_transaction_pooling_is_off_unless_asked_for_and_changes_how_connections_are_made() -> None:
+    assert Settings.from_env(production_env()).db_transaction_pooling is False
+    assert Settings.from_env(production_env(DB_TRANSACTION_POOLING="true")).db_transaction_pooling is True
+    with pytest.raises(ConfigurationError, match="DB_TRANSACTION_POOLING must be true or false"):
+        Settings.from_env(production_env(DB_TRANSACTION_POOLING="yes please"))
+    direct = make_engine("postgresql://h/db", statement_timeout=5).config
+    pooled = make_engine("postgresql://h/db", statement_timeout=5, transaction_pooling=True).config
+    assert direct["server_settings"]["statement_timeout"] == "5000"
+    assert "server_settings" not in pooled
+    assert pooled["statement_cache_size"] == 0
+    assert pooled["command_timeout"] == direct["command_timeout"]
