@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
                 min_size=1,
                 max_size=settings.db_pool_max,
                 statement_timeout=settings.db_statement_timeout,
+                acquire_timeout=settings.db_acquire_timeout,
                 transaction_pooling=settings.db_transaction_pooling,
             )
 

@@ -103,6 +103,8 @@ async def to_recommendation(api: Api, case: dict[str, Any], *, result: str = "do
     )
     await cases.do(api, case, "complete_checks")
     await cases.do(api, case, "record_risk_assessment", **cases.RISK_ASSESSMENT)
+    # A high risk needs its interim safeguarding plan before the case moves on, in this scheme too.
+    await cases.do(api, case, "record_safeguarding_plan", **cases.SAFEGUARDING_PLAN)
 
 
 def recommendation(recipient_id: int) -> dict[str, Any]:

@@ -55,6 +55,20 @@ class ClockSpec:
         return timedelta(hours=self.default_hours)
 
 
+# The interim safeguarding plan's clock, the same in every scheme that can need a plan: started by
+# the actions that find the case needs one (not by a stage), shown once started.
+SAFEGUARDING_PLAN_CLOCK = ClockSpec(
+    ClockName.safeguarding_plan,
+    24,
+    starts_at=frozenset(),
+    runs_at=frozenset(stage for stage in Stage if stage.is_open),
+    current_at=frozenset(),
+    from_receipt=False,
+    restarts=True,
+    source="not in the guidance: the service's own (an interim plan within the day the need is found)",
+)
+
+
 class ClockRow(Protocol):
     """A case's clock as stored (`case_clock`)."""
 

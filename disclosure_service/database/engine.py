@@ -21,6 +21,8 @@ from disclosure_service.database.piccolo_engine import UNAVAILABLE, Engine, make
 _engine: PostgresEngine | None = None
 # A hot standby's pool, when REPLICA_DATABASE_URL is set (replica_read).
 _replica: list[asyncpg.Pool[Any]] = []
+# A wait for a standby's connection is bounded like the primary's (a TimeoutError answers 503).
+_replica_acquire_timeout: list[float | None] = [None]
 
 
 def table_classes() -> list[type[Table]]:
@@ -84,11 +86,13 @@ async def open_replica_pool(
     min_size: int,
     max_size: int,
     statement_timeout: float | None = None,
+    acquire_timeout: float | None = None,
     transaction_pooling: bool = False,
 ) -> None:
     """The standby's pool, connected as the primary's is (the same role, timeouts and settings)."""
     config = make_engine(url, statement_timeout=statement_timeout, transaction_pooling=transaction_pooling).config
     _replica.append(await asyncpg.create_pool(**config, min_size=min_size, max_size=max_size, reset=_nothing_to_reset))
+    _replica_acquire_timeout[:] = [acquire_timeout]
 
 
 @asynccontextmanager
@@ -104,7 +108,7 @@ async def replica_read(*, force_id: int) -> AsyncIterator[asyncpg.Connection[Any
         async with transaction(force_id=force_id) as conn:
             yield conn
         return
-    async with _replica[0].acquire() as standby, standby.transaction(readonly=True):
+    async with _replica[0].acquire(timeout=_replica_acquire_timeout[0]) as standby, standby.transaction(readonly=True):
         await standby.execute("SELECT set_config('app.force_id', $1, true)", str(force_id))
         yield standby  # type: ignore[misc]  # the pool hands out proxies that act as connections
 

@@ -20,7 +20,7 @@ class Force(Table, tablename="force"):
     # The disclosure schemes the force runs (`schemes/`): applications under any other are refused.
     schemes = Array(base_column=Varchar(length=16), default=["csods"])
     created_at = Timestamptz()
-    # The force's crest (PNG or JPEG) for the header of its documents; none until an administrator
+    # The force's crest (PNG) for the header of its documents; none until an administrator
     # sets one (`disclosure-service forces crest`).
     crest = Bytea(null=True, default=None)
 

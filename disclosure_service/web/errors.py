@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 from litestar.status_codes import (
     HTTP_303_SEE_OTHER,
+    HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
@@ -141,6 +143,9 @@ def handle_unexpected(request: AnyRequest, exc: Exception) -> AnyResponse:
         response = error_response(request, HTTP_503_SERVICE_UNAVAILABLE)
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+    if isinstance(exc, asyncpg.exceptions.CharacterNotInRepertoireError):
+        # PostgreSQL text cannot hold a NUL character: the client sent something no record can keep.
+        return error_response(request, HTTP_400_BAD_REQUEST, "Text cannot contain a NUL character")
     reference = secrets.token_hex(4).upper()
     log.error("unhandled error %s on %s %s", reference, request.method, request.url.path, exc_info=exc)
     detail = f"Quote reference {reference} if you contact the service desk."

@@ -57,7 +57,7 @@ def test_a_right_to_ask_case_from_application_to_a_signed_undertaking_and_closur
     act(page, "Record the triage")
     answer(page, "Is the person at risk at immediate risk?", "No")
     answer(page, "Is the application in scope of the scheme?", "Yes")
-    answer(page, "Risk level", "High")
+    answer(page, "Risk level", "Medium")
     page.get_by_role("button", name="Save").click()
     saved(page)
 
@@ -89,7 +89,7 @@ def test_a_right_to_ask_case_from_application_to_a_signed_undertaking_and_closur
     saved(page)
     act(page, "Record the risk assessment")
     page.get_by_label("Risk factors").fill("A 2020 conviction for assaulting a former partner; controlling now.")
-    answer(page, "Assessed level of risk", "High")
+    answer(page, "Assessed level of risk", "Medium")
     page.get_by_label("Rationale").fill("The history and the controlling behaviour together.")
     page.get_by_role("button", name="Record assessment").click()
     saved(page)

@@ -314,6 +314,9 @@ async def test_a_subject_access_export_for_a_person_on_two_cases_marks_what_to_w
 
     refused = await api.get("/api/v1/subject-access", params={"name": "Hannah Whitfield"})
     assert refused.status_code == 400
+    nul = await api.get("/api/v1/subject-access", params={"name": "Hannah\x00Whitfield", "reason": ACCESS_REASON})
+    assert nul.status_code == 400
+    assert "NUL" in nul.json()["detail"]
     found = await api.get("/api/v1/subject-access", params={"name": " Hannah Whitfield ", "reason": ACCESS_REASON})
     assert found.status_code == 200, found.text
     matches = found.json()

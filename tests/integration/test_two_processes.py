@@ -152,7 +152,7 @@ async def test_two_supervisors_authorising_at_once_one_wins_and_the_other_is_tol
         assert response.status_code == 200, response.text
         case["version"] = response.json()["version"]
 
-    await step("complete-triage", immediate_risk=False, in_scope=True, risk_level="high")
+    await step("complete-triage", immediate_risk=False, in_scope=True, risk_level="medium")
     await step(
         "record-applicant-meeting",
         held_on=cases.today(),
@@ -172,12 +172,13 @@ async def test_two_supervisors_authorising_at_once_one_wins_and_the_other_is_tol
     )
     await step("complete-checks")
     await step("record-risk-assessment", **cases.RISK_ASSESSMENT)
+    await step("record-safeguarding-plan", **cases.SAFEGUARDING_PLAN)
     await step("recommend", **cases.recommendation(case["people"][0]["id"]))
     await officer.close()
 
     one, _ = await _signed_in(cluster, cluster.a, "race.supervisor.one", "supervisor")
     two, _ = await _signed_in(cluster, cluster.b, "race.supervisor.two", "supervisor")
-    body = {"version": case["version"], "rationale": "Necessary and proportionate."}
+    body = {"version": case["version"], **cases.AUTHORISATION}
     answers = await asyncio.gather(
         one.request("POST", f"{cluster.a}/api/v1/applications/{case['id']}/authorise", body),
         two.request("POST", f"{cluster.b}/api/v1/applications/{case['id']}/authorise", body),

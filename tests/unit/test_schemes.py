@@ -11,8 +11,8 @@ import pytest
 
 from disclosure_service.cases.casefile import CaseFile, CaseRecord
 from disclosure_service.cases.spec import ActionSpec, SchemeDefinition
-from disclosure_service.cases.vocabulary import Stage
-from disclosure_service.cases.workflow import Rule
+from disclosure_service.cases.vocabulary import ClockName, Stage
+from disclosure_service.cases.workflow import Action, Rule
 from disclosure_service.schemes import SCHEMES, all_actions
 
 SPECS = [(definition, spec) for definition in SCHEMES.values() for spec in definition.actions]
@@ -48,6 +48,14 @@ def test_each_scheme_names_each_action_once_and_its_closing_outcomes_fit_its_sta
         clocks = {spec.clock for spec in definition.clocks}
         assert len(clocks) == len(definition.clocks)
         assert all(spec.starts_at <= set(definition.stages) for spec in definition.clocks)
+
+
+def test_a_scheme_that_can_require_a_safeguarding_plan_runs_its_clock() -> None:
+    # The plan gate holds a case until a plan is recorded: without the clock nothing would say by when.
+    offering = [d for d in SCHEMES.values() if Action.record_safeguarding_plan in {s.action for s in d.actions}]
+    assert {d.scheme.value for d in offering} == set(SCHEMES)
+    for definition in offering:
+        assert ClockName.safeguarding_plan in {spec.clock for spec in definition.clocks}, definition.scheme
 
 
 def test_an_action_shared_by_schemes_takes_one_payload() -> None:

@@ -164,7 +164,7 @@ async def _escalate(ctx: Context, data: schemas.EscalateIn) -> Result:
     plan = risk.escalation_plan(data.agency, data.referral_reference, timing.london_today(ctx.now))
     await risk.add_plan(ctx, plan, notes="Started by the escalation")
     return Result(
-        "Escalated to child protection; the scheme's clock has stopped",
+        "Escalated for an immediate response; the scheme's clock has stopped",
         {"agency": data.agency, "referral_reference": data.referral_reference},
     )
 

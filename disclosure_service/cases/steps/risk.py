@@ -90,7 +90,7 @@ REASSESS_RISK = ActionSpec(
         ),
         "Save reassessment",
         intro="A high risk, or a child at risk, needs an interim safeguarding plan before the case moves on. "
-        "An immediate risk is escalated to child protection at once.",
+        "An immediate risk is escalated at once (child protection, or an emergency response).",
     ),
 )
 
@@ -202,7 +202,7 @@ RECORD_SAFEGUARDING_PLAN = ActionSpec(
     ActionForm(
         _plan_fields,
         "Save plan",
-        intro="What each agency will do to keep the child safe while the case goes on, and by when. Save the "
+        intro="What each agency will do to keep those at risk safe while the case goes on, and by when. Save the "
         "plan again to mark an action done or add one; every version stays on the file.",
         prefill=_plan_now,
     ),
@@ -213,7 +213,7 @@ def escalation_plan(agency: str, reference: str, today: date) -> list[PlanAction
     """The plan an immediate-risk escalation starts: its first action is the referral itself."""
     return [
         PlanAction(
-            f"Immediate risk referred to {agency} under child-protection procedures (referral {reference})",
+            f"Immediate risk referred to {agency} for an immediate response (referral {reference})",
             Agency.police.value,
             today,
             True,

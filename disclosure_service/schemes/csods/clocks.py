@@ -9,7 +9,7 @@ procedure, which the issue that asked for these clocks quotes. A force sets its 
 
 from __future__ import annotations
 
-from disclosure_service.cases.clocks import ClockSpec
+from disclosure_service.cases.clocks import SAFEGUARDING_PLAN_CLOCK, ClockSpec
 from disclosure_service.cases.vocabulary import ClockName, Stage
 
 OPEN = frozenset(stage for stage in Stage if stage.is_open)
@@ -81,15 +81,5 @@ CLOCKS = (
         from_receipt=True,
         source="WYP: 35 calendar days where nothing is disclosed",
     ),
-    ClockSpec(
-        ClockName.safeguarding_plan,
-        24,
-        # Started by the actions that find the case needs a plan, not by a stage; shown once started.
-        starts_at=frozenset(),
-        runs_at=OPEN,
-        current_at=frozenset(),
-        from_receipt=False,
-        restarts=True,
-        source="not in the guidance: the service's own (an interim plan within the day the need is found)",
-    ),
+    SAFEGUARDING_PLAN_CLOCK,
 )

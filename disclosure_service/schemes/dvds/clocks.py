@@ -10,7 +10,7 @@ A force sets its own from `/admin/clocks`.
 
 from __future__ import annotations
 
-from disclosure_service.cases.clocks import ClockSpec
+from disclosure_service.cases.clocks import SAFEGUARDING_PLAN_CLOCK, ClockSpec
 from disclosure_service.cases.vocabulary import ClockName, Stage
 
 OPEN = frozenset(stage for stage in Stage if stage.is_open)
@@ -62,4 +62,5 @@ CLOCKS = (
         from_receipt=True,
         source="DVDS statutory guidance 2023 (s.77 Domestic Abuse Act 2021): 28 days, down from 35",
     ),
+    SAFEGUARDING_PLAN_CLOCK,
 )
