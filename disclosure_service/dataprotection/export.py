@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TypeVar
 
 import msgspec
 
@@ -16,6 +17,8 @@ from disclosure_service.cases.casefile import CaseFile, Person
 from disclosure_service.cases.vocabulary import PersonRole
 from disclosure_service.dataprotection.rules import Withhold, withhold_checks, withhold_person
 from disclosure_service.dates import long_date, long_datetime
+
+T = TypeVar("T")
 
 
 class Item(msgspec.Struct, frozen=True):
@@ -101,6 +104,10 @@ def _section(title: str, items: Iterable[Item], withhold: Withhold | None) -> Se
     return Section(title=title, withhold=withhold, withhold_reason=withhold.label if withhold else "", items=found)
 
 
+def _one(value: T | None) -> list[T]:
+    return [] if value is None else [value]
+
+
 def case_export(case: CaseFile, requester_ids: set[int]) -> CaseExport:
     """One case, as the requester (`requester_ids`: their records on it) may ask for it, marked."""
     mine = [p for p in case.people if p.id in requester_ids]
@@ -141,6 +148,35 @@ def case_export(case: CaseFile, requester_ids: set[int]) -> CaseExport:
         assessments.append(Item("Recommendation", f"{case.recommendation.decision}: {case.recommendation.rationale}"))
     assessments += [Item(f"Decision ({d.result})", d.rationale) for d in case.decisions]
     sections.append(_section("Police assessment and decision", assessments, Withhold.police_information))
+    # The partners' work on the case (MAPPA, consultations, forums, live risk) is police information.
+    partners = [
+        Item(f"MAPPA ({_text(m.recorded_at)})", f"{m.category} {m.level} {m.lead_agency}".strip())
+        for m in _one(case.mappa_status)
+    ]
+    partners += [Item(f"Consultation: {c.agency} ({_text(c.consulted_at)})", c.said) for c in case.consultations]
+    partners += [
+        Item(f"Decision forum ({_text(f.held_on)})", f"{f.decision}: {f.rationale}") for f in case.decision_forums
+    ]
+    partners += [
+        Item(f"Risk reassessed ({_text(r.assessed_at)})", f"{r.level}: {r.reasons}") for r in case.risk_reassessments
+    ]
+    partners += [
+        Item(f"Safeguarding plan: {a.agency} by {_text(a.due_on)}", a.action)
+        for plan in _one(case.safeguarding_plan)
+        for a in plan.actions
+    ]
+    sections.append(_section("Partners and safeguarding", partners, Withhold.police_information))
+    # A DVDS safety plan is made with the person at risk: theirs; to anyone else, a third party's.
+    sections.append(
+        _section(
+            "Safety plan",
+            [
+                Item(_text(plan.recorded_at), " ".join(v for v in (plan.plan, _text(plan.referrals)) if v))
+                for plan in case.safety_plans
+            ],
+            None if role is PersonRole.person_at_risk else Withhold.third_party,
+        )
+    )
     given = [d for d in case.disclosures if d.recipient in requester_ids]
     sections.append(
         _section(

@@ -104,6 +104,20 @@ async def test_a_right_to_ask_case_goes_from_application_to_a_signed_undertaking
     assert plan["plan"].startswith("Stays with her sister")
     assert "record_safety_plan" not in file["available_actions"]  # closed
 
+    # Subject access: the safety plan is the person at risk's own; the partners' work is police information.
+    exported = await api.get(
+        "/api/v1/subject-access/export", params={"name": "Leah Brennan", "reason": "Her own request, by letter"}
+    )
+    assert exported.status_code == 200, exported.text
+    sections = {s["title"]: s for s in exported.json()["cases"][0]["sections"]}
+    assert sections["Safety plan"]["withhold"] is None
+    assert sections["Safety plan"]["items"][0]["value"].startswith("Stays with her sister")
+    assert sections["Partners and safeguarding"]["withhold"] == "police_information"
+    asked = await api.get(
+        "/api/v1/subject-access/export", params={"name": "Amira Khan", "reason": "Her own request, by letter"}
+    )
+    assert {s["title"]: s for s in asked.json()["cases"][0]["sections"]}["Safety plan"]["withhold"] == "third_party"
+
 
 async def test_right_to_know_goes_from_the_triage_to_the_checks(
     api: Api, dvds_officer: TestUser, dvds_supervisor: TestUser
