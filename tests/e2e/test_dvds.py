@@ -114,6 +114,7 @@ def test_a_right_to_ask_case_from_application_to_a_signed_undertaking_and_closur
     supervisor.get_by_role("link", name=reference).click()
     act(supervisor, "Authorise the recommendation")
     supervisor.get_by_label("Rationale").fill("Lawful, necessary and proportionate: a pressing need.")
+    answer(supervisor, "Your rank", "Inspector")
     supervisor.get_by_role("button", name="Authorise").click()
     saved(supervisor)
 

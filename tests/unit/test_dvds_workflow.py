@@ -81,7 +81,13 @@ def test_its_outcomes_and_criteria_are_its_own() -> None:
 
 def test_its_clocks_follow_the_2023_guidance() -> None:
     hours = {spec.clock.value: spec.default_hours for spec in CLOCKS}
-    assert hours == {"triage": 24, "applicant_meeting": 14 * 24, "undertaking_review": 24, "whole_case": 28 * 24}
+    assert hours == {
+        "triage": 24,
+        "applicant_meeting": 14 * 24,
+        "undertaking_review": 24,
+        "whole_case": 28 * 24,
+        "safeguarding_plan": 24,
+    }
     for stage in DVDS.stages:
         if stage.is_open:
             assert DVDS.clock_at(stage) is not None, f"{stage} has no deadline"
