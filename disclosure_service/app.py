@@ -63,9 +63,6 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     **quality_errors.EXCEPTION_HANDLERS,
 }
 
-# The case engine for the schemes the service runs: one per process, it holds no state of its own.
-CASEWORK = Casework(schemes.SCHEMES)
-
 API_PREFIX = "/api/v1"
 
 
@@ -98,12 +95,11 @@ def create_app(settings: Settings | None = None, *, manage_pool: bool = True) ->
                 transaction_pooling=settings.db_transaction_pooling,
             )
 
-    # The engine with this configuration's retention periods (`RETENTION_REVIEW_YEARS`).
+    # The case engine for the schemes the service runs, with this configuration's retention periods
+    # (`RETENTION_REVIEW_YEARS`); it holds no state of its own.
     if unknown := unknown_outcomes(settings.retention_review_years):
         raise ConfigurationError(f"RETENTION_REVIEW_YEARS: {', '.join(unknown)} is not an outcome")
-    casework = (
-        Casework(schemes.SCHEMES, settings.retention_review_years) if settings.retention_review_years else CASEWORK
-    )
+    casework = Casework(schemes.SCHEMES, settings.retention_review_years)
     applications = cases_api.router(schemes.all_actions(), *disclosure_api.CASE_ROUTES)
     api = Router(
         path=API_PREFIX,

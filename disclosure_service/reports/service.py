@@ -49,42 +49,55 @@ async def consulted(
     return result
 
 
-async def _exported(conn: asyncpg.Connection[Any], caller: Caller, event: str, details: dict[str, Any]) -> None:
-    await caller.record(
-        conn,
-        operation=Operation.disclosure,
-        event=event,
-        justification="statistics export",
-        recipients=caller.principal.username,
-        details=details,
-    )
+async def _exported(
+    caller: Caller,
+    event: str,
+    read: Callable[[asyncpg.Connection[Any], int], Awaitable[T]],
+    details: Callable[[T], dict[str, Any]],
+) -> T:
+    """What `read` finds for the caller's force, handed back only once its download (a disclosure to
+    the person downloading) is logged on the primary."""
+    force_id = caller.principal.force_id
+    async with db.replica_read(force_id=force_id) as conn:
+        result = await read(conn, force_id)
+    async with db.transaction(force_id=force_id) as conn:
+        await caller.record(
+            conn,
+            operation=Operation.disclosure,
+            event=event,
+            justification="statistics export",
+            recipients=caller.principal.username,
+            details=details(result),
+        )
+    return result
 
 
 async def home_office_return(caller: Caller, year: int, period: Period) -> list[figures.RouteFigures]:
     """The CSODS's yearly return by route (CSODS cases only), its download logged."""
-    force_id = caller.principal.force_id
-    async with db.replica_read(force_id=force_id) as conn:
-        routes = (await figures.statistics(conn, force_id, period, datetime.now(UTC), "csods")).routes
-    async with db.transaction(force_id=force_id) as conn:
-        await _exported(conn, caller, "statistics.home_office_return_exported", {"year": year, "scheme": "csods"})
-    return routes
+
+    async def read(conn: asyncpg.Connection[Any], force_id: int) -> list[figures.RouteFigures]:
+        return (await figures.statistics(conn, force_id, period, datetime.now(UTC), "csods")).routes
+
+    details = {"year": year, "scheme": "csods"}
+    return await _exported(caller, "statistics.home_office_return_exported", read, lambda _: details)
 
 
 async def dvds_return(caller: Caller, year: int, period: Period) -> list[figures.DvdsRoute]:
     """The DVDS's yearly return by route, its download logged."""
-    force_id = caller.principal.force_id
-    async with db.replica_read(force_id=force_id) as conn:
-        routes = await figures.dvds_return(conn, force_id, period)
-    async with db.transaction(force_id=force_id) as conn:
-        await _exported(conn, caller, "statistics.home_office_return_exported", {"year": year, "scheme": "dvds"})
-    return routes
+
+    async def read(conn: asyncpg.Connection[Any], force_id: int) -> list[figures.DvdsRoute]:
+        return await figures.dvds_return(conn, force_id, period)
+
+    details = {"year": year, "scheme": "dvds"}
+    return await _exported(caller, "statistics.home_office_return_exported", read, lambda _: details)
 
 
 async def case_rows(caller: Caller, period: Period, scheme: str | None = None) -> list[asyncpg.Record]:
     """One row per application of the period (references only; of one scheme, or all), its download logged."""
-    force_id = caller.principal.force_id
-    async with db.replica_read(force_id=force_id) as conn:
-        rows = await figures.case_rows(conn, force_id, period, scheme)
-    async with db.transaction(force_id=force_id) as conn:
-        await _exported(conn, caller, "statistics.cases_exported", _period(period, scheme) | {"rows": len(rows)})
-    return rows
+
+    async def read(conn: asyncpg.Connection[Any], force_id: int) -> list[asyncpg.Record]:
+        return await figures.case_rows(conn, force_id, period, scheme)
+
+    return await _exported(
+        caller, "statistics.cases_exported", read, lambda rows: _period(period, scheme) | {"rows": len(rows)}
+    )
