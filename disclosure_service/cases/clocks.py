@@ -55,6 +55,18 @@ class ClockSpec:
         return timedelta(hours=self.default_hours)
 
 
+# The review of a refused undertaking, the same in every scheme: each refusal starts it again.
+UNDERTAKING_REVIEW_CLOCK = ClockSpec(
+    ClockName.undertaking_review,
+    24,
+    starts_at=frozenset({Stage.undertaking_review}),
+    runs_at=frozenset({Stage.undertaking_review}),
+    current_at=frozenset({Stage.undertaking_review}),
+    from_receipt=False,
+    restarts=True,
+    source="not in the guidance: the service's own (a refusal is reviewed within the day)",
+)
+
 # The interim safeguarding plan's clock, the same in every scheme that can need a plan: started by
 # the actions that find the case needs one (not by a stage), shown once started.
 SAFEGUARDING_PLAN_CLOCK = ClockSpec(

@@ -9,7 +9,7 @@ procedure, which the issue that asked for these clocks quotes. A force sets its 
 
 from __future__ import annotations
 
-from disclosure_service.cases.clocks import SAFEGUARDING_PLAN_CLOCK, ClockSpec
+from disclosure_service.cases.clocks import SAFEGUARDING_PLAN_CLOCK, UNDERTAKING_REVIEW_CLOCK, ClockSpec
 from disclosure_service.cases.vocabulary import ClockName, Stage
 
 OPEN = frozenset(stage for stage in Stage if stage.is_open)
@@ -52,16 +52,7 @@ CLOCKS = (
         from_receipt=False,
         source="WYP: recommendation and decision, max 10 days",
     ),
-    ClockSpec(
-        ClockName.undertaking_review,
-        24,
-        starts_at=frozenset({Stage.undertaking_review}),
-        runs_at=frozenset({Stage.undertaking_review}),
-        current_at=frozenset({Stage.undertaking_review}),
-        from_receipt=False,
-        restarts=True,
-        source="not in the guidance: the service's own (a refusal is reviewed within the day)",
-    ),
+    UNDERTAKING_REVIEW_CLOCK,
     ClockSpec(
         ClockName.whole_case,
         45 * DAY,

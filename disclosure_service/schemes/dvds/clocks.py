@@ -10,7 +10,7 @@ A force sets its own from `/admin/clocks`.
 
 from __future__ import annotations
 
-from disclosure_service.cases.clocks import SAFEGUARDING_PLAN_CLOCK, ClockSpec
+from disclosure_service.cases.clocks import SAFEGUARDING_PLAN_CLOCK, UNDERTAKING_REVIEW_CLOCK, ClockSpec
 from disclosure_service.cases.vocabulary import ClockName, Stage
 
 OPEN = frozenset(stage for stage in Stage if stage.is_open)
@@ -35,16 +35,7 @@ CLOCKS = (
         from_receipt=True,
         source="DVDS guidance 2014: face-to-face meeting within 10 working days (14 calendar days)",
     ),
-    ClockSpec(
-        ClockName.undertaking_review,
-        24,
-        starts_at=frozenset({Stage.undertaking_review}),
-        runs_at=frozenset({Stage.undertaking_review}),
-        current_at=frozenset({Stage.undertaking_review}),
-        from_receipt=False,
-        restarts=True,
-        source="not in the guidance: the service's own (a refusal is reviewed within the day)",
-    ),
+    UNDERTAKING_REVIEW_CLOCK,
     ClockSpec(
         ClockName.whole_case,
         28 * DAY,
