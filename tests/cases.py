@@ -14,6 +14,17 @@ def today() -> str:
     return datetime.now(LONDON).date().isoformat()
 
 
+def applicant_meeting(**overrides: Any) -> dict[str, Any]:
+    """The applicant met today in person, identity and relationship verified: `record_applicant_meeting`'s payload."""
+    return {
+        "held_on": today(),
+        "method": "in_person",
+        "identity_verified": True,
+        "documents_seen": "Passport",
+        "relationship_verified": True,
+    } | overrides
+
+
 def new_application(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "route": "right_to_ask",
@@ -58,14 +69,7 @@ async def to_recommendation(
     """Triage, applicant meeting, one check returned (with `result`): ready for a recommendation."""
     await do(api, case, "complete_triage", immediate_risk=False, in_scope=True, risk_level="medium")
     await do(
-        api,
-        case,
-        "record_applicant_meeting",
-        held_on=today(),
-        method="in_person",
-        identity_verified=True,
-        documents_seen="Passport; child benefit letter",
-        relationship_verified=True,
+        api, case, "record_applicant_meeting", **applicant_meeting(documents_seen="Passport; child benefit letter")
     )
     await do(api, case, "add_check", source="pnc", requested_on=today())
     current = (await api.get(f"/api/v1/applications/{case['id']}")).json()

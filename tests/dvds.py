@@ -80,14 +80,7 @@ async def to_recommendation(api: Api, case: dict[str, Any], *, result: str = "do
     await cases.do(api, case, "complete_triage", immediate_risk=False, in_scope=True, risk_level="medium")
     if case["stage"] == "applicant_meeting":
         await cases.do(
-            api,
-            case,
-            "record_applicant_meeting",
-            held_on=cases.today(),
-            method="in_person",
-            identity_verified=True,
-            documents_seen="Driving licence",
-            relationship_verified=True,
+            api, case, "record_applicant_meeting", **cases.applicant_meeting(documents_seen="Driving licence")
         )
     await cases.do(api, case, "add_check", source="pnc", requested_on=cases.today())
     file = await case_json(api, case)

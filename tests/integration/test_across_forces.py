@@ -120,16 +120,7 @@ async def test_a_check_asked_of_another_force_comes_back_as_the_checks_result_an
     await api.sign_in(officer)
     case = await cases.create(api)
     await cases.do(api, case, "complete_triage", immediate_risk=False, in_scope=True, risk_level="medium")
-    await cases.do(
-        api,
-        case,
-        "record_applicant_meeting",
-        held_on=cases.today(),
-        method="in_person",
-        identity_verified=True,
-        documents_seen="Passport",
-        relationship_verified=True,
-    )
+    await cases.do(api, case, "record_applicant_meeting", **cases.applicant_meeting())
     subject = next(p for p in case["people"] if p["role"] == "subject")
     await cases.do(
         api,

@@ -44,16 +44,7 @@ async def test_the_queue_the_case_page_and_the_json_agree_at_every_stage(api: Ap
         if step == "triage":
             await cases.do(api, case, "complete_triage", immediate_risk=False, in_scope=True, risk_level="medium")
         elif step == "meeting":
-            await cases.do(
-                api,
-                case,
-                "record_applicant_meeting",
-                held_on=cases.today(),
-                method="in_person",
-                identity_verified=True,
-                documents_seen="Passport",
-                relationship_verified=True,
-            )
+            await cases.do(api, case, "record_applicant_meeting", **cases.applicant_meeting())
         elif step == "checks":
             await cases.do(api, case, "add_check", source="pnc", requested_on=cases.today())
         on_queue, on_page, as_json, entry = await _shown_everywhere(api, case)

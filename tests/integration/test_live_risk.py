@@ -22,16 +22,7 @@ def _plan_clock(body: dict[str, Any]) -> dict[str, Any] | None:
 async def _to_checks(api: Api, case: dict[str, Any]) -> int:
     """Triage (medium), the applicant met, one check asked and returned; the check's id."""
     await cases.do(api, case, "complete_triage", immediate_risk=False, in_scope=True, risk_level="medium")
-    await cases.do(
-        api,
-        case,
-        "record_applicant_meeting",
-        held_on=cases.today(),
-        method="in_person",
-        identity_verified=True,
-        documents_seen="Passport",
-        relationship_verified=True,
-    )
+    await cases.do(api, case, "record_applicant_meeting", **cases.applicant_meeting())
     await cases.do(api, case, "add_check", source="pnc", requested_on=cases.today())
     check_id: int = (await read(api, case))["checks"][0]["id"]
     await cases.do(
