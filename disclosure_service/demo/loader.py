@@ -189,6 +189,8 @@ STEPS: dict[str, Step] = {
             else "standard",
             rationale="Nothing found that points to a risk from him."
             if r.case.decision.value == "do_not_disclose"
+            else "The relationship and the history together: a real risk unless she knows."
+            if _dvds(r)
             else "The access and the history together: a real risk unless the parent can act.",
         ),
     ),
@@ -244,9 +246,15 @@ STEPS: dict[str, Step] = {
             criteria=_criteria(r),
             rationale="No trace on any check: nothing to disclose."
             if r.case.decision.value == "do_not_disclose"
+            else "A conviction for abusing a former partner; a pattern of controlling behaviour now."
+            if _dvds(r)
             else "Convictions for a Schedule 34A offence; unsupervised access to the children.",
             recipient_id=None if r.case.decision.value == "do_not_disclose" else _person(r, r.case.recipient),
-            recipient_reason="" if r.case.decision.value == "do_not_disclose" else "Best placed to stop the access.",
+            recipient_reason=""
+            if r.case.decision.value == "do_not_disclose"
+            else "The person at risk: she can decide how to keep herself safe."
+            if _dvds(r)
+            else "Best placed to stop the access.",
             subject_told=r.case.decision.value == "disclose",
             subject_told_reason="To manage the risk of the disclosure coming to light another way."
             if r.case.decision.value == "disclose"
